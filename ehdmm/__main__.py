@@ -1,0 +1,5 @@
+import sys
+
+from ehdmm.cli import main
+
+sys.exit(main())

@@ -1,0 +1,110 @@
+"""Scoring in DuckDB: dimension, strand and overall levels and the maturity index.
+
+Every query scores an authority's current submission (status 'submitted') per round, against the
+dimensions of the model version that submission was made under (table `model_dimensions`).
+The rule is a parameter: 'gated' (lowest level) or 'best-fit' (floor of the mean).
+A strand with a missing dimension has no level; overall and the index need all dimensions.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from ehdmm.storage.db import fetch_one
+from ehdmm.viewer import Viewer
+
+# Current submissions visible to the viewer, optionally one round, crossed with the model's
+# dimensions, with each rating or NULL where it is missing.
+_GRID = """
+WITH cur AS (
+    SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
+    FROM submissions s
+    WHERE s.status = 'submitted'
+      AND (CAST(? AS VARCHAR) IS NULL OR s.round_id = ?)
+      AND (? OR s.authority_code = ?)
+),
+grid AS (
+    SELECT c.submission_id, c.authority_code, c.round_id, d.strand_id, d.strand_order,
+           d.dimension_id, d.dimension_order, r.level
+    FROM cur c
+    JOIN model_dimensions d ON d.model_version = c.model_version
+    LEFT JOIN ratings r ON r.submission_id = c.submission_id AND r.dimension_id = d.dimension_id
+)
+"""
+
+# The rule applied to a group of levels: NULL unless every level is present.
+_RULE = """
+CASE WHEN count(level) = count(*) THEN
+    CASE WHEN ? = 'gated' THEN min(level) ELSE CAST(floor(avg(level)) AS INTEGER) END
+END
+"""
+
+
+def _params(viewer: Viewer, round_id: str | None) -> list[object]:
+    return [round_id, round_id, *viewer.sql_filter_params]
+
+
+def dimension_levels(
+    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None = None
+) -> pd.DataFrame:
+    """Tidy: authority_code, round_id, submission_id, strand_id, dimension_id, level (NULL when
+    the current submission lacks that dimension)."""
+    sql = (
+        _GRID
+        + """
+        SELECT authority_code, round_id, submission_id, strand_id, dimension_id, level
+        FROM grid ORDER BY round_id, authority_code, strand_order, dimension_order
+        """
+    )
+    return conn.execute(sql, _params(viewer, round_id)).df()
+
+
+def strand_levels(
+    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None, rule: str
+) -> pd.DataFrame:
+    """Tidy: authority_code, round_id, strand_id, level (NULL when incomplete)."""
+    sql = (
+        _GRID
+        + f"""
+        SELECT authority_code, round_id, strand_id, {_RULE} AS level
+        FROM grid
+        GROUP BY authority_code, round_id, strand_id
+        ORDER BY round_id, authority_code, min(strand_order)
+        """
+    )
+    return conn.execute(sql, [*_params(viewer, round_id), rule]).df()
+
+
+def overall_levels(
+    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None, rule: str
+) -> pd.DataFrame:
+    """One row per authority and round: authority_code, authority_name, round_id,
+    submission_id, rated (dimensions rated), expected, overall, index (mean of all dimension
+    levels, NULL unless complete)."""
+    sql = (
+        _GRID
+        + f"""
+        SELECT g.authority_code, a.name AS authority_name, g.round_id, g.submission_id,
+               count(g.level) AS rated, count(*) AS expected,
+               {_RULE} AS overall,
+               CASE WHEN count(level) = count(*) THEN avg(level) END AS "index"
+        FROM grid g JOIN authorities a ON a.code = g.authority_code
+        GROUP BY g.authority_code, a.name, g.round_id, g.submission_id
+        ORDER BY g.round_id, g.authority_code
+        """
+    )
+    return conn.execute(sql, [*_params(viewer, round_id), rule]).df()
+
+
+def latest_round_with_submissions(
+    conn: duckdb.DuckDBPyConnection, viewer: Viewer
+) -> str | None:
+    """The latest round in which the viewer can see any current submission."""
+    row = fetch_one(
+        conn,
+        "SELECT max(round_id) FROM submissions WHERE status = 'submitted' "
+        "AND (? OR authority_code = ?)",
+        viewer.sql_filter_params,
+    )
+    return row[0] if row else None

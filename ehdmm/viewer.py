@@ -1,0 +1,50 @@
+"""Who is asking. Every read of authority-level data takes a `Viewer`.
+
+Today the only viewer is the open, all-seeing local one; sign-in and roles come later, and the
+read functions already filter by the viewer so that they can be added without rework.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["national", "authority"]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A person (or process) reading data: a national user sees every authority by name; an
+    authority user sees its own authority by name and others only in aggregate."""
+
+    role: Role
+    authority_code: str | None = None
+    email: str | None = None
+    local: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role not in ("national", "authority"):
+            raise ValueError(f"unknown role {self.role!r}")
+        if self.role == "authority" and not self.authority_code:
+            raise ValueError("an authority viewer needs an authority code")
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role == "national"
+
+    def can_see(self, authority_code: str) -> bool:
+        """True when this viewer may see `authority_code`'s own data by name."""
+        return self.sees_all or authority_code == self.authority_code
+
+    @property
+    def sql_filter_params(self) -> list[object]:
+        """Parameters for the storage layer's `(? OR authority_code = ?)` filter."""
+        return [self.sees_all, self.authority_code or ""]
+
+    @property
+    def name(self) -> str:
+        return self.email or ("local user" if self.local else self.role)
+
+
+LOCAL_VIEWER = Viewer(role="national", local=True)
+"""The viewer of a local install with no sign-in configured: sees everything."""
