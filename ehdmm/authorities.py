@@ -42,7 +42,9 @@ class AuthorityIndex:
         self._by_name: dict[str, set[str]] = {}
         for row in frame.itertuples(index=False):
             number = None if pd.isna(row.la_number) else int(row.la_number)
-            auth = Authority(str(row.code), str(row.name), str(row.region), str(row.la_type), number)
+            auth = Authority(
+                str(row.code), str(row.name), str(row.region), str(row.la_type), number
+            )
             self._by_code[auth.code.upper()] = auth
             if number is not None:
                 self._by_number[str(number)] = auth.code

@@ -40,7 +40,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help=f"database file (default: $EHDMM_DB, else {DEFAULT_DB_PATH.relative_to(DEFAULT_DB_PATH.parents[1])})",
+        help="database file (default: $EHDMM_DB, else data/ehdmm.duckdb)",
     )
 
 
@@ -56,17 +56,21 @@ def _existing_db(args: argparse.Namespace, *, create_empty: bool = False) -> Pat
     if create_empty:
         _err(f"No database at {path}: creating an empty one with the reference data.")
         return database.init_db(path)
-    raise StoreError(f"No database at {path}. Create one with `python -m ehdmm init --db {path}` "
-                     f"(empty) or `python -m ehdmm demo --db {path}` (demo data).")
+    raise StoreError(
+        f"No database at {path}. Create one with `python -m ehdmm init --db {path}` "
+        f"(empty) or `python -m ehdmm demo --db {path}` (demo data)."
+    )
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     path = database.init_db(args.db)
     with connect(path) as conn:
         counts = store.table_counts(conn)
-    print(f"Database ready at {path}: {counts['authorities']} authorities, "
-          f"{counts['statistical_neighbours']} statistical neighbour links, "
-          f"{counts['submissions']} submissions.")
+    print(
+        f"Database ready at {path}: {counts['authorities']} authorities, "
+        f"{counts['statistical_neighbours']} statistical neighbour links, "
+        f"{counts['submissions']} submissions."
+    )
     return EXIT_OK
 
 
@@ -86,9 +90,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             _err(f"{path}: {exc}")
             return EXIT_FAILED
     elapsed = time.perf_counter() - started
-    print(f"Demo data (synthetic) written to {path} in {elapsed:.2f} s: "
-          f"{counts['authorities']} authorities, {counts['submissions']} submissions, "
-          f"{counts['ratings']} ratings, {counts['checklist_answers']} checklist answers.")
+    print(
+        f"Demo data (synthetic) written to {path} in {elapsed:.2f} s: "
+        f"{counts['authorities']} authorities, {counts['submissions']} submissions, "
+        f"{counts['ratings']} ratings, {counts['checklist_answers']} checklist answers."
+    )
     return EXIT_OK
 
 
@@ -109,8 +115,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UsageError(f"--round '{args.round}' is not of the form YYYY-MM (e.g. 2021-03)")
     db = _existing_db(args, create_empty=not args.dry_run)
     results = importer.import_returns(
-        db, files, round_id=args.round, create_round=args.create_round, dry_run=args.dry_run,
-        actor=args.actor, sheet=args.sheet,
+        db,
+        files,
+        round_id=args.round,
+        create_round=args.create_round,
+        dry_run=args.dry_run,
+        actor=args.actor,
+        sheet=args.sheet,
     )
     failed = False
     for result in results:
@@ -152,14 +163,23 @@ def levels_csv(db: Path, round_id: str | None, rule: str) -> tuple[str, str | No
         )
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["authority_code", "authority_name", "round", *model.strand_ids, "overall",
-                     "index"])
+    writer.writerow(
+        ["authority_code", "authority_name", "round", *model.strand_ids, "overall", "index"]
+    )
     if frame is not None:
         for row in frame.sort_values("authority_code").itertuples(index=False):
             record = row._asdict()
             levels = [_cell(record[s]) for s in model.strand_ids]
-            writer.writerow([row.authority_code, row.authority_name, row.round_id, *levels,
-                             _cell(row.overall), scoring.format_index(row.index)])
+            writer.writerow(
+                [
+                    row.authority_code,
+                    row.authority_name,
+                    row.round_id,
+                    *levels,
+                    _cell(row.overall),
+                    scoring.format_index(row.index),
+                ]
+            )
     return out.getvalue(), round_id
 
 
@@ -235,8 +255,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="create a database with synthetic demo data")
     _db_arg(p)
-    p.add_argument("--scale", type=int, default=1, metavar="N",
-                   help="N copies of the 153 authorities (for load tests; default 1)")
+    p.add_argument(
+        "--scale",
+        type=int,
+        default=1,
+        metavar="N",
+        help="N copies of the 153 authorities (for load tests; default 1)",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("model", help="print the maturity model as JSON")

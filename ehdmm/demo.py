@@ -129,8 +129,21 @@ def generate(
             for version, days in versions:
                 key += 1
                 subs.append(
-                    (key, code, round_id, model.version, "submitted", "demo", None, None,
-                     opened + timedelta(days=int(days), hours=10), DEMO_AUTHOR, None, None, True)
+                    (
+                        key,
+                        code,
+                        round_id,
+                        model.version,
+                        "submitted",
+                        "demo",
+                        None,
+                        None,
+                        opened + timedelta(days=int(days), hours=10),
+                        DEMO_AUTHOR,
+                        None,
+                        None,
+                        True,
+                    )
                 )
                 skip = set()
                 if incomplete[a, r]:
@@ -141,7 +154,9 @@ def generate(
                     if d in skip:
                         continue
                     level = int(version[d])
-                    text = _EVIDENCE[level][evidence_pick[a, r, d]] if has_evidence[a, r, d] else None
+                    text = (
+                        _EVIDENCE[level][evidence_pick[a, r, d]] if has_evidence[a, r, d] else None
+                    )
                     ratings.append((key, dim.id, level, text, str(confidence[a, r, d])))
                 for c, item in enumerate(model.checklist):
                     in_place = bool(checklist_draw[a, r, c] < min(0.97, checklist_p[a] + 0.1 * r))
@@ -154,7 +169,10 @@ def generate(
 
 
 def write_demo(
-    db: str | os.PathLike[str] | None, *, scale: int = 1, seed: int = SEED,
+    db: str | os.PathLike[str] | None,
+    *,
+    scale: int = 1,
+    seed: int = SEED,
     model: Model | None = None,
 ) -> dict[str, int]:
     """Add the demo rounds, (for scale > 1) synthetic authorities, and demo submissions to a
@@ -163,7 +181,7 @@ def write_demo(
     if scale < 1:
         raise ValueError("scale must be 1 or more")
 
-    def work(conn):  # noqa: ANN001, ANN202
+    def work(conn):
         ref.load_reference(conn)
         ref.sync_model(conn, model)
         existing = store.table_counts(conn)["submissions"]

@@ -64,7 +64,9 @@ def peer_members(
     return members
 
 
-def parse_group_csv(file_name: str, data: bytes, index: AuthorityIndex) -> tuple[list[str], list[str]]:
+def parse_group_csv(
+    file_name: str, data: bytes, index: AuthorityIndex
+) -> tuple[list[str], list[str]]:
     """Members of a custom group from a CSV with an `authority` column (code, number or name).
 
     Returns (codes, errors); errors name the file, row and column."""
@@ -96,7 +98,7 @@ def save_custom_group(
     if not name.strip():
         raise ValueError("a custom group needs a name")
 
-    def work(conn):  # noqa: ANN001, ANN202
+    def work(conn):
         ref.save_custom_group(conn, name.strip(), members, description)
 
     write_with_retry(db, work)

@@ -16,8 +16,15 @@ def header(layout: str, model: Model | None = None) -> list[str]:
     """The column names of a layout."""
     model = model or load_model()
     if layout == "long":
-        return ["authority", "round", "dimension", "level", "evidence", "confidence",
-                "submitted_by"]
+        return [
+            "authority",
+            "round",
+            "dimension",
+            "level",
+            "evidence",
+            "confidence",
+            "submitted_by",
+        ]
     if layout != "wide":
         raise ValueError(f"unknown layout '{layout}' (use long or wide)")
     columns = ["authority", "round"]
@@ -93,8 +100,14 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
         cell.font = Font(bold=True)
     for strand in model.strands:
         for dim in strand.dimensions:
-            desc.append([strand.name, dim.id, dim.name,
-                         *[dim.descriptors[lv.number] for lv in model.levels]])
+            desc.append(
+                [
+                    strand.name,
+                    dim.id,
+                    dim.name,
+                    *[dim.descriptors[lv.number] for lv in model.levels],
+                ]
+            )
     for letter, width in zip("ABCDEFG", (28, 22, 28, 60, 60, 60, 60), strict=True):
         desc.column_dimensions[letter].width = width
     for row in desc.iter_rows(min_row=2):
@@ -106,7 +119,8 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
         f"{model.title} ({model.version}): self-assessment return, {layout} layout.",
         "authority: ONS code (e.g. E10000002), DfE LA number or the authority's name.",
         "round: YYYY-MM (e.g. 2021-03).",
-        "level: " + ", ".join(f"{lv.number} {lv.name}" for lv in model.levels)
+        "level: "
+        + ", ".join(f"{lv.number} {lv.name}" for lv in model.levels)
         + " (the number or the name).",
         "confidence: low, medium or high (optional).",
     ]

@@ -155,9 +155,9 @@ def write_with_retry(
     delay = 0.02
     while True:
         try:
-            with connect(path, timeout=max(0.0, deadline - time.monotonic())) as conn:
-                with transaction(conn):
-                    return work(conn)
+            remaining = max(0.0, deadline - time.monotonic())
+            with connect(path, timeout=remaining) as conn, transaction(conn):
+                return work(conn)
         except duckdb.Error as exc:
             if not (_is_conflict(exc) or _is_lock_error(exc)):
                 raise

@@ -66,9 +66,7 @@ def authorities(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def rounds(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every round, oldest first."""
-    return conn.execute(
-        "SELECT id, label, opens, closes, synthetic FROM rounds ORDER BY id"
-    ).df()
+    return conn.execute("SELECT id, label, opens, closes, synthetic FROM rounds ORDER BY id").df()
 
 
 def add_round(
@@ -105,10 +103,16 @@ def group_members(
     if kind == "england":
         sql, params = "SELECT code FROM authorities", []
     elif kind == "region":
-        sql = "SELECT code FROM authorities WHERE region = (SELECT region FROM authorities WHERE code = ?)"
+        sql = (
+            "SELECT code FROM authorities "
+            "WHERE region = (SELECT region FROM authorities WHERE code = ?)"
+        )
         params = [authority_code]
     elif kind == "type":
-        sql = "SELECT code FROM authorities WHERE la_type = (SELECT la_type FROM authorities WHERE code = ?)"
+        sql = (
+            "SELECT code FROM authorities "
+            "WHERE la_type = (SELECT la_type FROM authorities WHERE code = ?)"
+        )
         params = [authority_code]
     elif kind == "neighbours":
         sql = (
@@ -149,15 +153,14 @@ def save_custom_group(
     )
 
 
-
-
 def add_authorities(
     conn: duckdb.DuckDBPyConnection, frame: pd.DataFrame, links: pd.DataFrame
 ) -> None:
     """Add authorities (code, name, region, la_type, la_number, synthetic) and their
     statistical neighbours (authority_code, rank, neighbour_code, closeness)."""
-    conn.register("new_authorities", frame[["code", "name", "region", "la_type", "la_number",
-                                            "synthetic"]])
+    conn.register(
+        "new_authorities", frame[["code", "name", "region", "la_type", "la_number", "synthetic"]]
+    )
     conn.register("new_links", links[["authority_code", "rank", "neighbour_code", "closeness"]])
     try:
         conn.execute(
@@ -176,3 +179,11 @@ def neighbour_links(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "SELECT authority_code, rank, neighbour_code, closeness FROM statistical_neighbours "
         "ORDER BY authority_code, rank"
     ).df()
+
+
+def authority_exists(conn: duckdb.DuckDBPyConnection, code: str) -> bool:
+    return fetch_one(conn, "SELECT 1 FROM authorities WHERE code = ?", [code]) is not None
+
+
+def round_exists(conn: duckdb.DuckDBPyConnection, round_id: str) -> bool:
+    return fetch_one(conn, "SELECT 1 FROM rounds WHERE id = ?", [round_id]) is not None

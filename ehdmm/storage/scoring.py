@@ -97,9 +97,7 @@ def overall_levels(
     return conn.execute(sql, [*_params(viewer, round_id), rule]).df()
 
 
-def latest_round_with_submissions(
-    conn: duckdb.DuckDBPyConnection, viewer: Viewer
-) -> str | None:
+def latest_round_with_submissions(conn: duckdb.DuckDBPyConnection, viewer: Viewer) -> str | None:
     """The latest round in which the viewer can see any current submission."""
     row = fetch_one(
         conn,
