@@ -88,6 +88,6 @@ class AuthorityIndex:
                 f"'{text}' matches more than one authority ({names}); use the ONS code"
             )
         raise AuthorityLookupError(
-            f"unknown authority '{text}' (give an ONS code such as E10000002, a DfE LA number "
+            f"unknown authority '{text}' (give an ONS code such as E10000003, a DfE LA number "
             "or the authority's name)"
         )

@@ -1,0 +1,67 @@
+"""ehdmm.demo: deterministic, plausible, marked synthetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ehdmm import demo, scoring
+from ehdmm.model import load_model
+from ehdmm.storage import connect
+from ehdmm.storage import submissions as store
+from ehdmm.viewer import LOCAL_VIEWER
+
+MODEL = load_model()
+
+
+def test_generation_is_deterministic():
+    codes = [f"A{i}" for i in range(40)]
+    one, two = demo.generate(MODEL, codes), demo.generate(MODEL, codes)
+    pd.testing.assert_frame_equal(one.ratings, two.ratings)
+    other = demo.generate(MODEL, codes, seed=1)
+    assert not one.ratings["level"].equals(other.ratings["level"])
+
+
+def test_demo_database_shape(demo_db):
+    with connect(demo_db) as conn:
+        counts = store.table_counts(conn)
+        history = store.submission_history(conn, LOCAL_VIEWER)
+        levels = scoring.authority_levels(conn, LOCAL_VIEWER, None, "gated")
+        assert store.integrity_problems(conn) == []
+        assert store.is_demo(conn)
+    assert counts["authorities"] == 153
+    assert sorted(history["round_id"].unique()) == list(demo.ROUNDS)
+    assert history["synthetic"].all()
+    per_round = levels.groupby("round_id").size()
+    assert (per_round < 153).all() and (per_round > 130).all()  # some miss a round
+    assert (history["status"] == "superseded").sum() > 5  # a few resubmissions
+    assert (levels["rated"] < 8).sum() > 3  # a few incomplete returns
+    assert set(levels["overall"].dropna().unique()) <= {1, 2, 3, 4}
+    assert counts["checklist_answers"] > 0
+
+
+def test_strands_correlate_and_progress_is_gradual(demo_db):
+    with connect(demo_db) as conn:
+        frame = scoring.authority_levels(conn, LOCAL_VIEWER, None, "best-fit")
+    strands = frame[list(MODEL.strand_ids)].astype(float)
+    corr = strands.corr().to_numpy()
+    assert corr[np.triu_indices(5, 1)].mean() > 0.3
+    means = frame.groupby("round_id")["index"].mean()
+    assert means.is_monotonic_increasing
+    wide = frame.pivot(index="authority_code", columns="round_id", values="index").astype(float)
+    change = wide.diff(axis=1).stack()
+    assert (change < 0).sum() > 0, "some setbacks"
+    assert change.abs().max() <= 2.5
+
+
+def test_scaled_demo_adds_synthetic_copies(tmp_path):
+    counts = demo.install_demo(tmp_path / "big.duckdb", scale=3)
+    assert counts["authorities"] == 459
+    with connect(tmp_path / "big.duckdb") as conn:
+        assert store.integrity_problems(conn) == []
+
+
+def test_demo_refuses_a_database_with_submissions(demo_db):
+    with pytest.raises(ValueError, match="already holds submissions"):
+        demo.write_demo(demo_db)
