@@ -13,7 +13,6 @@ from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
 
 
-
 def test_init_loads_reference_data_once(tmp_path):
     db = tmp_path / "x.duckdb"
     database.init_db(db)
@@ -42,7 +41,7 @@ def test_concurrent_first_starts_make_one_database(tmp_path):
             database.ensure_demo_db(db)
         except FileExistsError:
             pass
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=start) for _ in range(3)]
@@ -67,7 +66,10 @@ def test_record_submission_checks_authority_round_and_dimensions(empty_db):
     with connect(empty_db) as conn:
         assert store.table_counts(conn)["submissions"] == 0
     sid = database.record_submission(
-        empty_db, "E06000023", "2026-03", {"cba": (3, "=SUM(A1)", "high")},
+        empty_db,
+        "E06000023",
+        "2026-03",
+        {"cba": (3, "=SUM(A1)", "high")},
         checklist={load_model().checklist[0].id: (True, "signed")},
     )
     with connect(empty_db) as conn:
@@ -76,6 +78,10 @@ def test_record_submission_checks_authority_round_and_dimensions(empty_db):
         ratings = store.current_ratings(conn, LOCAL_VIEWER, "E06000023", "2026-03")
         answers = store.current_checklist(conn, LOCAL_VIEWER, "E06000023", "2026-03")
     assert sid > 0
-    assert ratings.iloc[0].to_dict() == {"dimension_id": "cba", "level": 3,
-                                         "evidence": "=SUM(A1)", "confidence": "high"}
+    assert ratings.iloc[0].to_dict() == {
+        "dimension_id": "cba",
+        "level": 3,
+        "evidence": "=SUM(A1)",
+        "confidence": "high",
+    }
     assert answers.iloc[0]["note"] == "signed"

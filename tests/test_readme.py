@@ -21,8 +21,9 @@ def test_csv_examples_in_the_readme_are_valid_returns(empty_db):
     with connect(empty_db) as conn:
         index = AuthorityIndex(ref.authorities(conn))
     for number, block in enumerate(blocks):
-        plan = parse_return(f"example{number}.csv", block.encode(), authorities=index,
-                            known_rounds={"2026-03"})
+        plan = parse_return(
+            f"example{number}.csv", block.encode(), authorities=index, known_rounds={"2026-03"}
+        )
         assert plan.ok, [str(p) for p in plan.problems]
         assert plan.layout == ("long", "wide")[number]
 
@@ -34,6 +35,6 @@ def test_the_two_quickstart_commands_exist():
 
 
 def test_every_cli_subcommand_is_documented():
-    commands = cli.build_parser()._subparsers._group_actions[0].choices  # noqa: SLF001
+    commands = cli.build_parser()._subparsers._group_actions[0].choices
     for name in commands:
         assert f"python -m ehdmm {name}" in README, name
