@@ -1,42 +1,35 @@
 """ehdmm: benchmarking dashboard for the Data Maturity Model for Early Help Services.
 
-Run with `streamlit run app.py`. This page is the home page: the latest round at a glance.
+Run with `streamlit run app.py` (or `bash run-app.sh`). This is the home page: the chosen round
+at a glance; the other pages are in pages/.
 """
 
 import streamlit as st
 
-from ehdmm import tables, ui
-from ehdmm.storage import StoreError
+from ehdmm import tables
+from ehdmm.model import load_model
+from ehdmm.ui import RANKING_CAVEAT, data, sidebar
 
 st.set_page_config(page_title="ehdmm: early help data maturity", layout="wide")
-model = ui.model()
+model = load_model()
 st.title("Early help data maturity: benchmarking")
 st.caption(f"{model.title} ({model.publisher}, {model.published})")
 
-try:
-    round_id, frame, demo = ui.levels(ui.current_viewer())
-except StoreError as exc:
-    ui.show_store_error(exc)
-    st.stop()
+sel = sidebar()
+frame = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
 
-if demo:
-    st.warning(ui.DEMO_BANNER, icon="⚠️")
-if round_id is None:
-    st.info(
-        "No self-assessments have been submitted yet. Import returns with "
-        "`python -m ehdmm import FILE`."
-    )
-    st.stop()
-
-st.header(f"Levels by strand, round {round_id}")
+st.header(f"Levels by strand, round {sel.round_id}")
 st.caption(
-    f"{len(frame)} authorities with a current submission; scoring rule: gated "
-    "(a strand's level is the lowest of its dimensions). " + ui.RANKING_CAVEAT
+    f"{len(frame)} authorities with a current submission; scoring rule: {sel.rule}. "
+    + RANKING_CAVEAT
 )
-shown = tables.levels_table(frame, model)
 st.dataframe(
-    shown,
+    tables.levels_table(frame, model),
     hide_index=True,
     width="stretch",
     column_config={"Maturity index": st.column_config.NumberColumn(format="%.2f")},
+)
+st.markdown(
+    "Use the pages in the sidebar for the national overview, an authority's profile, peer "
+    "benchmarks, comparisons, trends and the model itself."
 )

@@ -1,0 +1,160 @@
+"""Loading and summarising levels for the dashboard: tidy frames in, tidy frames out.
+
+Everything here is plain pandas on frames that `ehdmm.scoring` computed in DuckDB; nothing
+scores. Pages (through the cached wrappers in `ehdmm.ui.data`) call these functions.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ehdmm import peers, scoring
+from ehdmm.model import Model, load_model
+from ehdmm.storage import connect
+from ehdmm.storage import reference as ref
+from ehdmm.storage import submissions as store
+from ehdmm.viewer import Viewer
+
+Db = str | os.PathLike[str] | None
+META = ["authority_code", "authority_name", "region", "la_type", "la_number"]
+
+
+def authorities(db: Db) -> pd.DataFrame:
+    """All authorities: code, name, region, la_type, la_number (public reference data)."""
+    with connect(db) as conn:
+        return ref.authorities(conn)
+
+
+def custom_group_names(db: Db) -> list[str]:
+    with connect(db) as conn:
+        return list(ref.custom_groups(conn)["name"])
+
+
+def rounds_with_submissions(db: Db, viewer: Viewer) -> list[str]:
+    """Rounds (oldest first) with at least one current submission the viewer can see."""
+    with connect(db) as conn:
+        history = store.submission_history(conn, viewer)
+    current = history[history["status"] == "submitted"]
+    return sorted(current["round_id"].unique())
+
+
+def is_demo(db: Db) -> bool:
+    with connect(db) as conn:
+        return store.is_demo(conn)
+
+
+def _with_meta(frame: pd.DataFrame, db: Db) -> pd.DataFrame:
+    meta = authorities(db).rename(columns={"code": "authority_code"})
+    return frame.merge(
+        meta[["authority_code", "region", "la_type", "la_number"]], on="authority_code", how="left"
+    )
+
+
+def levels(
+    db: Db, viewer: Viewer, round_id: str | None, rule: str, model: Model | None = None
+) -> pd.DataFrame:
+    """Wide levels (one row per authority and round: strands, overall, index, rated) with
+    region, la_type and la_number; all rounds when `round_id` is None."""
+    with connect(db) as conn:
+        frame = scoring.authority_levels(conn, viewer, round_id, rule, model)
+    return _with_meta(frame, db)
+
+
+def dimensions(db: Db, viewer: Viewer, round_id: str | None) -> pd.DataFrame:
+    """Tidy dimension levels: authority_code, round_id, strand_id, dimension_id, level."""
+    with connect(db) as conn:
+        return scoring.dimension_levels(conn, viewer, round_id)
+
+
+def peer_codes(db: Db, viewer: Viewer, authority_code: str, group_key: str) -> list[str]:
+    """Member codes of a peer group (the authority included)."""
+    group = peers.parse_peer_group(group_key)
+    with connect(db) as conn:
+        return peers.peer_members(conn, viewer, authority_code, group)
+
+
+def long_levels(
+    wide: pd.DataFrame, model: Model | None = None, items: str = "strand"
+) -> pd.DataFrame:
+    """Wide strand levels to tidy: authority_code, round_id, item_id, level."""
+    model = model or load_model()
+    columns = list(model.strand_ids) + (["overall"] if items == "strand+overall" else [])
+    tidy = wide.melt(
+        id_vars=["authority_code", "round_id"],
+        value_vars=columns,
+        var_name="item_id",
+        value_name="level",
+    )
+    tidy["level"] = tidy["level"].astype("Int64")
+    return tidy
+
+
+def dimension_long(dims: pd.DataFrame) -> pd.DataFrame:
+    """Tidy dimension levels renamed to the item_id convention."""
+    out = dims[["authority_code", "round_id", "dimension_id", "level"]].rename(
+        columns={"dimension_id": "item_id"}
+    )
+    out["level"] = out["level"].astype("Int64")
+    return out
+
+
+def level_distribution(
+    tidy: pd.DataFrame, members: list[str], order: list[str], model: Model | None = None
+) -> pd.DataFrame:
+    """Counts of members at each level per item (all four levels, zeros included):
+    item_id, level, level_name, count, n (members with a level for that item)."""
+    model = model or load_model()
+    subset = tidy[tidy["authority_code"].isin(members) & tidy["level"].notna()]
+    counts = subset.groupby(["item_id", "level"]).size()
+    totals = subset.groupby("item_id").size()
+    rows = []
+    for item in order:
+        n = int(totals.get(item, 0))
+        for level in model.level_names:
+            rows.append(
+                {
+                    "item_id": item,
+                    "level": level,
+                    "level_name": model.level_names[level],
+                    "count": int(counts.get((item, level), 0)),
+                    "n": n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def medians(tidy: pd.DataFrame, members: list[str], order: list[str]) -> pd.Series:
+    """Median level per item over the members that have one (index: item ids in order)."""
+    subset = tidy[tidy["authority_code"].isin(members) & tidy["level"].notna()]
+    values = subset.groupby("item_id")["level"].median()
+    return values.reindex(order).astype("Float64")
+
+
+@dataclass(frozen=True)
+class Rank:
+    rank: int | None  # 1 = highest index; ties share the best rank
+    n: int  # members with an index
+    percentile: float | None  # share of members with a lower index, 0-100
+
+    @property
+    def text(self) -> str:
+        if self.rank is None:
+            return "no index (incomplete return)"
+        return f"{self.rank} of {self.n} (percentile {self.percentile:.0f})"
+
+
+def rank_in_group(wide: pd.DataFrame, authority_code: str, members: list[str]) -> Rank:
+    """Rank and percentile of the authority's maturity index within the members."""
+    group = wide[wide["authority_code"].isin(members) & wide["index"].notna()]
+    n = len(group)
+    own = group[group["authority_code"] == authority_code]
+    if own.empty:
+        return Rank(None, n, None)
+    value = float(own["index"].iloc[0])
+    higher = int((group["index"].astype(float) > value).sum())
+    lower = int((group["index"].astype(float) < value).sum())
+    percentile = 100.0 * lower / (n - 1) if n > 1 else 100.0
+    return Rank(higher + 1, n, percentile)

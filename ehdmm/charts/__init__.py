@@ -1,0 +1,1 @@
+"""Figures: pure functions from tidy DataFrames to plotly figures, one theme (`theme`)."""

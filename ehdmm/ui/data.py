@@ -1,0 +1,67 @@
+"""Cached wrappers around ehdmm.analysis for pages.
+
+Every cache key holds the database path and its last-write token, so a write (an import, a
+submission) makes fresh entries, while widget changes rerun from cache.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ehdmm.analysis import core
+from ehdmm.database import ensure_demo_db
+from ehdmm.storage import last_write_token, resolve_db_path
+from ehdmm.viewer import Viewer
+
+
+def database_path() -> str:
+    """The app's database (EHDMM_DB, else data/ehdmm.duckdb), created with demo data on first
+    start when no file exists."""
+    path, _ = ensure_demo_db(resolve_db_path())
+    return str(path)
+
+
+def token(db: str) -> tuple[float, int]:
+    return last_write_token(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def authorities(db: str, token: tuple[float, int]) -> pd.DataFrame:
+    return core.authorities(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def custom_group_names(db: str, token: tuple[float, int]) -> list[str]:
+    return core.custom_group_names(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def rounds(db: str, token: tuple[float, int], viewer: Viewer) -> list[str]:
+    return core.rounds_with_submissions(db, viewer)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def is_demo(db: str, token: tuple[float, int]) -> bool:
+    return core.is_demo(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def levels(
+    db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None, rule: str
+) -> pd.DataFrame:
+    return core.levels(db, viewer, round_id, rule)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def dimensions(
+    db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None
+) -> pd.DataFrame:
+    return core.dimensions(db, viewer, round_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def peer_codes(
+    db: str, token: tuple[float, int], viewer: Viewer, authority_code: str, group_key: str
+) -> list[str]:
+    return core.peer_codes(db, viewer, authority_code, group_key)

@@ -1,0 +1,206 @@
+"""The shared sidebar: authority, round, peer group and scoring rule.
+
+Choices persist across pages (in session state) and are mirrored in the URL query string
+(`authority`, `round`, `peers`, `rule`), so a copied link reproduces the view. A URL value that
+is not valid falls back to the default and the page shows a notice saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from ehdmm import peers, scoring
+from ehdmm.storage import StoreError
+from ehdmm.ui import data
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+PARAMS = ("authority", "round", "peers", "rule")
+RULE_LABELS = {"gated": "Gated (lowest level)", "best-fit": "Best fit (floor of the mean)"}
+DEMO_BANNER = (
+    "**Synthetic demo data.** These self-assessments were made by ehdmm's demo generator: "
+    "they describe no real authority."
+)
+RANKING_CAVEAT = (
+    "Levels are self-assessed by each authority against the model: they are not a league table."
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the sidebar chose, plus what every page needs to load data."""
+
+    db: str
+    token: tuple[float, int]
+    viewer: Viewer
+    authority: str
+    authority_name: str
+    round_id: str | None
+    rounds: tuple[str, ...]
+    peers: str
+    peers_label: str
+    rule: str
+    demo: bool
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def previous_round(self) -> str | None:
+        if self.round_id not in self.rounds:
+            return None
+        index = self.rounds.index(self.round_id)
+        return self.rounds[index - 1] if index > 0 else None
+
+
+def current_viewer() -> Viewer:
+    """Who is using the app. Until sign-in exists, the local all-seeing viewer."""
+    return LOCAL_VIEWER
+
+
+def _persist_key(name: str) -> str:
+    return f"ehdmm_{name}"
+
+
+def _widget_key(name: str) -> str:
+    return f"ehdmm_widget_{name}"
+
+
+def _on_change(name: str) -> None:
+    value = st.session_state[_widget_key(name)]
+    st.session_state[_persist_key(name)] = value
+    st.query_params[name] = value
+
+
+def _choose(
+    name: str, options: list[str], default: str, describe: Callable[[str], str], notices: list[str]
+) -> str:
+    """The value for one control: the URL's if valid, else the session's, else the default."""
+    from_url = st.query_params.get(name)
+    if from_url is not None:
+        if from_url in options:
+            return from_url
+        notices.append(
+            f"The link's {name} '{from_url}' is not valid here, so the page shows "
+            f"{describe(default)} instead."
+        )
+        return default
+    remembered = st.session_state.get(_persist_key(name))
+    return remembered if remembered in options else default
+
+
+def sidebar(*, need_round: bool = True) -> Selection:
+    """Draw the shared sidebar and return the selection. Stops the page with a clear message
+    when the database cannot be read."""
+    try:
+        db = data.database_path()
+        token = data.token(db)
+        viewer = current_viewer()
+        authorities = data.authorities(db, token)
+        rounds = data.rounds(db, token, viewer)
+        groups = data.custom_group_names(db, token)
+        demo = data.is_demo(db, token)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
+
+    if demo:
+        st.warning(DEMO_BANNER, icon="⚠️")
+
+    real = authorities[~authorities["synthetic"]]
+    ordered = real.sort_values("name")
+    labels = {
+        row.code: f"{row.name} ({row.code}"
+        + ("" if pd.isna(row.la_number) else f", DfE {int(row.la_number)}")
+        + ")"
+        for row in ordered.itertuples(index=False)
+    }
+    names = dict(zip(authorities["code"], authorities["name"], strict=True))
+    codes = list(labels)
+    peer_options = [*peers.BUILT_IN, *[f"custom:{g}" for g in groups]]
+    round_options = list(reversed(rounds))
+    notices: list[str] = []
+    values = {
+        "authority": _choose("authority", codes, codes[0], lambda c: labels.get(c, c), notices),
+        "round": _choose(
+            "round",
+            round_options,
+            round_options[0] if round_options else "",
+            lambda r: f"round {r}",
+            notices,
+        )
+        if round_options
+        else "",
+        "peers": _choose(
+            "peers", peer_options, "england", lambda p: peers.parse_peer_group(p).label, notices
+        ),
+        "rule": _choose(
+            "rule", list(scoring.RULES), scoring.DEFAULT_RULE, lambda r: f"the {r} rule", notices
+        ),
+    }
+    for name, value in values.items():
+        st.session_state[_persist_key(name)] = value
+        st.session_state[_widget_key(name)] = value
+
+    with st.sidebar:
+        st.header("View")
+        st.selectbox(
+            "Authority",
+            codes,
+            format_func=lambda c: labels.get(c, c),
+            key=_widget_key("authority"),
+            on_change=_on_change,
+            args=("authority",),
+            help="Type a name, ONS code or DfE LA number to search.",
+        )
+        if round_options:
+            st.selectbox(
+                "Round",
+                round_options,
+                key=_widget_key("round"),
+                on_change=_on_change,
+                args=("round",),
+            )
+        st.selectbox(
+            "Peer group",
+            peer_options,
+            format_func=lambda p: peers.parse_peer_group(p).label,
+            key=_widget_key("peers"),
+            on_change=_on_change,
+            args=("peers",),
+        )
+        st.radio(
+            "Scoring rule",
+            list(scoring.RULES),
+            format_func=RULE_LABELS.get,
+            key=_widget_key("rule"),
+            on_change=_on_change,
+            args=("rule",),
+            help="Gated: a strand's level is the lowest of its dimensions. Best fit: the "
+            "floor of their mean.",
+        )
+
+    st.query_params.from_dict({k: v for k, v in values.items() if v})
+    for notice in notices:
+        st.info(notice, icon="ℹ️")
+    if need_round and not round_options:
+        st.info(
+            "No self-assessments have been submitted yet. Import returns with "
+            "`python -m ehdmm import FILE`."
+        )
+        st.stop()
+    return Selection(
+        db=db,
+        token=token,
+        viewer=viewer,
+        authority=values["authority"],
+        authority_name=names.get(values["authority"], values["authority"]),
+        round_id=values["round"] or None,
+        rounds=tuple(rounds),
+        peers=values["peers"],
+        peers_label=peers.parse_peer_group(values["peers"]).label,
+        rule=values["rule"],
+        demo=demo,
+        notices=tuple(notices),
+    )
