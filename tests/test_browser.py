@@ -1,0 +1,167 @@
+"""Real-browser test: the app started as the README does, every page opened by deep link as the
+very first request to a freshly started server, in Debian's Chromium driven by Playwright.
+
+Needs /usr/bin/chromium and the playwright package. Without them the tests skip with the reason;
+with EHDMM_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("EHDMM_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _browser_missing() -> str | None:
+    if not Path(CHROMIUM).exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+MISSING = _browser_missing()
+if MISSING and os.environ.get("EHDMM_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"browser tests are required here (EHDMM_REQUIRE_BROWSER=1): {MISSING}")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(MISSING is not None, reason=f"browser test skipped: {MISSING}"),
+]
+
+
+def page_paths() -> list[tuple[str, str]]:
+    """(name, URL path) of app.py and every page in pages/, as Streamlit serves them."""
+    paths = [("home", "")]
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        slug = re.sub(r"^\d+_", "", page.stem)
+        paths.append((slug, slug))
+    return paths
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`streamlit run app.py` on a free port with its own database; stopped by its PID."""
+
+    def __init__(self, db: Path) -> None:
+        self.port = free_port()
+        env = {**os.environ, "EHDMM_DB": str(db)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(self.port), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {self.proc.stderr.read().decode()}")
+        self.stop()
+        raise RuntimeError("streamlit did not become healthy in 60 s")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                      headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def fresh_server(_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
+    db = tmp_path / "browser.duckdb"
+    shutil.copy(_demo_template, db)
+    server = Server(db)
+    yield server
+    server.stop()
+
+
+def open_page(browser, url: str, shot: str):  # noqa: ANN001, ANN201
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")',
+                           timeout=60_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
+        ".includes('Running')",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
+    return page, errors
+
+
+@pytest.mark.parametrize(("name", "path"), page_paths())
+def test_deep_link_on_a_fresh_server(browser, fresh_server, name, path):
+    url = f"{fresh_server.url}/{path}?authority=E06000023&round=2025-03&rule=best-fit"
+    page, errors = open_page(browser, url, f"deeplink-{name}")
+    try:
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert not errors, errors
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        for label in ("Authority", "Round", "Peer group", "Scoring rule"):
+            assert sidebar.get_by_text(label, exact=True).count() >= 1, label
+        chosen = sidebar.locator('input[aria-label="Authority"]').input_value()
+        assert chosen.startswith("Bristol, City of (E06000023")
+        content = page.locator('[data-testid="stMain"]')
+        charts = content.locator('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"],'
+                                 ' [data-testid="stTable"]')
+        assert charts.count() >= 1, "a chart or table is shown"
+        if name != "home":
+            # the page served is the page asked for (not the home page)
+            assert page.url.split("?")[0].endswith(f"/{path}")
+        assert "round=2025-03" in page.url and "rule=best-fit" in page.url
+    finally:
+        page.close()
