@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Set up (a virtual environment in .venv) and run the linters and the whole test suite.
+# Browser and image tests need Debian's chromium: installed here when missing and running as
+# root with apt-get; otherwise those tests skip and say why.
 set -euo pipefail
 cd "$(dirname "$0")"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q chromium
+  else
+    echo "note: /usr/bin/chromium is missing; browser tests will be skipped" >&2
+  fi
+fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
