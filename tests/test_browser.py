@@ -75,10 +75,25 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "EHDMM_DB": str(db)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-             "--server.port", str(self.port), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
@@ -109,8 +124,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                      headless=True)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
 
@@ -124,14 +138,13 @@ def fresh_server(_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
     server.stop()
 
 
-def open_page(browser, url: str, shot: str):  # noqa: ANN001, ANN201
+def open_page(browser, url: str, shot: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-    page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")',
-                           timeout=60_000)
+    page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=60_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
@@ -156,8 +169,9 @@ def test_deep_link_on_a_fresh_server(browser, fresh_server, name, path):
         chosen = sidebar.locator('input[aria-label="Authority"]').input_value()
         assert chosen.startswith("Bristol, City of (E06000023")
         content = page.locator('[data-testid="stMain"]')
-        charts = content.locator('[data-testid="stPlotlyChart"], [data-testid="stDataFrame"],'
-                                 ' [data-testid="stTable"]')
+        charts = content.locator(
+            '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"]'
+        )
         assert charts.count() >= 1, "a chart or table is shown"
         if name != "home":
             # the page served is the page asked for (not the home page)

@@ -158,3 +158,14 @@ def rank_in_group(wide: pd.DataFrame, authority_code: str, members: list[str]) -
     lower = int((group["index"].astype(float) < value).sum())
     percentile = 100.0 * lower / (n - 1) if n > 1 else 100.0
     return Rank(higher + 1, n, percentile)
+
+
+def authority_labels(frame: pd.DataFrame) -> dict[str, str]:
+    """Picker labels for the reference (non-synthetic) authorities, by name:
+    {code: "Bristol, City of (E06000023, DfE 801)"}."""
+    real = frame[~frame["synthetic"].astype(bool)].sort_values("name")
+    labels = {}
+    for code, name, number in zip(real["code"], real["name"], real["la_number"], strict=True):
+        suffix = "" if pd.isna(number) else f", DfE {int(number)}"
+        labels[code] = f"{name} ({code}{suffix})"
+    return labels

@@ -65,3 +65,14 @@ def peer_codes(
     db: str, token: tuple[float, int], viewer: Viewer, authority_code: str, group_key: str
 ) -> list[str]:
     return core.peer_codes(db, viewer, authority_code, group_key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def authority_labels(db: str, token: tuple[float, int]) -> dict[str, str]:
+    return core.authority_labels(core.authorities(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def authority_names(db: str, token: tuple[float, int]) -> dict[str, str]:
+    frame = core.authorities(db)
+    return dict(zip(frame["code"], frame["name"], strict=True))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pandas as pd
 import streamlit as st
 
 from ehdmm import peers, scoring
@@ -97,7 +96,8 @@ def sidebar(*, need_round: bool = True) -> Selection:
         db = data.database_path()
         token = data.token(db)
         viewer = current_viewer()
-        authorities = data.authorities(db, token)
+        labels = data.authority_labels(db, token)
+        names = data.authority_names(db, token)
         rounds = data.rounds(db, token, viewer)
         groups = data.custom_group_names(db, token)
         demo = data.is_demo(db, token)
@@ -108,15 +108,6 @@ def sidebar(*, need_round: bool = True) -> Selection:
     if demo:
         st.warning(DEMO_BANNER, icon="⚠️")
 
-    real = authorities[~authorities["synthetic"]]
-    ordered = real.sort_values("name")
-    labels = {
-        row.code: f"{row.name} ({row.code}"
-        + ("" if pd.isna(row.la_number) else f", DfE {int(row.la_number)}")
-        + ")"
-        for row in ordered.itertuples(index=False)
-    }
-    names = dict(zip(authorities["code"], authorities["name"], strict=True))
     codes = list(labels)
     peer_options = [*peers.BUILT_IN, *[f"custom:{g}" for g in groups]]
     round_options = list(reversed(rounds))

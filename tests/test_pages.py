@@ -1,0 +1,97 @@
+"""AppTest of app.py and every page in pages/ (parametrised over the folder): what every page
+shares (sidebar, URL state, banners, notices). Page-specific content: tests/test_page_*.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+IDS = [p.stem for p in PAGES]
+
+
+def run_page(path: Path, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("EHDMM_DB", str(db))
+    at = AppTest.from_file(str(path), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_there_are_six_pages():
+    assert len(PAGES) == 7, [p.name for p in PAGES]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_page_shows_the_shared_sidebar_and_demo_banner(path, demo_db, monkeypatch):
+    at = run_page(
+        path,
+        demo_db,
+        monkeypatch,
+        authority="E06000023",
+        round="2025-03",
+        peers="region",
+        rule="best-fit",
+    )
+    labels = [s.label for s in at.sidebar.selectbox]
+    assert labels[:3] == ["Authority", "Round", "Peer group"]
+    assert [s.value for s in at.sidebar.selectbox][:3] == ["E06000023", "2025-03", "region"]
+    assert at.sidebar.radio[0].label == "Scoring rule" and at.sidebar.radio[0].value == "best-fit"
+    assert any("Synthetic demo data" in w.value for w in at.warning)
+    assert dict(at.query_params) == {
+        "authority": "E06000023",
+        "round": "2025-03",
+        "peers": "region",
+        "rule": "best-fit",
+    }
+    assert not [i for i in at.info if "not valid" in i.value]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+@pytest.mark.parametrize(
+    ("param", "value", "fallback"),
+    [
+        ("authority", "E99999999", None),
+        ("round", "2019-13", "2026-03"),
+        ("peers", "custom:nobody", "england"),
+        ("rule", "median", "gated"),
+    ],
+)
+def test_invalid_url_values_fall_back_with_a_notice(
+    path, param, value, fallback, demo_db, monkeypatch
+):
+    at = run_page(path, demo_db, monkeypatch, **{param: value})
+    notices = [i.value for i in at.info if "not valid" in i.value]
+    assert len(notices) == 1 and f"'{value}'" in notices[0]
+    shown = dict(at.query_params)[param]
+    assert shown != value
+    if fallback:
+        assert shown == fallback
+
+
+@pytest.mark.parametrize("path", PAGES[1:], ids=IDS[1:])
+def test_choices_persist_when_switching_pages(path, demo_db, monkeypatch):
+    at = run_page(ROOT / "app.py", demo_db, monkeypatch)
+    at.sidebar.selectbox[0].select("E08000025").run()
+    at.sidebar.selectbox[1].select("2024-03").run()
+    at.sidebar.radio[0].set_value("best-fit").run()
+    assert dict(at.query_params)["authority"] == "E08000025"
+    at.query_params.clear()  # a page switch in the browser drops the query string
+    at.switch_page(str(path.relative_to(ROOT))).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s.value for s in at.sidebar.selectbox][:2] == ["E08000025", "2024-03"]
+    assert at.sidebar.radio[0].value == "best-fit"
+    assert dict(at.query_params)["authority"] == "E08000025"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_an_empty_database_says_so(path, empty_db, monkeypatch):
+    at = run_page(path, empty_db, monkeypatch)
+    assert not any("Synthetic demo data" in w.value for w in at.warning)
+    if path.name != "6_The_model.py":
+        assert any("No self-assessments" in i.value for i in at.info)
