@@ -38,6 +38,13 @@ YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 
 
+def _size_text(size: int) -> str:
+    """A byte count in words: '20.0 MB (20,971,520 bytes)', '1,048 bytes'."""
+    if size >= 1024 * 1024:
+        return f"{size / 1048576:.1f} MB ({size:,} bytes)"
+    return f"{size:,} bytes"
+
+
 def max_import_bytes() -> int:
     """The upload size limit in bytes (EHDMM_MAX_IMPORT_MB overrides the 20 MB default)."""
     raw = os.environ.get("EHDMM_MAX_IMPORT_MB", "").strip()
@@ -140,7 +147,16 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     if b"\x00" in data[:4096]:
         raise _Reject(None, None, "this is not a text CSV file (it holds binary data)")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), None
+        try:
+            return data[3:].decode("utf-8", errors="strict"), None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start + 3].count(b"\n") + 1
+            raise _Reject(
+                line,
+                None,
+                "the file starts with a UTF-8 marker but is not valid UTF-8 text; save it again "
+                "as CSV UTF-8",
+            ) from exc
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
@@ -149,8 +165,9 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("cp1252"), "the file is not UTF-8; it was read as Windows-1252 text"
     except UnicodeDecodeError as exc:
         raise _Reject(
-            None, None, "the file's text encoding is neither UTF-8 nor Windows-1252; save it as "
-            "CSV UTF-8"
+            None,
+            None,
+            "the file's text encoding is neither UTF-8 nor Windows-1252; save it as CSV UTF-8",
         ) from exc
 
 
@@ -169,7 +186,9 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
         for number, record in enumerate(reader, start=1):
             rows.append((number, list(record)))
     except csv.Error as exc:
-        raise _Reject(reader.line_num, None, f"the CSV cannot be read: {exc}") from exc
+        # the record being read (as Excel numbers rows), not the physical line: a quoted
+        # field may span lines
+        raise _Reject(len(rows) + 1, None, f"the CSV cannot be read: {exc}") from exc
     return rows, notes
 
 
@@ -186,15 +205,30 @@ def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[obj
         if sheet is not None:
             if sheet not in book.sheetnames:
                 raise _Reject(
-                    None, None, f"there is no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})"
+                    None,
+                    None,
+                    f"there is no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})",
                 )
             candidates = [sheet]
         else:
             candidates = list(book.sheetnames)
         for name in candidates:
+            worksheet = book[name]
+            if not hasattr(worksheet, "iter_rows"):  # a chart sheet: no cells
+                if sheet is not None:
+                    raise _Reject(None, None, f"the sheet '{name}' is a chart, not a table")
+                continue
+            # The <dimension> a workbook declares may be wrong (some tools write a stale one):
+            # read every row and column there is rather than trust it.
+            worksheet.reset_dimensions()
             rows = []
-            for number, values in enumerate(book[name].iter_rows(values_only=True), start=1):
-                rows.append((number, list(values)))
+            try:
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                    rows.append((number, list(values)))
+            except Exception as exc:  # read-only sheets are parsed lazily: damage shows here
+                raise _Reject(
+                    None, None, f"the sheet '{name}' of this XLSX workbook cannot be read ({exc})"
+                ) from exc
             header = next((r for _, r in rows if any(_is_filled(v) for v in r)), None)
             if sheet is not None or (
                 header and "authority" in {_header_key(v) for v in header if v is not None}
@@ -232,8 +266,13 @@ def _text(value: object) -> str | None:
 # Parsing
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def content_hash(data: bytes, sheet: str | None = None) -> str:
+    """SHA-256 of a file's bytes; for a workbook, of its bytes and the sheet read (two sheets
+    of one workbook are different content)."""
+    digest = hashlib.sha256(data)
+    if sheet is not None:
+        digest.update(b"\x00sheet:" + sheet.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def parse_return(
@@ -260,7 +299,7 @@ def parse_return(
         add(
             None,
             None,
-            f"the file is {len(data) / 1048576:.1f} MB, over the {limit / 1048576:.0f} MB limit; "
+            f"the file is {_size_text(len(data))}, over the limit of {_size_text(limit)}; "
             "split it into smaller files",
         )
         return plan
@@ -275,6 +314,7 @@ def parse_return(
                 add(None, None, note, "warning")
         elif suffix in (".xlsx", ".xlsm"):
             rows, plan.sheet = _read_xlsx(data, sheet)
+            plan.content_hash = content_hash(data, plan.sheet)
         elif suffix == ".xls":
             raise _Reject(None, None, "old .xls workbooks are not read; save it as .xlsx or CSV")
         else:
@@ -289,11 +329,19 @@ def parse_return(
         return plan
     header_row, header_cells = rows[0]
     body = rows[1:]
-    header: list[str | None] = [
-        _header_key(v) if _is_filled(v) else None for v in header_cells
-    ]
-    _parse_body(plan, model, authorities, set(known_rounds), header_row, header, body,
-                round_id, create_round, add)
+    header: list[str | None] = [_header_key(v) if _is_filled(v) else None for v in header_cells]
+    _parse_body(
+        plan,
+        model,
+        authorities,
+        set(known_rounds),
+        header_row,
+        header,
+        body,
+        round_id,
+        create_round,
+        add,
+    )
     if plan.ok and not plan.submissions:
         add(header_row, None, "the file has a header but no data rows")
     if not plan.ok:
@@ -302,8 +350,9 @@ def parse_return(
     return plan
 
 
-def _parse_body(plan, model, authorities, known_rounds, header_row, header, body, round_id,
-                create_round, add) -> None:  # noqa: ANN001, PLR0913
+def _parse_body(
+    plan, model, authorities, known_rounds, header_row, header, body, round_id, create_round, add
+) -> None:
     dim_ids = set(model.dimension_ids)
     checklist_ids = [item.id for item in model.checklist]
     seen: dict[str, int] = {}
@@ -318,13 +367,21 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
     has_long = "dimension" in seen or "level" in seen
     wide_dims = [k for k in seen if k in dim_ids]
     if has_long and wide_dims:
-        add(header_row, None, "the header mixes the long layout (dimension, level) and the wide "
-            f"layout (dimension columns such as '{wide_dims[0]}'); use one layout per file")
+        add(
+            header_row,
+            wide_dims[0],
+            "the header mixes the long layout (dimension, level) and the wide "
+            f"layout (dimension columns such as '{wide_dims[0]}'); use one layout per file",
+        )
         return
     if not has_long and not wide_dims:
-        add(header_row, None, "the header is not a return: expected either 'authority, round, "
+        add(
+            header_row,
+            None,
+            "the header is not a return: expected either 'authority, round, "
             "dimension, level' (long layout) or 'authority, round' and one column per dimension "
-            f"id ({', '.join(model.dimension_ids)}) (wide layout)")
+            f"id ({', '.join(model.dimension_ids)}) (wide layout)",
+        )
         return
     plan.layout = "long" if has_long else "wide"
     required = ["authority", "dimension", "level"] if has_long else ["authority"]
@@ -332,13 +389,21 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
         required.insert(1, "round")
     missing = [c for c in required if c not in seen]
     if missing:
-        hint = " (or give the round with --round)" if missing == ["round"] else ""
-        add(header_row, None, f"missing required column(s): {', '.join(missing)}{hint}")
+        for column in missing:
+            hint = " (or give the round with --round)" if column == "round" else ""
+            add(header_row, column, f"missing required column '{column}'{hint}")
         return
 
     if has_long:
-        known = {"authority", "round", "dimension", "level", "evidence", "confidence",
-                 "submitted_by"}
+        known = {
+            "authority",
+            "round",
+            "dimension",
+            "level",
+            "evidence",
+            "confidence",
+            "submitted_by",
+        }
     else:
         known = {"authority", "round", "submitted_by", "note"}
         for dim in model.dimension_ids:
@@ -366,7 +431,7 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
             if round_id is None:
                 add(number, "round", "the round is empty (use YYYY-MM, e.g. 2021-03)")
                 return None
-            return round_id
+            value = round_id  # the round given must exist too (or be created)
         if not ROUND_PATTERN.match(value):
             add(number, "round", f"'{value}' is not a round of the form YYYY-MM (e.g. 2021-03)")
             return None
@@ -377,8 +442,12 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
             if create_round:
                 plan.rounds_to_create.add(value)
             else:
-                add(number, "round", f"the round '{value}' does not exist; create it with "
-                    "--create-round (or choose an existing round)")
+                add(
+                    number,
+                    "round",
+                    f"the round '{value}' does not exist; create it with "
+                    "--create-round (or choose an existing round)",
+                )
                 return None
         return value
 
@@ -405,26 +474,39 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
         if value is None:
             return None
         if value.casefold() not in CONFIDENCES:
-            add(number, column, f"'{value}' is not a confidence (use low, medium or high, or "
-                "leave it blank)")
+            add(
+                number,
+                column,
+                f"'{value}' is not a confidence (use low, medium or high, or leave it blank)",
+            )
             return None
         return value.casefold()
 
     def read_free_text(number: int, column: str, raw: object, limit: int) -> str | None:
         value = _text(raw)
         if value is not None and len(value) > limit:
-            add(number, column, f"the text is {len(value):,} characters, over the limit of "
-                f"{limit:,}")
+            add(
+                number,
+                column,
+                f"the text is {len(value):,} characters, over the limit of {limit:,}",
+            )
             return None
         return value
+
+    sub_rows: dict[tuple[str, str], list[int]] = {}
 
     def submission(code: str, rnd: str, number: int) -> ParsedSubmission:
         sub = subs.get((code, rnd))
         if sub is None:
             sub = subs[(code, rnd)] = ParsedSubmission(code, rnd, first_row=number)
+        sub_rows.setdefault((code, rnd), []).append(number)
         return sub
 
     for number, row in body:
+        if has_long and all(
+            not _is_filled(value) for index, value in enumerate(row) if index != seen["dimension"]
+        ):
+            continue  # a template row left as it was: only the pre-filled dimension
         code = read_authority(number, row)
         rnd = read_round(number, row)
         submitted_by = read_free_text(number, "submitted_by", cell(row, "submitted_by"), 200)
@@ -432,12 +514,15 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
             raw_dim = _text(cell(row, "dimension"))
             dim = model.find_dimension(raw_dim) if raw_dim else None
             if dim is None:
-                add(number, "dimension", f"'{raw_dim or ''}' is not a dimension of the model "
-                    f"(use an id: {', '.join(model.dimension_ids)}, or the dimension's name)")
+                add(
+                    number,
+                    "dimension",
+                    f"'{raw_dim or ''}' is not a dimension of the model "
+                    f"(use an id: {', '.join(model.dimension_ids)}, or the dimension's name)",
+                )
             raw_level = cell(row, "level")
             level = read_level(number, "level", raw_level) if _is_filled(raw_level) else None
-            evidence = read_free_text(number, "evidence", cell(row, "evidence"),
-                                      EVIDENCE_MAX_CHARS)
+            evidence = read_free_text(number, "evidence", cell(row, "evidence"), EVIDENCE_MAX_CHARS)
             confidence = read_confidence(number, "confidence", cell(row, "confidence"))
             if code is None or rnd is None or dim is None:
                 continue
@@ -446,8 +531,13 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
                 sub.submitted_by = submitted_by
             if not _is_filled(raw_level):
                 if evidence or confidence:
-                    add(number, "level", "the level is empty, so this row's evidence and "
-                        "confidence are not imported", "warning")
+                    add(
+                        number,
+                        "level",
+                        "the level is empty, so this row's evidence and "
+                        "confidence are not imported",
+                        "warning",
+                    )
                 continue
             if level is None:
                 continue
@@ -455,30 +545,53 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
             old = sub.ratings.get(dim.id)
             if old is not None:
                 if (old.level, old.evidence, old.confidence) != (level, evidence, confidence):
-                    add(number, "dimension", f"{dim.id} for {code} in {rnd} appears twice with "
-                        f"different values (also on row {old.row})")
+                    add(
+                        number,
+                        "dimension",
+                        f"{dim.id} for {code} in {rnd} appears twice with "
+                        f"different values (also on row {old.row})",
+                    )
                 else:
-                    add(number, "dimension", f"{dim.id} for {code} in {rnd} repeats row "
-                        f"{old.row}; the repeat is ignored", "warning")
+                    add(
+                        number,
+                        "dimension",
+                        f"{dim.id} for {code} in {rnd} repeats row "
+                        f"{old.row}; the repeat is ignored",
+                        "warning",
+                    )
                 continue
             sub.ratings[dim.id] = new
         else:
             if code is None or rnd is None:
                 continue
-            if (code, rnd) in subs:
-                add(number, "authority", f"{code} already has a row for {rnd} (row "
-                    f"{subs[(code, rnd)].first_row}); one row per authority and round")
-                continue
-            sub = submission(code, rnd, number)
+            earlier = subs.get((code, rnd))
+            if earlier is None:
+                sub = submission(code, rnd, number)
+            else:  # read the repeat on its own, then compare it with the first row
+                sub = ParsedSubmission(code, rnd, first_row=number)
+                sub_rows[(code, rnd)].append(number)
             sub.submitted_by = submitted_by
             sub.note = read_free_text(number, "note", cell(row, "note"), NOTE_MAX_CHARS)
             for dim_id in model.dimension_ids:
-                evidence = read_free_text(number, f"{dim_id}_evidence",
-                                          cell(row, f"{dim_id}_evidence"), EVIDENCE_MAX_CHARS)
-                confidence = read_confidence(number, f"{dim_id}_confidence",
-                                             cell(row, f"{dim_id}_confidence"))
+                evidence = read_free_text(
+                    number,
+                    f"{dim_id}_evidence",
+                    cell(row, f"{dim_id}_evidence"),
+                    EVIDENCE_MAX_CHARS,
+                )
+                confidence = read_confidence(
+                    number, f"{dim_id}_confidence", cell(row, f"{dim_id}_confidence")
+                )
                 raw_level = cell(row, dim_id)
                 if not _is_filled(raw_level):
+                    if evidence or confidence:
+                        add(
+                            number,
+                            dim_id,
+                            f"{dim_id} has no level, so its evidence and "
+                            "confidence are not imported",
+                            "warning",
+                        )
                     continue
                 level = read_level(number, dim_id, raw_level)
                 if level is not None:
@@ -486,8 +599,9 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
             for item in checklist_ids:
                 column = f"checklist_{item}"
                 value = _text(cell(row, column))
-                note = read_free_text(number, f"{column}_note", cell(row, f"{column}_note"),
-                                      NOTE_MAX_CHARS)
+                note = read_free_text(
+                    number, f"{column}_note", cell(row, f"{column}_note"), NOTE_MAX_CHARS
+                )
                 if value is None:
                     continue
                 if value.casefold() in YES:
@@ -496,17 +610,44 @@ def _parse_body(plan, model, authorities, known_rounds, header_row, header, body
                     sub.checklist[item] = (False, note)
                 else:
                     add(number, column, f"'{value}' is not yes or no")
+            if earlier is not None:
+                if _wide_content(earlier) != _wide_content(sub):
+                    add(
+                        number,
+                        "authority",
+                        f"{code} already has a row for {rnd} (row {earlier.first_row}) with "
+                        "different values; one row per authority and round",
+                    )
+                else:
+                    add(
+                        number,
+                        "authority",
+                        f"{code} for {rnd} repeats row {earlier.first_row}; the repeat is ignored",
+                        "warning",
+                    )
 
-    for sub in subs.values():
+    error_rows = {p.row for p in plan.errors}
+    for key, sub in subs.items():
         if not sub.ratings:
-            add(sub.first_row, None, f"{sub.authority_code} in {sub.round_id} has no ratings")
+            if error_rows.isdisjoint(sub_rows[key]):  # else its rows' errors say why
+                add(sub.first_row, None, f"{sub.authority_code} in {sub.round_id} has no ratings")
             continue
         lacking = [d for d in model.dimension_ids if d not in sub.ratings]
         if lacking:
-            add(sub.first_row, None, f"the return of {sub.authority_code} for {sub.round_id} is "
+            add(
+                sub.first_row,
+                None,
+                f"the return of {sub.authority_code} for {sub.round_id} is "
                 f"incomplete: no level for {', '.join(lacking)} (its strands will have no level)",
-                "warning")
+                "warning",
+            )
     plan.submissions = list(subs.values())
+
+
+def _wide_content(sub: ParsedSubmission) -> tuple[object, ...]:
+    """What a wide row says, without where it says it (to compare a repeated row)."""
+    ratings = {d: (r.level, r.evidence, r.confidence) for d, r in sub.ratings.items()}
+    return ratings, sub.checklist, sub.submitted_by, sub.note
 
 
 def _level_help(model: Model) -> str:
@@ -532,32 +673,44 @@ def plan_frames(
     for plan, import_id in zip(plans, import_ids, strict=True):
         for sub in plan.submissions:
             key += 1
-            subs.append({
-                "key": key,
-                "authority_code": sub.authority_code,
-                "round_id": sub.round_id,
-                "model_version": model.version,
-                "status": "submitted",
-                "source": "import",
-                "source_file": Path(plan.file_name).name,
-                "content_hash": plan.content_hash,
-                "submitted_at": submitted_at,
-                "submitted_by": sub.submitted_by or actor,
-                "note": sub.note,
-                "import_id": import_id,
-                "synthetic": False,
-            })
+            subs.append(
+                {
+                    "key": key,
+                    "authority_code": sub.authority_code,
+                    "round_id": sub.round_id,
+                    "model_version": model.version,
+                    "status": "submitted",
+                    "source": "import",
+                    "source_file": Path(plan.file_name).name,
+                    "content_hash": plan.content_hash,
+                    "submitted_at": submitted_at,
+                    "submitted_by": sub.submitted_by or actor,
+                    "note": sub.note,
+                    "import_id": import_id,
+                    "synthetic": False,
+                }
+            )
             for dim_id, rating in sub.ratings.items():
-                ratings.append({"key": key, "dimension_id": dim_id, "level": rating.level,
-                                "evidence": rating.evidence, "confidence": rating.confidence})
+                ratings.append(
+                    {
+                        "key": key,
+                        "dimension_id": dim_id,
+                        "level": rating.level,
+                        "evidence": rating.evidence,
+                        "confidence": rating.confidence,
+                    }
+                )
             for item_id, (in_place, note) in sub.checklist.items():
-                checklist.append({"key": key, "item_id": item_id, "in_place": in_place,
-                                  "note": note})
+                checklist.append(
+                    {"key": key, "item_id": item_id, "in_place": in_place, "note": note}
+                )
     from ehdmm.storage.submissions import CHECKLIST_COLUMNS, RATING_COLUMNS, SUBMISSION_COLUMNS
 
     return (
         pd.DataFrame(subs, columns=SUBMISSION_COLUMNS),
-        pd.DataFrame(ratings, columns=RATING_COLUMNS).astype({"evidence": object, "confidence": object}),
+        pd.DataFrame(ratings, columns=RATING_COLUMNS).astype(
+            {"evidence": object, "confidence": object}
+        ),
         pd.DataFrame(checklist, columns=CHECKLIST_COLUMNS).astype({"note": object}),
     )
 
@@ -596,40 +749,79 @@ def import_returns(
         known_rounds = set(ref.rounds(conn)["id"])
     results = []
     for file_name, data in files:
-        plan = parse_return(file_name, data, authorities=index, known_rounds=known_rounds,
-                            round_id=round_id, create_round=create_round, sheet=sheet,
-                            model=model)
+        plan = parse_return(
+            file_name,
+            data,
+            authorities=index,
+            known_rounds=known_rounds,
+            round_id=round_id,
+            create_round=create_round,
+            sheet=sheet,
+            model=model,
+        )
         if not plan.ok:
-            results.append(ImportResult(plan, "rejected", f"{plan.file_name}: rejected, "
-                                        f"{len(plan.errors)} error(s); nothing was written"))
+            results.append(
+                ImportResult(
+                    plan,
+                    "rejected",
+                    f"{plan.file_name}: rejected, {len(plan.errors)} error(s); nothing was written",
+                )
+            )
             continue
-        summary = (f"{len(plan.submissions)} submission(s) for {len(plan.authorities)} "
-                   f"authorit{'y' if len(plan.authorities) == 1 else 'ies'}, "
-                   f"{plan.rating_count} rating(s), round(s) {', '.join(plan.rounds)}")
+        summary = (
+            f"{len(plan.submissions)} submission(s) for {len(plan.authorities)} "
+            f"authorit{'y' if len(plan.authorities) == 1 else 'ies'}, "
+            f"{plan.rating_count} rating(s), round(s) {', '.join(plan.rounds)}"
+        )
         if dry_run:
-            results.append(ImportResult(plan, "dry-run", f"{plan.file_name}: valid ({plan.layout} "
-                                        f"layout): {summary}; nothing written (dry run)"))
+            results.append(
+                ImportResult(
+                    plan,
+                    "dry-run",
+                    f"{plan.file_name}: valid ({plan.layout} "
+                    f"layout): {summary}; nothing written (dry run)",
+                )
+            )
             continue
 
-        def work(conn, plan=plan, summary=summary):  # noqa: ANN001, ANN202
+        def work(conn, plan=plan, summary=summary):
             pairs = [(s.authority_code, s.round_id) for s in plan.submissions]
             hashes = store.current_content_hashes(conn, pairs)
             if all(hashes.get(p) == plan.content_hash for p in pairs):
-                message = (f"{plan.file_name}: already imported (same content); nothing changed")
-                store.log_import(conn, actor=actor, file_name=plan.file_name,
-                                 content_hash=plan.content_hash, layout=plan.layout,
-                                 outcome="no-op", submissions=0, ratings=0, message=message)
+                message = f"{plan.file_name}: already imported (same content); nothing changed"
+                store.log_import(
+                    conn,
+                    actor=actor,
+                    file_name=plan.file_name,
+                    content_hash=plan.content_hash,
+                    layout=plan.layout,
+                    outcome="no-op",
+                    submissions=0,
+                    ratings=0,
+                    message=message,
+                )
                 return ImportResult(plan, "no-op", message)
             for rnd in sorted(plan.rounds_to_create):
                 ref.add_round(conn, rnd)
             message = f"{plan.file_name}: imported {summary}"
-            import_id = store.log_import(conn, actor=actor, file_name=plan.file_name,
-                                         content_hash=plan.content_hash, layout=plan.layout,
-                                         outcome="imported", submissions=len(plan.submissions),
-                                         ratings=plan.rating_count, message=message)
-            subs, ratings, checklist = plan_frames([plan], model=model, actor=actor,
-                                                   import_ids=[import_id],
-                                                   submitted_at=datetime.now())
+            import_id = store.log_import(
+                conn,
+                actor=actor,
+                file_name=plan.file_name,
+                content_hash=plan.content_hash,
+                layout=plan.layout,
+                outcome="imported",
+                submissions=len(plan.submissions),
+                ratings=plan.rating_count,
+                message=message,
+            )
+            subs, ratings, checklist = plan_frames(
+                [plan],
+                model=model,
+                actor=actor,
+                import_ids=[import_id],
+                submitted_at=datetime.now(),
+            )
             ids = store.write_submissions(conn, subs, ratings, checklist)
             return ImportResult(plan, "imported", message, sorted(ids.values()))
 

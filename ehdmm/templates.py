@@ -9,7 +9,7 @@ from ehdmm.model import Model, load_model
 
 LAYOUTS: tuple[str, ...] = ("long", "wide")
 FORMATS: tuple[str, ...] = ("csv", "xlsx")
-WIDE_ROWS = 200
+TEMPLATE_ROWS = 500  # rows with drop-down lists, in either layout
 
 
 def header(layout: str, model: Model | None = None) -> list[str]:
@@ -68,14 +68,17 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
         cell.font = Font(bold=True)
     for row in _rows(layout, model):
         sheet.append(row)
-    last = WIDE_ROWS if layout == "wide" else len(model.dimensions) + 1
+    last = TEMPLATE_ROWS
     names = ",".join(level.name for level in model.levels)
+    choices = ",".join(
+        [*(level.name for level in model.levels), *(str(level.number) for level in model.levels)]
+    )
     lists = {
-        "level": DataValidation(type="list", formula1=f'"{names}"', allow_blank=True),
+        "level": DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True),
         "confidence": DataValidation(type="list", formula1='"low,medium,high"', allow_blank=True),
         "yesno": DataValidation(type="list", formula1='"yes,no"', allow_blank=True),
     }
-    lists["level"].error = f"Choose a level: {names.replace(',', ', ')}"
+    lists["level"].error = f"Choose a level: {names.replace(',', ', ')} (or 1-4)"
     lists["level"].showErrorMessage = True
     for validation in lists.values():
         sheet.add_data_validation(validation)
@@ -117,7 +120,7 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
     notes = book.create_sheet("Instructions")
     lines = [
         f"{model.title} ({model.version}): self-assessment return, {layout} layout.",
-        "authority: ONS code (e.g. E10000002), DfE LA number or the authority's name.",
+        "authority: ONS code (e.g. E10000003), DfE LA number or the authority's name.",
         "round: YYYY-MM (e.g. 2021-03).",
         "level: "
         + ", ".join(f"{lv.number} {lv.name}" for lv in model.levels)
