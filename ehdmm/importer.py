@@ -266,6 +266,29 @@ def _text(value: object) -> str | None:
 # Parsing
 
 
+def layout_columns(layout: str, model: Model | None = None) -> list[str]:
+    """Every column a layout reads, in template order."""
+    model = model or load_model()
+    if layout == "long":
+        return [
+            "authority",
+            "round",
+            "dimension",
+            "level",
+            "evidence",
+            "confidence",
+            "submitted_by",
+        ]
+    if layout != "wide":
+        raise ValueError(f"unknown layout '{layout}' (use long or wide)")
+    columns = ["authority", "round"]
+    for dim in model.dimensions:
+        columns += [dim.id, f"{dim.id}_evidence", f"{dim.id}_confidence"]
+    for item in model.checklist:
+        columns += [f"checklist_{item.id}", f"checklist_{item.id}_note"]
+    return [*columns, "submitted_by", "note"]
+
+
 def content_hash(data: bytes, sheet: str | None = None) -> str:
     """SHA-256 of a file's bytes; for a workbook, of its bytes and the sheet read (two sheets
     of one workbook are different content)."""
@@ -394,22 +417,7 @@ def _parse_body(
             add(header_row, column, f"missing required column '{column}'{hint}")
         return
 
-    if has_long:
-        known = {
-            "authority",
-            "round",
-            "dimension",
-            "level",
-            "evidence",
-            "confidence",
-            "submitted_by",
-        }
-    else:
-        known = {"authority", "round", "submitted_by", "note"}
-        for dim in model.dimension_ids:
-            known |= {dim, f"{dim}_evidence", f"{dim}_confidence"}
-        for item in checklist_ids:
-            known |= {f"checklist_{item}", f"checklist_{item}_note"}
+    known = set(layout_columns(plan.layout, model))
     for key in seen:
         if key not in known:
             add(header_row, key, f"unknown column '{key}' ignored", "warning")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ehdmm.importer import layout_columns
 from ehdmm.model import Model, load_model
 
 LAYOUTS: tuple[str, ...] = ("long", "wide")
@@ -13,26 +14,8 @@ TEMPLATE_ROWS = 500  # rows with drop-down lists, in either layout
 
 
 def header(layout: str, model: Model | None = None) -> list[str]:
-    """The column names of a layout."""
-    model = model or load_model()
-    if layout == "long":
-        return [
-            "authority",
-            "round",
-            "dimension",
-            "level",
-            "evidence",
-            "confidence",
-            "submitted_by",
-        ]
-    if layout != "wide":
-        raise ValueError(f"unknown layout '{layout}' (use long or wide)")
-    columns = ["authority", "round"]
-    for dim in model.dimensions:
-        columns += [dim.id, f"{dim.id}_evidence", f"{dim.id}_confidence"]
-    for item in model.checklist:
-        columns += [f"checklist_{item.id}", f"checklist_{item.id}_note"]
-    return [*columns, "submitted_by", "note"]
+    """The column names of a layout (as the importer reads them)."""
+    return layout_columns(layout, model)
 
 
 def _rows(layout: str, model: Model) -> list[list[str]]:
