@@ -1,0 +1,95 @@
+"""Tables as CSV and XLSX, safe to open in a spreadsheet.
+
+Text that a spreadsheet would run as a formula (a cell beginning with =, +, -, @, tab or carriage
+return) is neutralised by a leading apostrophe, following OWASP's CSV injection advice; numbers
+stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: object) -> object:
+    """A text cell that would start a formula gets a leading apostrophe; anything else
+    (numbers, dates, missing values, ordinary text) is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with every text cell (and text heading) neutralised."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out[column] = series.astype(object).map(safe_text)
+    out.columns = [safe_text(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a BOM (so Excel reads it as UTF-8), formula-safe."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame], *, notes: Mapping[str, str] | None = None
+) -> bytes:
+    """An XLSX workbook, one sheet per frame (names cut to Excel's 31 characters), formula-safe,
+    with bold headers, frozen header rows and sensible column widths. `notes` (optional) become
+    a first sheet "README" of (sheet, what it holds) rows."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    if notes:
+        readme = book.create_sheet("README")
+        readme.append(["sheet", "what it holds"])
+        for name, text in notes.items():
+            readme.append([name, safe_text(text)])
+        _style(readme, Font)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(_sheet_name(name))
+        safe = safe_frame(frame)
+        sheet.append([str(c) for c in safe.columns])
+        for row in safe.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        _style(sheet, Font)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    cleaned = "".join("-" if ch in "[]:*?/\\" else ch for ch in name)
+    return cleaned[:31] or "Sheet"
+
+
+def _cell(value: object) -> object:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _style(sheet, font_cls) -> None:
+    for cell in sheet[1]:
+        cell.font = font_cls(bold=True)
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
