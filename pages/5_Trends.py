@@ -1,0 +1,130 @@
+"""Change over rounds for England or the sidebar's peer group: level shares per round, level
+transitions between two rounds and the biggest movers of the maturity index."""
+
+import streamlit as st
+
+from ehdmm.analysis import overview, trends
+from ehdmm.charts import theme
+from ehdmm.charts import trends as charts
+from ehdmm.model import load_model
+from ehdmm.ui import RANKING_CAVEAT, data, sidebar, widgets
+
+st.set_page_config(page_title="Trends: early help data maturity", layout="wide")
+sel = sidebar()
+model = load_model()
+
+st.title("Trends across rounds")
+peers_name = f"{sel.peers_label} ({sel.authority_name})"
+groups = {"england": "England", "peers": peers_name}
+choice = st.radio(
+    "Authorities",
+    list(groups),
+    format_func=groups.get,
+    horizontal=True,
+    key="trends_group",
+    help="England, or the peer group chosen in the sidebar for the chosen authority.",
+)
+if choice == "peers":
+    members = data.peer_codes(sel.db, sel.token, sel.viewer, sel.authority, sel.peers)
+    group = f"{peers_name} ({len(members)} authorities)"
+    prefix = sel.authority
+    if sel.peers == "england":
+        st.caption("The sidebar's peer group is England: choose another one there to narrow this.")
+else:
+    members = None
+    group = "England"
+    prefix = "england"
+
+frame = data.levels(sel.db, sel.token, sel.viewer, None, sel.rule)
+rounds = list(sel.rounds)
+sizes = trends.round_sizes(frame, rounds, members)
+st.caption(f"Scoring rule: {sel.rule}. {charts.sizes_text(sizes)} (authorities with a submission).")
+
+# -- Shares per round ---------------------------------------------------------------------------
+st.header("Levels by round")
+shares = trends.level_shares(frame, model, rounds, members)
+widgets.chart(
+    charts.level_shares_chart(shares, model, sizes=sizes, group=group, rule=sel.rule),
+    trends.level_shares_table(shares),
+    stem=theme.file_stem(prefix, sel.round_id, "level-shares", sel.rule),
+    summary=trends.shares_summary(shares, model),
+    key="shares",
+)
+st.caption("Shares are of the authorities with a level for the strand in that round.")
+
+# -- Transitions ----------------------------------------------------------------------------------
+st.header("Level changes between two rounds")
+if len(rounds) < 2:
+    st.info("There is only one round with submissions, so there are no changes to show yet.")
+    st.stop()
+default_from = sel.previous_round or rounds[-2]
+default_to = sel.round_id if sel.round_id in rounds else rounds[-1]
+names = overview.item_names(model)
+c1, c2, c3 = st.columns(3)
+from_round = c1.selectbox(
+    "From round", rounds, index=rounds.index(default_from), key=f"trends_from_{sel.round_id}"
+)
+to_round = c2.selectbox(
+    "To round", rounds, index=rounds.index(default_to), key=f"trends_to_{sel.round_id}"
+)
+item = c3.selectbox(
+    "Strand", list(names), index=len(names) - 1, format_func=names.get, key="trends_item"
+)
+if from_round == to_round:
+    st.info("Choose two different rounds to see changes.")
+    st.stop()
+
+matrix = trends.transition_matrix(frame, model, from_round, to_round, item, members)
+widgets.chart(
+    charts.transition_chart(
+        matrix,
+        model,
+        from_round=from_round,
+        to_round=to_round,
+        item_name=names[item],
+        group=group,
+        rule=sel.rule,
+        authority_name=sel.authority_name,
+        authority_levels=trends.authority_transition(
+            frame, sel.authority, from_round, to_round, item
+        ),
+    ),
+    trends.transition_table(matrix, from_round, to_round),
+    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", f"transitions-{item}", sel.rule),
+    summary=trends.transition_summary(matrix, names[item], from_round, to_round),
+    key="transitions",
+)
+widgets.table_with_download(
+    trends.transition_table(matrix, from_round, to_round),
+    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", f"transition-table-{item}"),
+    key="transition_table",
+)
+
+# -- Biggest movers -------------------------------------------------------------------------------
+st.header("Biggest movers of the maturity index")
+st.caption(
+    f"{RANKING_CAVEAT} The index is the mean of the {len(model.dimension_ids)} dimension levels; "
+    "only authorities "
+    f"with every dimension rated in both {from_round} and {to_round} are included. Ties are "
+    "listed by name."
+)
+changes = trends.index_changes(frame, from_round, to_round, members)
+up, down = trends.movers(changes, from_round, to_round)
+two_decimals = {
+    column: st.column_config.NumberColumn(format="%+.2f" if column == "Change" else "%.2f")
+    for column in up.columns[2:]
+}
+st.subheader(f"Largest rises ({len(up)})")
+widgets.table_with_download(
+    up,
+    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", "rises"),
+    key="rises",
+    column_config=two_decimals,
+)
+st.subheader(f"Largest falls ({len(down)})")
+widgets.table_with_download(
+    down,
+    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", "falls"),
+    key="falls",
+    column_config=two_decimals,
+)
