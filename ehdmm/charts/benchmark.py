@@ -1,0 +1,233 @@
+"""Figures of an authority among its peers: the group's spread over the four levels per item
+(small multiples, one bar chart per strand or dimension) and the spread of the maturity index.
+
+Inputs are the tidy frames of `ehdmm.analysis.benchmark` (`distribution`, `index_points`).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ehdmm.charts import theme
+from ehdmm.model import Model
+from ehdmm.tables import INCOMPLETE
+
+MARK = "▼"  # written above the authority's own bar
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def level_categories(model: Model) -> list[str]:
+    """The bar categories: "1 Early" ... "4 Mature" (the level ticks' labels)."""
+    return list(theme.level_ticks(model)["ticktext"])
+
+
+def own_label(authority_name: str, level_name: str) -> str:
+    """The text that marks the authority's own level on a bar."""
+    return f"{MARK} {authority_name}: {level_name}"
+
+
+ROW_HEIGHT = 210  # px of one row of bar charts
+ROW_GAP = 125  # px between rows: tick labels, then the next row's titles
+TOP = 165  # px above the first row: title, subtitle, the first row's titles
+
+
+def distribution_chart(
+    dist: pd.DataFrame,
+    model: Model,
+    *,
+    round_id: str,
+    n: int,
+    rule: str,
+    authority_name: str,
+    peers_label: str,
+    has_submission: bool = True,
+    columns: int | None = None,
+) -> go.Figure:
+    """One bar chart per item of the group's members at each level (counts written on the
+    bars, the authority's own level marked in text). `dist` is `analysis.benchmark.distribution`;
+    `n` is the number of members with a submission; each item's own n is in its title."""
+    order = list(dict.fromkeys(dist["item_id"]))
+    count = max(1, len(order))
+    cols = columns or (3 if count <= 6 else 4)
+    cols = max(1, min(cols, count))
+    rows = max(1, math.ceil(count / cols))
+    plot_height = rows * ROW_HEIGHT + (rows - 1) * ROW_GAP
+    height = plot_height + TOP + 100
+    titles = []
+    for item in order:
+        part = dist[dist["item_id"] == item]
+        titles.append(f"{_wrap(part['item_name'].iloc[0])}<br>(n = {int(part['n'].iloc[0])})")
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=titles or None,
+        vertical_spacing=ROW_GAP / plot_height if rows > 1 else 0.0,
+        horizontal_spacing=0.06,
+    )
+    categories = level_categories(model)
+    top = max(1, int(dist["count"].max()) if not dist.empty else 1)
+    for position, item in enumerate(order):
+        row, col = position // cols + 1, position % cols + 1
+        part = dist[dist["item_id"] == item].sort_values("level")
+        levels = [int(v) for v in part["level"]]
+        item_n = int(part["n"].iloc[0])
+        fig.add_trace(
+            go.Bar(
+                x=[categories[v - 1] for v in levels],
+                y=[int(c) for c in part["count"]],
+                name=str(part["item_name"].iloc[0]),
+                meta={"item_id": item, "n": item_n},
+                text=[str(int(c)) for c in part["count"]],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=[[item_n, round(float(s), 1)] for s in part["share"]],
+                hovertemplate="%{x}: %{y} of %{customdata[0]} members (%{customdata[1]}%)"
+                "<extra>%{fullData.name}</extra>",
+                marker={
+                    "color": [theme.LEVEL_COLOURS[v] for v in levels],
+                    "line": {
+                        "color": [theme.HIGHLIGHT if o else "#ffffff" for o in part["own"]],
+                        "width": [4 if o else 1 for o in part["own"]],
+                    },
+                },
+                showlegend=False,
+            ),
+            row=row,
+            col=col,
+        )
+        axis = "" if position == 0 else str(position + 1)
+        mine = part[part["own"]]
+        if not mine.empty:
+            level = int(mine["level"].iloc[0])
+            text = own_label(authority_name, str(mine["level_name"].iloc[0]))
+            anchor = "left" if level == min(levels) else "right" if level == max(levels) else None
+            fig.add_annotation(
+                x=categories[level - 1],
+                y=1.0,
+                xref=f"x{axis}",
+                yref=f"y{axis} domain",
+                text=_wrap(text, 26),
+                showarrow=False,
+                xanchor=anchor or "center",
+                xshift={"left": -30, "right": 30}.get(anchor or "", 0),
+                yanchor="top",
+                align={"left": "left", "right": "right"}.get(anchor or "", "center"),
+                font={"color": theme.HIGHLIGHT, "size": 12},
+            )
+        else:
+            fig.add_annotation(
+                x=0.5,
+                y=1.0,
+                xref=f"x{axis} domain",
+                yref=f"y{axis} domain",
+                text=f"{authority_name}: {INCOMPLETE if has_submission else 'no submission'}",
+                showarrow=False,
+                yanchor="top",
+                font={"color": theme.HIGHLIGHT, "size": 12},
+            )
+    fig.update_yaxes(range=[0, top * 1.75 + 1], gridcolor="#eeeeee", rangemode="tozero")
+    fig.update_yaxes(title_text="Authorities", col=1)
+    fig.update_xaxes(categoryorder="array", categoryarray=categories, tickfont={"size": 11})
+    is_dimension = bool(order) and set(order) <= set(model.dimension_ids)
+    word = "dimension" if is_dimension else "strand"
+    theme.finish(
+        fig,
+        title=f"{peers_label}: members at each level, by {word}",
+        subtitle=f"Round {round_id} · {peers_label} · n = {n} members with a submission "
+        f"(each chart's n: members with a level for it) · {authority_name} marked {MARK}",
+        note=theme.source_note(round_id, n, rule),
+        height=height,
+    )
+    fig.update_layout(
+        margin={"t": TOP},
+        title={"yref": "container", "y": 1 - 16 / height, "yanchor": "top"},
+    )
+    return fig
+
+
+def index_strip(
+    points: pd.DataFrame,
+    *,
+    round_id: str,
+    n: int,
+    rule: str,
+    authority_name: str,
+    peers_label: str,
+) -> go.Figure:
+    """Box and jittered points of the group's maturity index (hover: authority names), the
+    authority highlighted and labelled. `points` is `analysis.benchmark.index_points`; `n` is
+    the number of members with an index."""
+    group = f"{peers_label} (n = {n})"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Box(
+            x=list(points["index"]),
+            y=[group] * len(points),
+            orientation="h",
+            name=group,
+            boxpoints="all",
+            jitter=0.6,
+            pointpos=0,
+            text=list(points["authority_name"]),
+            hovertemplate="%{text}: %{x:.2f}<extra></extra>",
+            marker={"color": theme.PEER_COLOUR, "size": 7, "opacity": 0.7},
+            line={"color": "#8c8c8c"},
+            fillcolor="rgba(0,0,0,0)",
+            showlegend=False,
+        )
+    )
+    own = points[points["is_authority"]]
+    if not own.empty:
+        value = float(own["index"].iloc[0])
+        fig.add_trace(
+            go.Scatter(
+                x=[value],
+                y=[group],
+                name=authority_name,
+                mode="markers+text",
+                text=[f"{authority_name}: {value:.2f}"],
+                textposition="top center",
+                textfont={"color": theme.HIGHLIGHT, "size": 13},
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+                marker={
+                    "color": theme.HIGHLIGHT,
+                    "size": 16,
+                    "symbol": "diamond",
+                    "line": {"color": "#ffffff", "width": 1.5},
+                },
+            )
+        )
+    else:
+        fig.add_annotation(
+            x=0.5,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            text=f"{authority_name}: no maturity index (incomplete or no return)",
+            showarrow=False,
+            font={"color": theme.HIGHLIGHT},
+        )
+    fig.update_xaxes(
+        range=[0.9, 4.1],
+        tickvals=[1, 1.5, 2, 2.5, 3, 3.5, 4],
+        title_text="Maturity index (mean of the dimension levels; not a level)",
+        gridcolor="#e5e5e5",
+        zeroline=False,
+    )
+    fig.update_yaxes(showticklabels=False)
+    return theme.finish(
+        fig,
+        title=f"{peers_label}: maturity index",
+        subtitle=f"Round {round_id} · {peers_label} · n = {n} members with a complete return",
+        note=theme.source_note(round_id, n, rule),
+        height=360,
+    )

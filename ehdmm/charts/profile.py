@@ -1,0 +1,492 @@
+"""Figures of one authority's profile: a radar and a dot plot of its levels against the peer
+and England medians, and its trajectory across rounds.
+
+Inputs are the tidy frames of `ehdmm.analysis.profile` (`comparison`, `trajectory`).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ehdmm.charts import theme
+from ehdmm.model import Model
+from ehdmm.tables import INCOMPLETE
+
+RADAR_RANGE = (0.5, 4.0)
+ITEM_WORDS = {"dimension": "dimension", "strand": "strand"}
+
+
+def wrap_label(text: str, width: int = 18) -> str:
+    """A label broken over lines (``<br>``) of about `width` characters."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    """Plain floats with None for missing (plotly leaves a gap)."""
+    return [None if pd.isna(v) else float(v) for v in series]
+
+
+def _levels(series: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in series]
+
+
+def _median_words(value: float | None) -> str:
+    return "no levels" if value is None else f"median {value:g}"
+
+
+OWN_STYLE = {
+    "line": {"color": theme.HIGHLIGHT, "width": 3},
+    "marker": {"color": theme.HIGHLIGHT, "size": 9, "symbol": "circle"},
+    "fill": "rgba(217, 95, 2, 0.12)",
+}
+PEER_STYLE = {
+    "line": {"color": theme.PEER_COLOUR, "width": 2, "dash": "dash"},
+    "marker": {"color": theme.PEER_COLOUR, "size": 7, "symbol": "diamond"},
+    "fill": "",
+}
+ENGLAND_STYLE = {
+    "line": {"color": theme.ENGLAND_COLOUR, "width": 1.5, "dash": "dot"},
+    "marker": {"color": theme.ENGLAND_COLOUR, "size": 6, "symbol": "square"},
+    "fill": "",
+}
+
+
+def legend_on_top(
+    fig: go.Figure, *, height: int, rows: int = 3, gap: int = 8, subtitle_lines: int = 1
+) -> go.Figure:
+    """Move the legend (one entry a row) between the subtitle and the plot (`gap` px above
+    it), so that a long legend never runs into the source note at the foot."""
+    top = 92 + 18 * (subtitle_lines - 1) + 21 * rows + gap
+    plot_height = max(100, height - top - fig.layout.margin.b)
+    fig.update_layout(
+        margin={"t": top},
+        title={"yref": "container", "y": 1 - 16 / height, "yanchor": "top"},
+        legend={
+            "orientation": "v",
+            "yanchor": "bottom",
+            "y": 1 + gap / plot_height,
+            "x": 0,
+            "xanchor": "left",
+        },
+    )
+    return fig
+
+
+def legend_names(
+    authority_name: str, peers_label: str, n: int, england_n: int
+) -> tuple[str, str, str]:
+    """Legend names of the authority, peer median and England median traces."""
+    return (
+        authority_name,
+        f"{peers_label} median (n = {n})",
+        f"England median (n = {england_n})",
+    )
+
+
+def _items_word(values: pd.DataFrame, model: Model) -> str:
+    return "dimension" if set(values["item_id"]) <= set(model.dimension_ids) else "strand"
+
+
+def radar(
+    values: pd.DataFrame,
+    model: Model,
+    *,
+    round_id: str,
+    n: int,
+    rule: str,
+    authority_name: str,
+    peers_label: str,
+    england_n: int,
+) -> go.Figure:
+    """Radar of the authority's levels per item (dimension or strand) against the peer-group
+    and England medians. `values` is `analysis.profile.comparison`; `n` is the number of peer
+    members with a submission, `england_n` the number of authorities with one."""
+    theta = list(values["item_name"])
+    own = _levels(values["level"])
+    own_names = list(values["level_name"])
+    peer = _values(values["peer_median"])
+    england = _values(values["england_median"])
+    own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)
+    fig = go.Figure()
+    series = [
+        (england_name, england, ENGLAND_STYLE, [_median_words(v) for v in england]),
+        (peer_name, peer, PEER_STYLE, [_median_words(v) for v in peer]),
+        (own_name, own, OWN_STYLE, own_names),
+    ]
+    for name, r, style, words in series:
+        complete = all(v is not None for v in r)
+        fig.add_trace(
+            go.Scatterpolar(
+                r=r,
+                theta=theta,
+                name=name,
+                legendgroup=name,
+                mode="lines+markers",
+                text=words,
+                hovertemplate="%{theta}: %{text}<extra>" + name + "</extra>",
+                line=style["line"],
+                marker=style["marker"],
+                fill="toself" if style["fill"] and complete else "none",
+                fillcolor=style["fill"] or None,
+                connectgaps=False,
+            )
+        )
+        # The line back from the last axis to the first closes the shape (a separate trace, so
+        # that the named trace holds exactly one value per axis).
+        if len(r) > 2:
+            fig.add_trace(
+                go.Scatterpolar(
+                    r=[r[-1], r[0]],
+                    theta=[theta[-1], theta[0]],
+                    name=f"{name} (closing line)",
+                    legendgroup=name,
+                    showlegend=False,
+                    mode="lines",
+                    hoverinfo="skip",
+                    line=style["line"],
+                    connectgaps=False,
+                )
+            )
+    ticks = theme.level_ticks(model)
+    fig.update_layout(
+        polar={
+            "radialaxis": {
+                "range": list(RADAR_RANGE),
+                "tickvals": ticks["tickvals"],
+                "ticktext": [model.level_names[v] for v in ticks["tickvals"]],
+                # between the first two axes, clear of the axis names
+                "angle": 90 - 180 / max(1, len(theta)),
+                "tickangle": 90 - 180 / max(1, len(theta)),
+                "gridcolor": "#d9d9d9",
+                "linecolor": "#bdbdbd",
+            },
+            "angularaxis": {
+                "direction": "clockwise",
+                "rotation": 90,
+                "categoryorder": "array",
+                "categoryarray": theta,
+                # the names as in the model, broken over lines so that they fit
+                "tickmode": "array",
+                "tickvals": theta,
+                "ticktext": [wrap_label(name) for name in theta],
+                "gridcolor": "#d9d9d9",
+                "showline": True,
+                "linecolor": "#9e9e9e",
+            },
+            "bgcolor": "#ffffff",
+        },
+    )
+    word = _items_word(values, model)
+    missing = [name for name, level in zip(theta, own, strict=True) if level is None]
+    subtitle = f"Round {round_id} · {peers_label} (n = {n}) and England (n = {england_n})"
+    if missing:
+        subtitle += f"<br>{INCOMPLETE}: {', '.join(missing)}"
+    height = 680
+    theme.finish(
+        fig,
+        title=f"{authority_name}: level by {word}",
+        subtitle=subtitle,
+        note=theme.source_note(round_id, n, rule),
+        height=height,
+    )
+    fig.update_layout(margin={"l": 95, "r": 95})
+    fig.update_polars(angularaxis_tickfont_size=12)
+    return legend_on_top(fig, height=height, gap=45, subtitle_lines=2 if missing else 1)
+
+
+def dot_plot(
+    values: pd.DataFrame,
+    model: Model,
+    *,
+    round_id: str,
+    n: int,
+    rule: str,
+    authority_name: str,
+    peers_label: str,
+    england_n: int,
+) -> go.Figure:
+    """The radar's values as a horizontal dot plot: one row per item, the authority's level
+    (labelled with its name), the peer median and the England median."""
+    items = list(values["item_name"])
+    own = _levels(values["level"])
+    peer = _values(values["peer_median"])
+    england = _values(values["england_median"])
+    own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=england,
+            y=items,
+            name=england_name,
+            mode="markers",
+            text=[_median_words(v) for v in england],
+            hovertemplate="%{y}: %{text}<extra>" + england_name + "</extra>",
+            marker={
+                "color": theme.ENGLAND_COLOUR,
+                "size": 20,
+                "symbol": "line-ns-open",
+                "line": {"width": 3, "color": theme.ENGLAND_COLOUR},
+            },
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=peer,
+            y=items,
+            name=peer_name,
+            mode="markers",
+            text=[_median_words(v) for v in peer],
+            hovertemplate="%{y}: %{text}<extra>" + peer_name + "</extra>",
+            marker={
+                "color": theme.PEER_COLOUR,
+                "size": 13,
+                "symbol": "diamond-open",
+                "line": {"width": 2, "color": theme.PEER_COLOUR},
+            },
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=own,
+            y=items,
+            name=own_name,
+            mode="markers+text",
+            text=list(values["level_name"]),
+            textposition="top center",
+            textfont={"color": theme.HIGHLIGHT},
+            hovertemplate="%{y}: %{text}<extra>" + own_name + "</extra>",
+            marker={"color": theme.HIGHLIGHT, "size": 13, "symbol": "circle"},
+        )
+    )
+    missing = [item for item, level in zip(items, own, strict=True) if level is None]
+    if missing:
+        fig.add_trace(
+            go.Scatter(
+                x=[0.55] * len(missing),
+                y=missing,
+                name=f"{own_name}: {INCOMPLETE}",
+                mode="text",
+                text=[INCOMPLETE] * len(missing),
+                textposition="middle right",
+                textfont={"color": theme.HIGHLIGHT},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    ticks = theme.level_ticks(model)
+    fig.update_xaxes(
+        range=[0.5, 4.5],
+        tickvals=ticks["tickvals"],
+        ticktext=ticks["ticktext"],
+        showgrid=True,
+        gridcolor="#e5e5e5",
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=items,
+        tickmode="array",
+        tickvals=items,
+        ticktext=[wrap_label(item, 24) for item in items],
+        autorange="reversed",
+        automargin=False,
+        showgrid=True,
+        gridcolor="#f0f0f0",
+    )
+    word = _items_word(values, model)
+    height = max(460, 62 * len(items) + 300)
+    theme.finish(
+        fig,
+        title=f"{authority_name}: {word} levels and medians",
+        subtitle=f"Round {round_id} · {peers_label} (n = {n}) and England (n = {england_n})",
+        note=theme.source_note(round_id, n, rule),
+        height=height,
+    )
+    fig.update_layout(margin={"l": 180})
+    return legend_on_top(fig, height=height)
+
+
+def trajectory_chart(
+    traj: pd.DataFrame,
+    model: Model,
+    *,
+    round_id: str | None,
+    n: int | None,
+    rule: str,
+    authority_name: str,
+    mode: str = "overall",
+) -> go.Figure:
+    """The authority's levels per round: the overall level (level axis) and the maturity index
+    (own axis), or (`mode="strands"`) one small line chart per strand. Rounds without a
+    submission are gaps marked "no submission". `traj` is `analysis.profile.trajectory`."""
+    if mode == "strands":
+        return strand_trajectory_chart(
+            traj, model, round_id=round_id, n=n, rule=rule, authority_name=authority_name
+        )
+    rounds = list(traj["round_id"])
+    names = model.level_names
+    fig = go.Figure()
+    overall = _levels(traj["overall"])
+    fig.add_trace(
+        go.Scatter(
+            x=rounds,
+            y=overall,
+            name="Overall level",
+            mode="lines+markers+text",
+            text=[None if v is None else names[v] for v in overall],
+            textposition="bottom center",
+            textfont={"color": theme.HIGHLIGHT},
+            hovertemplate="%{x}: overall %{text}<extra></extra>",
+            line={"color": theme.HIGHLIGHT, "width": 3},
+            marker={"color": theme.HIGHLIGHT, "size": 10},
+            connectgaps=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rounds,
+            y=_values(traj["index"]),
+            name="Maturity index (right axis)",
+            mode="lines+markers",
+            yaxis="y2",
+            hovertemplate="%{x}: maturity index %{y:.2f}<extra></extra>",
+            line={"color": theme.PEER_COLOUR, "width": 2, "dash": "dash"},
+            marker={"color": theme.PEER_COLOUR, "size": 8, "symbol": "diamond"},
+            connectgaps=False,
+        )
+    )
+    ticks = theme.level_ticks(model)
+    fig.update_layout(
+        yaxis={
+            "range": [0.5, 4.5],
+            "tickvals": ticks["tickvals"],
+            "ticktext": ticks["ticktext"],
+            "title": {"text": "Overall level"},
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+        },
+        yaxis2={
+            "title": {"text": "Maturity index (mean of dimension levels)"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0.5, 4.5],
+            "tickvals": [1, 1.5, 2, 2.5, 3, 3.5, 4],
+            "showgrid": False,
+            "zeroline": False,
+        },
+    )
+    _mark_gaps(fig, traj, "x", "y", levels=overall)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=rounds)
+    return _finish_trajectory(
+        fig, traj, round_id, n, rule, f"{authority_name}: overall level and maturity index", 480
+    )
+
+
+def strand_trajectory_chart(
+    traj: pd.DataFrame,
+    model: Model,
+    *,
+    round_id: str | None,
+    n: int | None,
+    rule: str,
+    authority_name: str,
+) -> go.Figure:
+    """One small line chart per strand (shared rounds axis) of the authority's strand levels."""
+    rounds = list(traj["round_id"])
+    names = model.level_names
+    strands = model.strands
+    fig = make_subplots(
+        rows=len(strands),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[strand.name for strand in strands],
+        vertical_spacing=0.35 / len(strands),
+    )
+    ticks = theme.level_ticks(model)
+    for number, strand in enumerate(strands):
+        levels = _levels(traj[strand.id])
+        fig.add_trace(
+            go.Scatter(
+                x=rounds,
+                y=levels,
+                name=strand.name,
+                mode="lines+markers+text",
+                text=[None if v is None else names[v] for v in levels],
+                textposition="middle right",
+                textfont={"color": theme.HIGHLIGHT, "size": 11},
+                hovertemplate="%{x}: %{text}<extra>" + strand.name + "</extra>",
+                line={"color": theme.HIGHLIGHT, "width": 2},
+                marker={"color": theme.HIGHLIGHT, "size": 8},
+                connectgaps=False,
+                showlegend=False,
+            ),
+            row=number + 1,
+            col=1,
+        )
+        axis = "" if number == 0 else str(number + 1)
+        _mark_gaps(fig, traj, f"x{axis}", f"y{axis}", levels=levels)
+    fig.update_yaxes(
+        range=[0.5, 4.5],
+        tickvals=ticks["tickvals"],
+        ticktext=ticks["ticktext"],
+        gridcolor="#e5e5e5",
+        zeroline=False,
+        tickfont={"size": 10},
+    )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=rounds)
+    fig.update_annotations(font={"size": 12})
+    return _finish_trajectory(
+        fig, traj, round_id, n, rule, f"{authority_name}: strand levels", 150 * len(strands) + 190
+    )
+
+
+def _mark_gaps(
+    fig: go.Figure,
+    traj: pd.DataFrame,
+    xref: str,
+    yref: str,
+    levels: list[int | None] | None = None,
+) -> None:
+    """Write "no submission" (or "incomplete") where a round has no level."""
+    for position, (round_name, done) in enumerate(
+        zip(traj["round_id"], traj["submitted"], strict=True)
+    ):
+        if done and (levels is None or levels[position] is not None):
+            continue
+        fig.add_annotation(
+            x=round_name,
+            y=0.5,
+            xref=xref,
+            yref=f"{yref} domain",
+            text="no submission" if not done else INCOMPLETE,
+            showarrow=False,
+            font={"size": 11, "color": "#505050"},
+        )
+
+
+def _finish_trajectory(
+    fig: go.Figure,
+    traj: pd.DataFrame,
+    round_id: str | None,
+    n: int | None,
+    rule: str,
+    title: str,
+    height: int,
+) -> go.Figure:
+    rounds = list(traj["round_id"])
+    span = f"{rounds[0]} to {rounds[-1]}" if rounds else ""
+    submitted = int(traj["submitted"].sum())
+    subtitle = f"{submitted} of {len(rounds)} rounds with a submission, {span}"
+    if round_id:
+        subtitle += f" · selected round {round_id}"
+    return theme.finish(
+        fig,
+        title=f"{title} by round",
+        subtitle=subtitle,
+        note=theme.source_note(span or None, n, rule),
+        height=height,
+    )

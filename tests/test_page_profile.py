@@ -1,0 +1,189 @@
+"""AppTest of pages/2_Authority_profile.py on the demo database: what the page shows equals a
+direct computation from the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ehdmm import scoring
+from ehdmm.analysis import core
+from ehdmm.model import load_model
+from ehdmm.storage import connect
+from ehdmm.storage import submissions as store
+from ehdmm.ui import RANKING_CAVEAT
+from ehdmm.viewer import LOCAL_VIEWER
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Authority_profile.py")
+MODEL = load_model()
+ROUND = "2026-03"
+
+
+def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("EHDMM_DB", str(db))
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def radar(at: AppTest) -> dict:
+    found = [f for f in figures(at) if f["data"][0]["type"] == "scatterpolar"]
+    assert len(found) == 1
+    return found[0]
+
+
+def table_with(at: AppTest, column: str):
+    """The one table on the page with this column."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
+def trace(fig: dict, name: str) -> dict:
+    return next(t for t in fig["data"] if t.get("name") == name)
+
+
+def dimension_levels(db: Path, code: str, round_id: str = ROUND) -> list[int | None]:
+    """The authority's dimension levels in model order, straight from the scoring."""
+    with connect(db) as conn:
+        frame = scoring.dimension_levels(conn, LOCAL_VIEWER, round_id)
+    own = frame[frame["authority_code"] == code].set_index("dimension_id")["level"]
+    return [None if own.isna()[d] else int(own[d]) for d in MODEL.dimension_ids]
+
+
+def authority_row(db: Path, code: str, round_id: str = ROUND, rule: str = "gated"):
+    with connect(db) as conn:
+        frame = scoring.authority_levels(conn, LOCAL_VIEWER, round_id, rule)
+    return frame[frame["authority_code"] == code]
+
+
+def test_radar_shows_the_authority_dimension_levels_and_follows_the_sidebar(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023")
+    fig = radar(at)
+    names = [d.name for d in MODEL.dimensions]
+    own = trace(fig, "Bristol, City of")
+    assert own["r"] == dimension_levels(demo_db, "E06000023")
+    assert own["theta"] == names
+    assert fig["layout"]["polar"]["angularaxis"]["categoryarray"] == names
+    assert ROUND in fig["layout"]["title"]["subtitle"]["text"]
+    peers = [t["name"] for t in fig["data"] if t.get("showlegend") is not False]
+    assert peers[0].startswith("England median (n = ") and peers[1].startswith("England median")
+
+    other = "E08000025"
+    at.sidebar.selectbox[0].select(other).run()
+    assert not at.exception
+    name = authority_row(demo_db, other)["authority_name"].iloc[0]
+    changed = trace(radar(at), name)["r"]
+    assert changed == dimension_levels(demo_db, other)
+    assert changed != own["r"]
+
+
+def test_strand_toggle_shows_strand_levels_under_the_rule(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023", rule="best-fit", peers="region")
+    at.radio(key="profile_items").set_value("strand").run()
+    fig = radar(at)
+    own = trace(fig, "Bristol, City of")
+    row = authority_row(demo_db, "E06000023", rule="best-fit").iloc[0]
+    assert own["theta"] == [s.name for s in MODEL.strands]
+    assert own["r"] == [int(row[s]) for s in MODEL.strand_ids]
+    members = core.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
+    submitted = core.levels(demo_db, LOCAL_VIEWER, ROUND, "best-fit")
+    n = int(submitted["authority_code"].isin(members).sum())
+    assert any(t.get("name") == f"Same region median (n = {n})" for t in fig["data"])
+    # the dot plot beside it shows the same values
+    dots = next(f for f in figures(at) if "levels and medians" in f["layout"]["title"]["text"])
+    assert trace(dots, "Bristol, City of")["x"] == own["r"]
+
+
+def test_headline_metrics_equal_the_scoring_and_rank(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+    metrics = {m.label: m.value for m in at.metric}
+    row = authority_row(demo_db, "E06000023").iloc[0]
+    assert metrics["Overall level (gated)"] == MODEL.level_names[int(row["overall"])]
+    assert metrics["Maturity index"] == scoring.format_index(row["index"])
+    wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
+    members = core.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
+    rank = core.rank_in_group(wide, "E06000023", members)
+    assert metrics["Rank in Same region"] == f"{rank.rank} of {rank.n}"
+    assert any(RANKING_CAVEAT in c.value for c in at.caption)
+    # strand cards: one per strand, with what the next level asks and the CBA flag
+    assert [s.value for s in at.subheader] == [s.name for s in MODEL.strands]
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("**To reach ") for t in texts)
+    names = MODEL.level_names
+    for dimension, level in zip(
+        MODEL.dimensions, dimension_levels(demo_db, "E06000023"), strict=True
+    ):
+        if level < 4:
+            expected = f"**To reach {names[level + 1]}:** {dimension.descriptor(level + 1)}"
+        else:
+            expected = f"**{names[4]}:** the highest level"
+        assert expected in texts
+    assert any("the source text is partly illegible" in c.value for c in at.caption)
+
+
+def test_evidence_and_checklist_are_tables_of_plain_text(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023")
+    with connect(demo_db) as conn:
+        rated = store.current_ratings(conn, LOCAL_VIEWER, "E06000023", ROUND)
+        answers = store.current_checklist(conn, LOCAL_VIEWER, "E06000023", ROUND)
+    evidence = table_with(at, "Evidence")
+    assert list(evidence["Dimension"]) == [d.name for d in MODEL.dimensions]
+    by_name = evidence.set_index("Dimension")
+    for row in rated.itertuples():
+        shown = by_name.loc[MODEL.dimension(row.dimension_id).name]
+        assert shown["Evidence"] == ("" if pd.isna(row.evidence) else row.evidence)
+        assert shown["Level"].startswith(str(row.level))
+    notes = [e for e in rated["evidence"] if isinstance(e, str) and e]
+    assert notes
+    assert not any(n in m.value for n in notes for m in at.markdown)
+    checklist = table_with(at, "In place")
+    assert list(checklist["Item"]) == [item.text for item in MODEL.checklist]
+    answered = answers.set_index("item_id")["in_place"]
+    for item, shown in zip(MODEL.checklist, checklist["In place"], strict=True):
+        if item.id in answered.index:
+            assert shown == ("yes" if answered[item.id] else "no")
+
+
+def test_an_incomplete_return_leaves_a_gap_and_says_so(demo_db, monkeypatch):
+    wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
+    code = wide.loc[wide["index"].isna(), "authority_code"].iloc[0]
+    at = run(demo_db, monkeypatch, authority=code)
+    levels = dimension_levels(demo_db, code)
+    assert None in levels
+    name = wide.loc[wide["authority_code"] == code, "authority_name"].iloc[0]
+    assert trace(radar(at), name)["r"] == levels
+    missing = [d.name for d, v in zip(MODEL.dimensions, levels, strict=True) if v is None]
+    assert any(all(m in w.value for m in missing) and "incomplete" in w.value for w in at.warning)
+    assert {m.label: m.value for m in at.metric}["Overall level (gated)"] == "incomplete"
+
+
+def test_an_authority_without_a_submission_gets_a_notice_and_its_trajectory(demo_db, monkeypatch):
+    wide_all = core.levels(demo_db, LOCAL_VIEWER, None, "gated")
+    latest = set(wide_all.loc[wide_all["round_id"] == ROUND, "authority_code"])
+    code = sorted(set(wide_all["authority_code"]) - latest)[0]
+    at = run(demo_db, monkeypatch, authority=code)
+    name = wide_all.loc[wide_all["authority_code"] == code, "authority_name"].iloc[0]
+    assert any(
+        i.value.startswith(f"{name} has no current submission in round {ROUND}") for i in at.info
+    )
+    shown = figures(at)
+    assert [f["data"][0]["type"] for f in shown] == ["scatter"]  # the trajectory only
+    rounds = sorted(wide_all["round_id"].unique())
+    overall = trace(shown[0], "Overall level")
+    assert overall["x"] == rounds
+    own = wide_all[wide_all["authority_code"] == code].set_index("round_id")["overall"]
+    expected = [None if r not in own.index or own.isna()[r] else int(own[r]) for r in rounds]
+    assert overall["y"] == expected and expected[-1] is None
+    assert not at.metric
