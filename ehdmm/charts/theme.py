@@ -37,7 +37,7 @@ def source_note(
     text = "; ".join(parts)
     if exported:
         text += f"; exported {exported.isoformat()}"
-    return text + ". Data Maturity Model for Early Help Services (MHCLG, 2017)."
+    return text + ".<br>Data Maturity Model for Early Help Services (MHCLG, 2017)."
 
 
 def finish(
@@ -72,7 +72,7 @@ def finish(
         showarrow=False,
         font={"size": 11, "color": "#505050"},
     )
-    return fig
+    return ensure_note_space(fig)
 
 
 def level_ticks(model: Model | None = None) -> dict[str, list]:
@@ -99,3 +99,18 @@ def file_stem(*parts: str | None) -> str:
         text = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in str(part))
         cleaned.append(text.strip("-"))
     return "_".join(p for p in cleaned if p)
+
+
+def ensure_note_space(fig: go.Figure) -> go.Figure:
+    """Make the bottom margin tall enough for the source note (charts may change margins after
+    `finish`); called again just before a figure is shown or exported."""
+    for annotation in fig.layout.annotations:
+        text = annotation.text or ""
+        if not text.startswith("Self-assessments"):
+            continue
+        lines = text.count("<br>") + 1
+        shift = -(annotation.yshift or 0)
+        needed = int(shift + 15 * lines + 12)
+        if (fig.layout.margin.b or 0) < needed:
+            fig.update_layout(margin={"b": needed})
+    return fig

@@ -16,6 +16,8 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from ehdmm.charts.theme import ensure_note_space
+
 FORMATS: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 INSTALL_HINT = "Install Chromium (Debian/Ubuntu: `sudo apt-get install -y chromium`) and restart."
@@ -88,7 +90,7 @@ def stamp_export_date(fig: go.Figure, on: date | None = None) -> go.Figure:
             annotation.text = text + stamp
         notes.append(annotation)
     out.layout.annotations = notes
-    return out
+    return ensure_note_space(out)
 
 
 def figure_bytes(

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ehdmm.charts.theme import image_config
+from ehdmm.charts.theme import ensure_note_space, image_config
 from ehdmm.export import images, tables
 
 
@@ -68,7 +68,9 @@ def chart(
     """Show a figure, a one-sentence text alternative, its data as a table and downloads
     (image and data). `stem` names the downloaded files (e.g. E06000023_2026-03_radar_gated)."""
     key = key or stem
-    st.plotly_chart(fig, config=image_config(stem), key=f"chart_{key}")
+    ensure_note_space(fig)
+    # theme=None: the figure keeps the house style, as in a downloaded image
+    st.plotly_chart(fig, config=image_config(stem), key=f"chart_{key}", theme=None)
     st.caption(summary)
     with st.expander("Data behind this chart, and downloads"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
