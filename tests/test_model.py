@@ -806,3 +806,14 @@ def test_json_round_trip(model: Model) -> None:
     data = model.to_json_dict()
     assert json.loads(json.dumps(data)) == data
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+def test_forty_level_descriptions_32_cells_and_8_overview_columns() -> None:
+    """The issue counts 40 descriptors: the model has 8 dimensions x 4 levels = 32 dimension
+    descriptors, plus the whole-family overview's 2 columns x 4 levels = 8 level
+    descriptions."""
+    model = load_model()
+    cells = sum(len(d.descriptors) for d in model.dimensions)
+    overview = sum(len(level.overview) for level in model.levels)
+    assert (cells, overview, cells + overview) == (32, 8, 40)
+    assert all(all(bullets for bullets in level.overview.values()) for level in model.levels)
