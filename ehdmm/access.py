@@ -1,0 +1,97 @@
+"""Who may see what: users and roles, the viewer of a signed-in user, and the audit log.
+
+Roles: `national` (every authority by name, uploads, the national pack) and `authority` (its own
+authority by name; everything else only as peer aggregates, see `ehdmm.disclosure`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pandas as pd
+
+from ehdmm.authorities import AuthorityIndex, AuthorityLookupError
+from ehdmm.storage import access as store
+from ehdmm.storage import connect, write_with_retry
+from ehdmm.storage import reference as ref
+from ehdmm.viewer import Viewer
+
+ROLES: tuple[str, ...] = ("national", "authority")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+Db = str | os.PathLike[str] | None
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see or do this."""
+
+
+def add_user(db: Db, email: str, role: str, authority: str | None, *, actor: str) -> str:
+    """Add or update a user; returns the authority code (or '') it was given. ValueError on a
+    bad email, role or authority."""
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise ValueError(f"'{email}' is not an email address")
+    if role not in ROLES:
+        raise ValueError(f"unknown role '{role}' (use national or authority)")
+    code = None
+    if role == "authority":
+        if not authority:
+            raise ValueError("an authority user needs --authority CODE")
+        with connect(db) as conn:
+            index = AuthorityIndex(ref.authorities(conn))
+        try:
+            code = index.resolve(authority)
+        except AuthorityLookupError as exc:
+            raise ValueError(str(exc)) from exc
+    elif authority:
+        raise ValueError("a national user has no --authority")
+
+    def work(conn):
+        store.upsert_user(conn, email, role, code, actor)
+        store.append_audit(conn, actor, "user.add", f"{email} role={role} authority={code or ''}")
+
+    write_with_retry(db, work)
+    return code or ""
+
+
+def remove_user(db: Db, email: str, *, actor: str) -> bool:
+    email = email.strip().lower()
+
+    def work(conn):
+        existed = store.delete_user(conn, email)
+        if existed:
+            store.append_audit(conn, actor, "user.remove", email)
+        return existed
+
+    return write_with_retry(db, work)
+
+
+def list_users(db: Db) -> pd.DataFrame:
+    with connect(db) as conn:
+        return store.users(conn)
+
+
+def viewer_for(db: Db, email: str | None) -> Viewer | None:
+    """The viewer of a signed-in user, or None when the email is not in the users table."""
+    if not email:
+        return None
+    with connect(db) as conn:
+        found = store.get_user(conn, email)
+    if found is None:
+        return None
+    role, code = found
+    return Viewer(role=role, authority_code=code, email=email.strip().lower())  # type: ignore[arg-type]
+
+
+def audit(db: Db, actor: str, action: str, detail: str | None = None) -> int:
+    """Append to the audit log (sign-ins, submissions, imports, exports, user changes)."""
+    return write_with_retry(db, lambda conn: store.append_audit(conn, actor, action, detail))
+
+
+def audit_log(db: Db, viewer: Viewer, limit: int | None = None) -> pd.DataFrame:
+    """The audit log, for national users only."""
+    if not viewer.sees_all:
+        raise AccessDenied("the audit log is for the national team")
+    with connect(db) as conn:
+        return store.audit_log(conn, limit)
