@@ -14,8 +14,8 @@ import streamlit as st
 
 from ehdmm import peers, scoring
 from ehdmm.storage import StoreError
-from ehdmm.ui import data
-from ehdmm.viewer import LOCAL_VIEWER, Viewer
+from ehdmm.ui import auth, data
+from ehdmm.viewer import Viewer
 
 PARAMS = ("authority", "round", "peers", "rule")
 RULE_LABELS = {"gated": "Gated (lowest level)", "best-fit": "Best fit (floor of the mean)"}
@@ -51,11 +51,6 @@ class Selection:
             return None
         index = self.rounds.index(self.round_id)
         return self.rounds[index - 1] if index > 0 else None
-
-
-def current_viewer() -> Viewer:
-    """Who is using the app. Until sign-in exists, the local all-seeing viewer."""
-    return LOCAL_VIEWER
 
 
 def _persist_key(name: str) -> str:
@@ -95,7 +90,7 @@ def sidebar(*, need_round: bool = True) -> Selection:
     try:
         db = data.database_path()
         token = data.token(db)
-        viewer = current_viewer()
+        viewer = auth.session_viewer(db)
         labels = data.authority_labels(db, token)
         names = data.authority_names(db, token)
         rounds = data.rounds(db, token, viewer)
@@ -104,14 +99,34 @@ def sidebar(*, need_round: bool = True) -> Selection:
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
+    except OSError as exc:  # e.g. the folder for a new demo database cannot be made
+        from ehdmm.storage import resolve_db_path
+        from ehdmm.storage.db import describe_os_error
+
+        st.error(
+            f"Cannot open or create the database {resolve_db_path()}: {describe_os_error(exc)}. "
+            "Point EHDMM_DB at a database file in a folder that can be written to, then reload "
+            "the page."
+        )
+        st.stop()
 
     if demo:
         st.warning(DEMO_BANNER, icon="⚠️")
 
     codes = list(labels)
+    notices: list[str] = []
+    if not viewer.sees_all:
+        # An authority user sees its own authority by name, and no other.
+        codes = [viewer.authority_code]
+        asked = st.query_params.get("authority")
+        if asked is not None and asked != viewer.authority_code:
+            notices.append(
+                f"You can only see your own authority's data by name, so the link's authority "
+                f"'{asked}' was refused; showing {labels.get(codes[0], codes[0])}."
+            )
+            st.query_params["authority"] = viewer.authority_code
     peer_options = [*peers.BUILT_IN, *[f"custom:{g}" for g in groups]]
     round_options = list(reversed(rounds))
-    notices: list[str] = []
     values = {
         "authority": _choose("authority", codes, codes[0], lambda c: labels.get(c, c), notices),
         "round": _choose(

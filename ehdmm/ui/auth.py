@@ -1,0 +1,61 @@
+"""Sign-in with Streamlit's OpenID Connect support, and the viewer of this session.
+
+Sign-in is on exactly when Streamlit's secrets hold an `[auth]` section (Streamlit's own
+convention). Without it the app runs in local mode, as a national user, and says so.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ehdmm import access
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+LOCAL_MODE_BANNER = (
+    "**Local mode**: sign-in is not configured, so you see every authority as the national "
+    "team does. Configure `[auth]` in `.streamlit/secrets.toml` to require sign-in."
+)
+_SIGNED_IN_KEY = "ehdmm_signin_audited"
+
+
+def auth_configured() -> bool:
+    """True when the secrets hold an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _user_email() -> str | None:
+    email = st.user.get("email")
+    return str(email).strip().lower() if email else None
+
+
+def session_viewer(db: str) -> Viewer:
+    """The viewer of this browser session. Stops the page (after a plain message and a sign-in
+    button) when sign-in is configured and the user is not signed in or not registered."""
+    if not auth_configured():
+        st.caption(LOCAL_MODE_BANNER)
+        return LOCAL_VIEWER
+    if not st.user.get("is_logged_in"):
+        st.title("Early help data maturity: benchmarking")
+        st.info("Please sign in with your organisation's account to see the dashboard.")
+        st.button("Sign in", on_click=st.login, type="primary", key="ehdmm_login")
+        st.stop()
+    email = _user_email()
+    viewer = access.viewer_for(db, email)
+    if viewer is None:
+        st.error(
+            f"You are signed in as {email or 'an account without an email address'}, but this "
+            "account has no access to ehdmm yet. Ask the national team to add you."
+        )
+        st.button("Sign out", on_click=st.logout, key="ehdmm_logout_unknown")
+        st.stop()
+    if not st.session_state.get(_SIGNED_IN_KEY):
+        access.audit(db, viewer.name, "sign-in", f"role={viewer.role}")
+        st.session_state[_SIGNED_IN_KEY] = True
+    with st.sidebar:
+        who = viewer.email if viewer.sees_all else f"{viewer.email} ({viewer.authority_code})"
+        st.caption(f"Signed in as {who}, {viewer.role} role.")
+        st.button("Sign out", on_click=st.logout, key="ehdmm_logout")
+    return viewer
