@@ -1,0 +1,762 @@
+"""Self-assessment in the app: drafts, guided mode, validation, submission, history and diffs.
+
+A draft is work in progress on one authority's return for one round, saved in the database as
+the user goes (a `submissions` row with status 'draft'); it never counts in benchmarks, which
+read submitted returns only. Submitting turns the draft into the current submission; the one
+it replaces is kept as 'superseded'.
+
+Concurrency: every form write for an authority and round increments that pair's revision in the
+same transaction (`ehdmm.storage.drafts.bump_head`), so two writers conflict and one is retried
+by `write_with_retry`. A `Draft` remembers the revision it was loaded at: saving or submitting an
+out-of-date copy raises `DraftConflict` (nothing is written; reload and try again), and a
+database held by another process for too long raises `DatabaseBusy`. Nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+import pandas as pd
+
+from ehdmm import importer, scoring, tables
+from ehdmm.analysis import core
+from ehdmm.model import Dimension, Model, load_model
+from ehdmm.storage import connect, write_with_retry
+from ehdmm.storage import drafts as sql
+from ehdmm.storage import reference as ref
+from ehdmm.storage import submissions as store
+from ehdmm.viewer import Viewer
+
+Db = str | os.PathLike[str] | None
+
+CONFIDENCES: tuple[str, ...] = importer.CONFIDENCES
+EVIDENCE_MAX_CHARS = importer.EVIDENCE_MAX_CHARS
+NOTE_MAX_CHARS = importer.NOTE_MAX_CHARS
+REASON_MAX_CHARS = 1000
+NOT_RATED = "not rated"
+NOT_YET = "not yet {name}"  # the proposal when not even the first level's statements are ticked
+
+
+class DraftConflict(RuntimeError):
+    """This copy of the draft is out of date (another session saved or submitted since it was
+    loaded). Nothing was written; reload the draft and try again."""
+
+
+class NotAllowed(PermissionError):
+    """The viewer may not assess this authority."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a draft cannot be submitted yet: kind is 'missing', 'reason' or 'checklist'."""
+
+    kind: str
+    message: str
+    items: tuple[str, ...] = ()
+
+
+class SubmitRefused(ValueError):
+    """The draft is not ready to submit; `problems` says why. Nothing was written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(" ".join(p.message for p in problems))
+        self.problems = list(problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# The draft
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One dimension's answer: level, evidence, confidence, and in guided mode the statements
+    ticked, as (level, statement index) pairs, and the reason for a level that differs from the
+    one they give."""
+
+    level: int | None = None
+    evidence: str = ""
+    confidence: str | None = None
+    reason: str = ""
+    ticks: frozenset[tuple[int, int]] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return (
+            self.level is None
+            and not self.evidence.strip()
+            and self.confidence is None
+            and not self.reason.strip()
+            and not self.ticks
+        )
+
+
+@dataclass(frozen=True)
+class ChecklistAnswer:
+    """One pre-model checklist item: in place (yes / no / not answered yet) and a note."""
+
+    in_place: bool | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An authority's return for one round as the form holds it.
+
+    `submission_id` is the open draft's row (None until first saved), `revision` the pair's
+    revision this copy was loaded or saved at, `base_id` the current submission at that time
+    (the content may have been copied from it: `prefilled_from`)."""
+
+    authority_code: str
+    round_id: str
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+    checklist: Mapping[str, ChecklistAnswer] = field(default_factory=dict)
+    guided: bool = False
+    submission_id: int | None = None
+    revision: int = 0
+    base_id: int | None = None
+    prefilled_from: int | None = None
+    saved_at: datetime | None = None
+    saved_by: str | None = None
+
+    def answer(self, dimension_id: str) -> Answer:
+        return self.answers.get(dimension_id, Answer())
+
+    def checklist_answer(self, item_id: str) -> ChecklistAnswer:
+        return self.checklist.get(item_id, ChecklistAnswer())
+
+    def with_answer(self, dimension_id: str, **changes: object) -> Draft:
+        """A copy with one dimension's answer changed (fields of `Answer`)."""
+        answers = dict(self.answers)
+        answers[dimension_id] = replace(self.answer(dimension_id), **changes)
+        return replace(self, answers=answers)
+
+    def with_checklist(self, item_id: str, **changes: object) -> Draft:
+        """A copy with one checklist answer changed (fields of `ChecklistAnswer`)."""
+        answers = dict(self.checklist)
+        answers[item_id] = replace(self.checklist_answer(item_id), **changes)
+        return replace(self, checklist=answers)
+
+    def levels(self) -> dict[str, int]:
+        """The chosen levels, by dimension id."""
+        return {d: a.level for d, a in self.answers.items() if a.level is not None}
+
+
+# ---------------------------------------------------------------------------------------------
+# Guided mode
+
+
+def proposed_level(dimension: Dimension, ticks: Iterable[tuple[int, int]]) -> int | None:
+    """The gated level the ticked statements give: the highest level L such that every
+    statement of levels 1..L is ticked; None when the first level's are not all ticked."""
+    ticked = set(ticks)
+    proposed = None
+    for level in sorted(dimension.statements):
+        count = len(dimension.statements[level])
+        if count and all((level, index) in ticked for index in range(count)):
+            proposed = level
+        else:
+            break
+    return proposed
+
+
+def proposal_text(level: int | None, model: Model) -> str:
+    """'3 Maturing', or 'not yet Early' when no level is proposed."""
+    if level is None:
+        first = min(model.level_names)
+        return NOT_YET.format(name=model.level_names[first])
+    return tables.level_label(level, model)
+
+
+def is_override(draft: Draft, dimension: Dimension) -> bool:
+    """True in guided mode when a level is chosen that differs from the proposed one."""
+    answer = draft.answer(dimension.id)
+    if not draft.guided or answer.level is None:
+        return False
+    return answer.level != proposed_level(dimension, answer.ticks)
+
+
+def follow_proposal(draft: Draft, dimension: Dimension, ticks: Iterable[tuple[int, int]]) -> Draft:
+    """Set the ticks of a dimension; its level follows the proposal unless the user chose a
+    different level than the previous proposal (an override stays as chosen)."""
+    answer = draft.answer(dimension.id)
+    new_ticks = frozenset(ticks)
+    before = proposed_level(dimension, answer.ticks)
+    level = answer.level
+    if level is None or level == before:
+        level = proposed_level(dimension, new_ticks)
+    return draft.with_answer(dimension.id, ticks=new_ticks, level=level)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks
+
+
+def check_values(draft: Draft, model: Model) -> None:
+    """Raise ValueError for a value the form can never produce (unknown dimension or item,
+    level, confidence, tick out of range, text over its limit)."""
+    names = model.level_names
+    for dim_id, answer in draft.answers.items():
+        try:
+            dimension = model.dimension(dim_id)
+        except KeyError:
+            raise ValueError(f"unknown dimension '{dim_id}'") from None
+        if answer.level is not None and answer.level not in names:
+            raise ValueError(f"{dimension.name}: level {answer.level!r} is not 1-4")
+        if answer.confidence is not None and answer.confidence not in CONFIDENCES:
+            raise ValueError(
+                f"{dimension.name}: confidence must be one of {', '.join(CONFIDENCES)}"
+            )
+        if len(answer.evidence) > EVIDENCE_MAX_CHARS:
+            raise ValueError(
+                f"{dimension.name}: the evidence is {len(answer.evidence)} characters, over the "
+                f"limit of {EVIDENCE_MAX_CHARS}"
+            )
+        if len(answer.reason) > REASON_MAX_CHARS:
+            raise ValueError(
+                f"{dimension.name}: the reason is over the limit of {REASON_MAX_CHARS} characters"
+            )
+        for level, index in answer.ticks:
+            if level not in dimension.statements or not (
+                0 <= index < len(dimension.statements[level])
+            ):
+                raise ValueError(f"{dimension.name}: no statement {index} at level {level}")
+    items = {item.id for item in model.checklist}
+    for item_id, answer in draft.checklist.items():
+        if item_id not in items:
+            raise ValueError(f"unknown checklist item '{item_id}'")
+        if len(answer.note) > NOTE_MAX_CHARS:
+            raise ValueError(f"checklist note over the limit of {NOTE_MAX_CHARS} characters")
+
+
+def missing_dimensions(draft: Draft, model: Model) -> list[str]:
+    """Ids of the dimensions without a level, in model order."""
+    return [d.id for d in model.dimensions if draft.answer(d.id).level is None]
+
+
+def submit_problems(draft: Draft, model: Model) -> list[Problem]:
+    """Why the draft cannot be submitted (empty when it can): every dimension needs a level; in
+    guided mode a level other than the proposed one needs a reason; a checklist note needs a
+    yes or no answer."""
+    problems = []
+    missing = missing_dimensions(draft, model)
+    if missing:
+        names = [model.dimension(d).name for d in missing]
+        problems.append(
+            Problem(
+                "missing",
+                f"Rate every dimension before submitting: {len(missing)} of "
+                f"{len(model.dimensions)} not rated yet: {'; '.join(names)}.",
+                tuple(missing),
+            )
+        )
+    for dimension in model.dimensions:
+        answer = draft.answer(dimension.id)
+        if is_override(draft, dimension) and not answer.reason.strip():
+            proposed = proposed_level(dimension, answer.ticks)
+            problems.append(
+                Problem(
+                    "reason",
+                    f"{dimension.name}: you chose {tables.level_label(answer.level, model)} but "
+                    f"the ticked statements give {proposal_text(proposed, model)}; give a reason "
+                    "for the different level.",
+                    (dimension.id,),
+                )
+            )
+    for item in model.checklist:
+        answer = draft.checklist_answer(item.id)
+        if answer.in_place is None and answer.note.strip():
+            problems.append(
+                Problem(
+                    "checklist",
+                    f"Pre-model checklist, '{item.text}': answer yes or no (or clear the note).",
+                    (item.id,),
+                )
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Who may assess what; which rounds
+
+
+def can_assess(viewer: Viewer, authority_code: str) -> bool:
+    """True when the viewer may fill in this authority's return (its own, or any for the
+    national team)."""
+    return viewer.can_see(authority_code)
+
+
+def assessable_authorities(viewer: Viewer, codes: Iterable[str]) -> list[str]:
+    """The codes the viewer may assess, in the given order (one, once sign-in fixes it)."""
+    return [code for code in codes if can_assess(viewer, code)]
+
+
+def assessment_rounds(db: Db) -> list[str]:
+    """Every round in the database, newest first (a round may have no submission yet)."""
+    with connect(db) as conn:
+        return list(reversed(list(ref.rounds(conn)["id"])))
+
+
+def default_round(rounds: Sequence[str], preferred: str | None) -> str | None:
+    """The preferred round (the sidebar's) when it is one of `rounds`, else the newest."""
+    if preferred in rounds:
+        return preferred
+    return rounds[0] if rounds else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading, saving, submitting
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def _opt(value: object) -> object | None:
+    return None if value is None or pd.isna(value) else value
+
+
+def _content(
+    ratings: pd.DataFrame, checklist: pd.DataFrame, ticks: pd.DataFrame
+) -> tuple[dict[str, Answer], dict[str, ChecklistAnswer]]:
+    """Answers and checklist answers from one submission's rows."""
+    tick_sets: dict[str, set[tuple[int, int]]] = {}
+    for row in ticks.itertuples(index=False):
+        tick_sets.setdefault(row.dimension_id, set()).add((int(row.level), int(row.statement)))
+    answers: dict[str, Answer] = {}
+    for row in ratings.itertuples(index=False):
+        level = _opt(row.level)
+        answers[row.dimension_id] = Answer(
+            level=None if level is None else int(level),
+            evidence=_text(row.evidence),
+            confidence=_opt(row.confidence),
+            reason=_text(row.override_reason),
+            ticks=frozenset(tick_sets.pop(row.dimension_id, set())),
+        )
+    for dim_id, ticked in tick_sets.items():
+        answers[dim_id] = Answer(ticks=frozenset(ticked))
+    items = {}
+    for row in checklist.itertuples(index=False):
+        in_place = _opt(row.in_place)
+        items[row.item_id] = ChecklistAnswer(
+            in_place=None if in_place is None else bool(in_place), note=_text(row.note)
+        )
+    return answers, items
+
+
+def _load(conn, viewer: Viewer, authority_code: str, round_id: str) -> Draft:
+    revision, _, _ = sql.head(conn, viewer, authority_code, round_id)
+    draft_row = sql.open_draft(conn, viewer, authority_code, round_id)
+    current = sql.current_submission(conn, viewer, authority_code, round_id)
+    base_id = int(current["id"]) if current else None
+    source = draft_row or current
+    if source is None:
+        return Draft(authority_code, round_id, revision=revision)
+    ids = [int(source["id"])]
+    answers, items = _content(
+        sql.ratings(conn, viewer, ids),
+        sql.checklist(conn, viewer, ids),
+        sql.ticks(conn, viewer, ids),
+    )
+    return Draft(
+        authority_code,
+        round_id,
+        answers=answers,
+        checklist=items,
+        guided=bool(source["guided"]) if source["guided"] is not None else False,
+        submission_id=int(draft_row["id"]) if draft_row else None,
+        revision=revision,
+        base_id=base_id,
+        prefilled_from=None if draft_row else base_id,
+        saved_at=draft_row["submitted_at"] if draft_row else None,
+        saved_by=draft_row["submitted_by"] if draft_row else None,
+    )
+
+
+def load_draft(db: Db, viewer: Viewer, authority_code: str, round_id: str) -> Draft:
+    """The open draft of the authority and round; without one, a new draft holding the current
+    submission's answers (to change and submit again); without either, an empty draft."""
+    if not can_assess(viewer, authority_code):
+        raise NotAllowed(f"you may not assess {authority_code}")
+    with connect(db) as conn:
+        return _load(conn, viewer, authority_code, round_id)
+
+
+def current_revision(db: Db, viewer: Viewer, authority_code: str, round_id: str) -> int:
+    """The pair's revision now (compare with `Draft.revision` to tell a stale copy)."""
+    with connect(db) as conn:
+        return sql.head(conn, viewer, authority_code, round_id)[0]
+
+
+def _rows(draft: Draft, model: Model) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    ratings, ticks = [], []
+    for dimension in model.dimensions:
+        answer = draft.answer(dimension.id)
+        for level, index in sorted(answer.ticks):
+            ticks.append((dimension.id, level, index))
+        if answer.level is None and not (
+            answer.evidence.strip() or answer.confidence or answer.reason.strip()
+        ):
+            continue
+        proposed = proposed_level(dimension, answer.ticks) if draft.guided else None
+        ratings.append(
+            (
+                dimension.id,
+                answer.level,
+                answer.evidence if answer.evidence.strip() else None,
+                answer.confidence,
+                proposed,
+                answer.reason if answer.reason.strip() else None,
+            )
+        )
+    checklist = []
+    for item in model.checklist:
+        answer = draft.checklist_answer(item.id)
+        if answer.in_place is not None or answer.note.strip():
+            note = answer.note if answer.note.strip() else None
+            checklist.append((item.id, answer.in_place, note))
+    return ratings, checklist, ticks
+
+
+def _conflict(revision: int, at: datetime | None, by: str | None) -> DraftConflict:
+    when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
+    who = f" by {by}" if by else ""
+    return DraftConflict(
+        f"This assessment was changed in another window or session{when}{who} after this "
+        "form was opened. Nothing was written: the form now shows the saved version; make "
+        "your change again."
+    )
+
+
+def _check_pair(conn, authority_code: str, round_id: str) -> None:
+    if not ref.authority_exists(conn, authority_code):
+        raise ValueError(f"unknown authority '{authority_code}'")
+    if not ref.round_exists(conn, round_id):
+        raise ValueError(f"there is no round '{round_id}'")
+
+
+def _write_draft(conn, viewer: Viewer, draft: Draft, actor: str | None, model: Model):
+    """Check the revision, bump it, and write the draft's content; (draft id, revision, now)."""
+    _check_pair(conn, draft.authority_code, draft.round_id)
+    revision, at, by = sql.head(conn, viewer, draft.authority_code, draft.round_id)
+    if revision != draft.revision:
+        raise _conflict(revision, at, by)
+    now = datetime.now()
+    new_revision = sql.bump_head(conn, draft.authority_code, draft.round_id, actor, now)
+    existing = sql.open_draft(conn, viewer, draft.authority_code, draft.round_id)
+    if existing is not None:
+        draft_id = int(existing["id"])
+    else:
+        draft_id = sql.create_draft(
+            conn,
+            authority_code=draft.authority_code,
+            round_id=draft.round_id,
+            model_version=model.version,
+            actor=actor,
+            guided=draft.guided,
+            now=now,
+        )
+    ratings, checklist, ticks = _rows(draft, model)
+    sql.replace_content(
+        conn,
+        draft_id,
+        ratings=ratings,
+        checklist=checklist,
+        ticks=ticks,
+        guided=draft.guided,
+        actor=actor,
+        now=now,
+    )
+    return draft_id, new_revision, now
+
+
+def save_draft(
+    db: Db, viewer: Viewer, draft: Draft, *, actor: str | None, model: Model | None = None
+) -> Draft:
+    """Save the draft (replacing the open draft's content) in one transaction; the saved copy
+    (with its id and new revision) is returned. Raises DraftConflict when this copy is out of
+    date, DatabaseBusy when the database stays locked."""
+    model = model or load_model()
+    if not can_assess(viewer, draft.authority_code):
+        raise NotAllowed(f"you may not assess {draft.authority_code}")
+    check_values(draft, model)
+
+    def work(conn):
+        return _write_draft(conn, viewer, draft, actor, model)
+
+    draft_id, revision, now = write_with_retry(db, work)
+    return replace(draft, submission_id=draft_id, revision=revision, saved_at=now, saved_by=actor)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submission made: its id, the one it superseded (if any), when and by whom."""
+
+    submission_id: int
+    superseded_id: int | None
+    authority_code: str
+    round_id: str
+    submitted_at: datetime
+    submitted_by: str | None
+
+
+def submit(
+    db: Db, viewer: Viewer, draft: Draft, *, actor: str | None, model: Model | None = None
+) -> Submitted:
+    """Save the draft and make it the current submission of its authority and round, in one
+    transaction; the previous current submission becomes 'superseded'. Raises SubmitRefused
+    (with the problems) when the draft is not complete, DraftConflict when this copy is out of
+    date or another submission arrived since it was loaded, DatabaseBusy when the database
+    stays locked. Nothing is written in those cases."""
+    model = model or load_model()
+    if not can_assess(viewer, draft.authority_code):
+        raise NotAllowed(f"you may not assess {draft.authority_code}")
+    check_values(draft, model)
+    problems = submit_problems(draft, model)
+    if problems:
+        raise SubmitRefused(problems)
+
+    def work(conn):
+        current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
+        current_id = int(current["id"]) if current else None
+        if current_id != draft.base_id:
+            at = current["submitted_at"] if current else None
+            when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
+            raise DraftConflict(
+                f"Another submission for this authority and round (number {current_id}, "
+                f"{current['source'] if current else 'none'}){when} was made after this form "
+                "was opened. Nothing was submitted; your draft is kept. Look at the form again "
+                "and submit again."
+            )
+        draft_id, _, now = _write_draft(conn, viewer, draft, actor, model)
+        superseded = sql.submit_draft(conn, draft_id, actor, now)
+        return Submitted(draft_id, superseded, draft.authority_code, draft.round_id, now, actor)
+
+    return write_with_retry(db, work)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables for the page
+
+
+def summary_table(draft: Draft, model: Model) -> pd.DataFrame:
+    """One row per dimension: strand, dimension, level chosen, (guided) proposed level,
+    confidence and evidence length: the draft at a glance."""
+    rows = []
+    for strand in model.strands:
+        for dimension in strand.dimensions:
+            answer = draft.answer(dimension.id)
+            row = {
+                "Strand": strand.name,
+                "Dimension": dimension.name,
+                "Level": NOT_RATED
+                if answer.level is None
+                else tables.level_label(answer.level, model),
+            }
+            if draft.guided:
+                row["Proposed by the statements"] = proposal_text(
+                    proposed_level(dimension, answer.ticks), model
+                )
+                row["Reason given"] = "yes" if answer.reason.strip() else ""
+            row["Confidence"] = answer.confidence or ""
+            row["Evidence (characters)"] = len(answer.evidence)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def result_table(
+    gated: pd.DataFrame, best_fit: pd.DataFrame, authority_code: str, model: Model
+) -> pd.DataFrame:
+    """Strand and overall levels of one authority under both rules, from the frames of
+    `scoring.authority_levels` (one round): Strand, Gated, Best fit ('incomplete' where
+    missing)."""
+    items = [(s.id, s.name) for s in model.strands] + [("overall", "Overall")]
+    own = {}
+    for rule, frame in (("gated", gated), ("best-fit", best_fit)):
+        rows = frame[frame["authority_code"] == authority_code]
+        own[rule] = rows.iloc[0] if not rows.empty else None
+    return pd.DataFrame(
+        {
+            "Strand": [name for _, name in items],
+            "Gated": [
+                tables.level_label(own["gated"][i] if own["gated"] is not None else None, model)
+                for i, _ in items
+            ],
+            "Best fit": [
+                tables.level_label(
+                    own["best-fit"][i] if own["best-fit"] is not None else None, model
+                )
+                for i, _ in items
+            ],
+        }
+    )
+
+
+def has_levels(wide: pd.DataFrame, authority_code: str) -> bool:
+    """True when the authority has a current submission in these levels (one round)."""
+    return bool((wide["authority_code"] == authority_code).any())
+
+
+def index_text(wide: pd.DataFrame, authority_code: str) -> str:
+    """The authority's maturity index with two decimals ('' when incomplete or absent)."""
+    own = wide[wide["authority_code"] == authority_code]
+    return "" if own.empty else scoring.format_index(own["index"].iloc[0])
+
+
+def draft_status(draft: Draft, model: Model) -> str:
+    """One line on where the form's content is saved."""
+    if draft.submission_id is not None:
+        when = f" at {draft.saved_at:%H:%M:%S on %d %B %Y}" if draft.saved_at else ""
+        who = f" by {draft.saved_by}" if draft.saved_by else ""
+        return (
+            f"Draft {draft.submission_id}: saved automatically after every change (last "
+            f"saved{when}{who}). A draft never counts in benchmarks until it is submitted."
+        )
+    if draft.prefilled_from is not None:
+        return (
+            f"No open draft: the form shows the current submission ({draft.prefilled_from}) "
+            "of this round. Your first change opens a draft, saved automatically; submitting "
+            "it replaces the current submission, which stays in the history."
+        )
+    return (
+        "No draft yet for this round: your first change is saved as a draft, and every change "
+        "after it, automatically."
+    )
+
+
+def rank_text(wide: pd.DataFrame, authority_code: str, members: list[str]) -> str:
+    """Where the authority's maturity index places it among the members ('3 of 15 ...')."""
+    return core.rank_in_group(wide, authority_code, members).text
+
+
+# ---------------------------------------------------------------------------------------------
+# History and diffs
+
+
+STATUS_ORDER = {"draft": 0, "submitted": 1, "superseded": 2}
+
+
+def history(db: Db, viewer: Viewer, authority_code: str) -> pd.DataFrame:
+    """Every submission of the authority the viewer may see (draft, submitted, superseded),
+    newest round first: id, round_id, status, source, source_file, submitted_at (a draft's
+    last save), submitted_by, superseded_by, ratings (count)."""
+    with connect(db) as conn:
+        return store.submission_history(conn, viewer, authority_code)
+
+
+def history_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The history for people: plain headings, a date for every row."""
+    out = pd.DataFrame(
+        {
+            "Submission": frame["id"].astype("Int64"),
+            "Round": frame["round_id"],
+            "Status": frame["status"],
+            "Date": pd.to_datetime(frame["submitted_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            "Source": frame["source"],
+            "Author": frame["submitted_by"].astype(object).where(frame["submitted_by"].notna(), ""),
+            "File": frame["source_file"].astype(object).where(frame["source_file"].notna(), ""),
+            "Dimensions answered": frame["ratings"].astype("Int64"),
+            "Superseded by": frame["superseded_by"].astype("Int64"),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def submission_label(row: Mapping[str, object]) -> str:
+    """'#123 · 2025-03 · submitted · 2025-03-31 · import' for a history row."""
+    when = _opt(row["submitted_at"])
+    date = "no date" if when is None else pd.Timestamp(when).strftime("%Y-%m-%d %H:%M")
+    return f"#{int(row['id'])} · {row['round_id']} · {row['status']} · {date} · {row['source']}"
+
+
+def submission_labels(frame: pd.DataFrame) -> dict[int, str]:
+    """`submission_label` of every history row, by submission id (in the frame's order)."""
+    return {int(row["id"]): submission_label(row) for row in frame.to_dict("records")}
+
+
+def ratings_of(ratings: pd.DataFrame, submission_id: int) -> pd.DataFrame:
+    """The rows of one submission from `submission_ratings`."""
+    return ratings[ratings["submission_id"] == submission_id]
+
+
+def default_pair(frame: pd.DataFrame, round_id: str | None) -> tuple[int | None, int | None]:
+    """Two submissions worth comparing (older, newer): in the round, the current one and the
+    one it superseded (or the open draft and the current one); else the authority's current
+    submissions of the two latest rounds. (None, None) when there are fewer than two."""
+    if len(frame) < 2:
+        return None, None
+    ordered = frame.sort_values("id")
+    in_round = ordered[ordered["round_id"] == round_id]
+    if len(in_round) >= 2:
+        newest = in_round.iloc[-1]
+        older = in_round[in_round["id"] != newest["id"]].iloc[-1]
+        return int(older["id"]), int(newest["id"])
+    current = ordered[ordered["status"] == "submitted"].sort_values("round_id")
+    if len(current) >= 2:
+        return int(current.iloc[-2]["id"]), int(current.iloc[-1]["id"])
+    return int(ordered.iloc[-2]["id"]), int(ordered.iloc[-1]["id"])
+
+
+def submission_ratings(db: Db, viewer: Viewer, ids: list[int]) -> pd.DataFrame:
+    """Ratings of the given submissions (submission_id, dimension_id, level, evidence,
+    confidence, proposed_level, override_reason)."""
+    with connect(db) as conn:
+        return sql.ratings(conn, viewer, ids)
+
+
+def _change(a: object, b: object, model: Model) -> str:
+    if a is None and b is None:
+        return "not rated in either"
+    if a == b:
+        return "unchanged"
+    left = NOT_RATED if a is None else tables.level_label(a, model)
+    right = NOT_RATED if b is None else tables.level_label(b, model)
+    step = f" ({b - a:+d})" if a is not None and b is not None else ""
+    return f"{left} → {right}{step}"
+
+
+def diff_table(ratings_a: pd.DataFrame, ratings_b: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """Side by side, per dimension: the level in A and in B, the change ('2 Developing → 3
+    Maturing (+1)' or 'unchanged'), whether it changed, the confidence in A and B and whether
+    the evidence text differs."""
+
+    def by_dimension(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
+        return {
+            row["dimension_id"]: {k: _opt(v) for k, v in row.items()}
+            for row in frame.to_dict("records")
+        }
+
+    a, b = by_dimension(ratings_a), by_dimension(ratings_b)
+    rows = []
+    for strand in model.strands:
+        for dimension in strand.dimensions:
+            ra, rb = a.get(dimension.id, {}), b.get(dimension.id, {})
+            la = None if ra.get("level") is None else int(ra["level"])
+            lb = None if rb.get("level") is None else int(rb["level"])
+            rows.append(
+                {
+                    "Strand": strand.name,
+                    "Dimension": dimension.name,
+                    "Level in A": NOT_RATED if la is None else tables.level_label(la, model),
+                    "Level in B": NOT_RATED if lb is None else tables.level_label(lb, model),
+                    "Change": _change(la, lb, model),
+                    "Level changed": la != lb,
+                    "Confidence in A": ra.get("confidence") or "",
+                    "Confidence in B": rb.get("confidence") or "",
+                    "Evidence changed": (ra.get("evidence") or "") != (rb.get("evidence") or ""),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def diff_summary(diff: pd.DataFrame, total: int) -> str:
+    """'2 of 8 dimensions changed level: Data sharing (2 Developing → 3 Maturing (+1)); ...'."""
+    changed = diff[diff["Level changed"]]
+    if changed.empty:
+        return f"No dimension changed level (all {total} the same)."
+    parts = "; ".join(
+        f"{d} ({c})" for d, c in zip(changed["Dimension"], changed["Change"], strict=True)
+    )
+    return f"{len(changed)} of {total} dimensions changed level: {parts}."

@@ -1,0 +1,282 @@
+"""Upload of returns through the browser: what each file holds before it is imported, the
+import itself (all-or-nothing per file, through `ehdmm.importer.import_returns`), the import log
+and the blank templates. No streamlit here: `pages/8_Upload.py` draws what these return."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ehdmm import importer, templates
+from ehdmm.model import Model, load_model
+from ehdmm.storage import connect
+from ehdmm.storage import reference as ref
+from ehdmm.storage import submissions as store
+from ehdmm.viewer import Viewer
+
+Db = str | os.PathLike[str] | None
+
+READY = "ready to import"
+REJECTED = "rejected: fix the errors and upload it again"
+ALREADY = "already imported (same content): importing changes nothing"
+FILE_TYPES: tuple[str, ...] = ("csv", "xlsx")
+MIME = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def can_upload(viewer: Viewer) -> bool:
+    """Only the national team (a viewer who sees every authority) imports returns."""
+    return viewer.sees_all
+
+
+def _size(size: int | float) -> str:
+    """A byte count in words: '20 MB', '1.5 MB', '104 bytes'."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    return f"{int(size):,} bytes"
+
+
+def limit_text(limit: int | None = None) -> str:
+    """The upload size limit in words: '20 MB'."""
+    return _size(importer.max_import_bytes() if limit is None else limit)
+
+
+def too_large(name: str, size: int, limit: int | None = None) -> str | None:
+    """A clear message when a file is over the size limit, else None."""
+    limit = importer.max_import_bytes() if limit is None else limit
+    if size <= limit:
+        return None
+    return (
+        f"{name} is {_size(size)}, over the upload limit of {_size(limit)}: nothing was read. "
+        "Split it into smaller files."
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What one uploaded file holds, validated against the database, with nothing written."""
+
+    file_name: str
+    size: int
+    plan: importer.ImportPlan
+    status: str  # READY, REJECTED or ALREADY
+    data: bytes = field(default=b"", repr=False)
+
+    @property
+    def importable(self) -> bool:
+        return self.status == READY
+
+
+def preview(
+    db: Db,
+    file_name: str,
+    data: bytes,
+    *,
+    round_id: str | None = None,
+    create_round: bool = False,
+    model: Model | None = None,
+) -> Preview:
+    """Read and validate one file as an import would (a dry run), and tell whether importing
+    it would change nothing because the same content is already the current submission."""
+    result = importer.import_returns(
+        db,
+        [(file_name, data)],
+        round_id=round_id or None,
+        create_round=create_round,
+        dry_run=True,
+        model=model or load_model(),
+    )[0]
+    plan = result.plan
+    if not plan.ok:
+        return Preview(file_name, len(data), plan, REJECTED, data)
+    pairs = [(s.authority_code, s.round_id) for s in plan.submissions]
+    with connect(db) as conn:
+        hashes = store.current_content_hashes(conn, pairs)
+    if pairs and all(hashes.get(p) == plan.content_hash for p in pairs):
+        return Preview(file_name, len(data), plan, ALREADY, data)
+    return Preview(file_name, len(data), plan, READY, data)
+
+
+def by_status(previews: Sequence[Preview]) -> dict[str, list[Preview]]:
+    """The previews by status (READY, ALREADY, REJECTED; every key present)."""
+    out: dict[str, list[Preview]] = {READY: [], ALREADY: [], REJECTED: []}
+    for item in previews:
+        out[item.status].append(item)
+    return out
+
+
+def _short_list(values: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def preview_table(previews: Sequence[Preview]) -> pd.DataFrame:
+    """One row per file: what was understood (layout, authorities, rounds, counts) and what
+    happens on import."""
+    rows = []
+    for item in previews:
+        plan = item.plan
+        rows.append(
+            {
+                "File": item.file_name,
+                "Size (KB)": round(item.size / 1024, 1),
+                "Layout": plan.layout or "",
+                "Sheet": plan.sheet or "",
+                "Authorities": len(plan.authorities),
+                "Authority codes": _short_list(plan.authorities),
+                "Rounds": ", ".join(plan.rounds),
+                "New rounds": ", ".join(sorted(plan.rounds_to_create)),
+                "Submissions": len(plan.submissions),
+                "Ratings": plan.rating_count,
+                "Errors": len(plan.errors),
+                "Warnings": len(plan.warnings),
+                "Outcome": item.status,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def problems_table(previews: Sequence[Preview]) -> pd.DataFrame:
+    """Every error and warning of the files: File, Row (as Excel shows it), Column, Severity,
+    Problem."""
+    rows = [
+        {
+            "File": problem.file,
+            "Row": problem.row,
+            "Column": problem.column or "",
+            "Severity": problem.severity,
+            "Problem": problem.message,
+        }
+        for item in previews
+        for problem in item.plan.problems
+    ]
+    frame = pd.DataFrame(rows, columns=["File", "Row", "Column", "Severity", "Problem"])
+    frame["Row"] = frame["Row"].astype("Int64")
+    return frame
+
+
+def import_file(
+    db: Db,
+    file_name: str,
+    data: bytes,
+    *,
+    actor: str | None,
+    round_id: str | None = None,
+    create_round: bool = False,
+    model: Model | None = None,
+) -> importer.ImportResult:
+    """Import one file, all or nothing (re-importing the same content is a logged no-op)."""
+    return importer.import_returns(
+        db,
+        [(file_name, data)],
+        round_id=round_id or None,
+        create_round=create_round,
+        actor=actor,
+        model=model or load_model(),
+    )[0]
+
+
+def results_table(results: Sequence[importer.ImportResult]) -> pd.DataFrame:
+    """What each import did: File, Outcome, Submissions written, Message."""
+    return pd.DataFrame(
+        [
+            {
+                "File": result.plan.file_name,
+                "Outcome": result.outcome,
+                "Submissions written": len(result.submission_ids),
+                "Message": result.message,
+            }
+            for result in results
+        ],
+        columns=["File", "Outcome", "Submissions written", "Message"],
+    )
+
+
+def import_log(db: Db) -> pd.DataFrame:
+    """The import log for people, newest first: When, Who, File, Hash, Layout, Outcome,
+    Submissions, Ratings, Message."""
+    with connect(db) as conn:
+        log = store.import_log(conn)
+    return pd.DataFrame(
+        {
+            "When": pd.to_datetime(log["logged_at"]).dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "Who": log["actor"].astype(object).where(log["actor"].notna(), ""),
+            "File": log["file_name"],
+            "Hash (SHA-256)": log["content_hash"],
+            "Layout": log["layout"].astype(object).where(log["layout"].notna(), ""),
+            "Outcome": log["outcome"],
+            "Submissions": log["submissions"],
+            "Ratings": log["ratings"],
+            "Message": log["message"].astype(object).where(log["message"].notna(), ""),
+        }
+    )
+
+
+def rounds_summary(rounds: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """Per round (newest first): its label and how many submissions are current, superseded
+    and drafts. `rounds` from `reference.rounds`, `history` from `submission_history`."""
+    counts = (
+        history.groupby(["round_id", "status"]).size().unstack(fill_value=0)
+        if not history.empty
+        else pd.DataFrame()
+    )
+    rows = []
+    for round_id, label in zip(rounds["id"], rounds["label"], strict=True):
+        got = counts.loc[round_id] if round_id in counts.index else {}
+        rows.append(
+            {
+                "Round": round_id,
+                "Label": label,
+                "Current submissions": int(got.get("submitted", 0)),
+                "Superseded": int(got.get("superseded", 0)),
+                "Drafts": int(got.get("draft", 0)),
+            }
+        )
+    return pd.DataFrame(
+        list(reversed(rows)),
+        columns=["Round", "Label", "Current submissions", "Superseded", "Drafts"],
+    )
+
+
+def database_rounds(db: Db, viewer: Viewer) -> pd.DataFrame:
+    """`rounds_summary` of the database."""
+    with connect(db) as conn:
+        rounds = ref.rounds(conn)
+        history = store.submission_history(conn, viewer)
+    return rounds_summary(rounds, history)
+
+
+@dataclass(frozen=True)
+class Template:
+    label: str
+    file_name: str
+    mime: str
+    data: bytes
+
+
+def template_files(model: Model | None = None) -> list[Template]:
+    """The blank templates: both layouts, XLSX (with level drop-downs) and CSV."""
+    model = model or load_model()
+    out = []
+    for layout in templates.LAYOUTS:
+        for fmt in ("xlsx", "csv"):
+            out.append(
+                Template(
+                    label=f"{layout.capitalize()} layout ({fmt.upper()})",
+                    file_name=f"ehdmm-return-{layout}.{fmt}",
+                    mime=MIME[fmt],
+                    data=templates.template_bytes(layout, fmt, model),
+                )
+            )
+    return out
+
+
+def file_type(name: str) -> str:
+    """The lower-case suffix of a file name without the dot ('csv')."""
+    return Path(name).suffix.lower().lstrip(".")

@@ -1,0 +1,225 @@
+"""Self-assessment: an authority rates itself on the model's dimensions, with the published
+descriptors side by side (or, in guided mode, their statements as tick boxes), evidence,
+confidence and the pre-model checklist; saved as a draft on every change; submitted when
+complete, with the computed levels and the place among peers shown afterwards."""
+
+import streamlit as st
+
+from ehdmm import assessment
+from ehdmm.model import load_model
+from ehdmm.storage import StoreError
+from ehdmm.ui import RANKING_CAVEAT, data, data_assess, sidebar
+from ehdmm.ui.data_assess import FormContext
+
+st.set_page_config(page_title="Self-assessment · ehdmm", layout="wide")
+sel = sidebar(need_round=False)
+model = load_model()
+names = model.level_names
+
+st.title(f"Self-assessment: {sel.authority_name}")
+rounds = data_assess.all_rounds(sel.db, sel.token)
+if not rounds:
+    st.info(
+        "No self-assessments have been submitted yet, and there is no assessment round to fill "
+        "in. The national team creates rounds when importing returns (Upload page, or "
+        "`python -m ehdmm import FILE --create-round`)."
+    )
+    st.stop()
+if not sel.rounds:
+    st.info("No self-assessments have been submitted yet: this can be the first.")
+if not assessment.can_assess(sel.viewer, sel.authority):
+    st.warning("You can assess only your own authority: choose it in the sidebar.")
+    st.stop()
+
+data_assess.prepare_round(rounds, sel.round_id)
+round_id = st.selectbox(
+    "Round to assess",
+    rounds,
+    key=data_assess.ROUND_KEY,
+    help="Any round in the database, also one with no submission yet. The authority is the "
+    "one chosen in the sidebar.",
+)
+ctx = FormContext(sel.db, sel.viewer, sel.authority, round_id, sel.viewer.name)
+try:
+    state = data_assess.open_form(ctx, model)
+except assessment.NotAllowed as exc:
+    st.warning(str(exc))
+    st.stop()
+except StoreError as exc:
+    st.error(str(exc))
+    st.stop()
+draft = state.draft
+args = (ctx,)
+
+data_assess.show_notices()
+
+st.caption(data_assess.plain(assessment.draft_status(draft, model)))
+if state.unsaved:
+    st.button("Save the draft now", on_click=data_assess.save_now, args=args)
+
+guided = st.toggle(
+    "Guided mode: tick the statements that describe your authority",
+    key=data_assess.GUIDED_KEY,
+    on_change=data_assess.on_change,
+    args=(ctx, "guided"),
+    help="The tool proposes the level whose statements, and those of every lower level, are "
+    "all ticked. You may choose another level, with a reason.",
+)
+
+rated = len(model.dimensions) - len(assessment.missing_dimensions(draft, model))
+st.progress(
+    rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
+)
+with st.expander("Your answers at a glance", expanded=False):
+    st.dataframe(assessment.summary_table(draft, model), hide_index=True, width="stretch")
+
+for strand in model.strands:
+    st.header(strand.name)
+    st.markdown(f"**Evidence to look for (MEASURES):** {strand.measures}")
+    if strand.measures_incomplete:
+        st.caption(
+            "Most of this MEASURES line cannot be read in the published model; only these "
+            "fragments are legible: " + " · ".join(strand.measures_fragments)
+        )
+    for dimension in strand.dimensions:
+        answer = draft.answer(dimension.id)
+        with st.container(border=True):
+            st.subheader(dimension.name)
+            for column, level in zip(st.columns(len(model.levels)), model.levels, strict=True):
+                with column:
+                    st.markdown(f"**{level.number} {level.name}**")
+                    if guided:
+                        for index, statement in enumerate(dimension.statements[level.number]):
+                            st.checkbox(
+                                statement,
+                                key=data_assess.tick_key(dimension.id, level.number, index),
+                                on_change=data_assess.on_change,
+                                args=(ctx, "tick", dimension.id, level.number, index),
+                            )
+                    else:
+                        st.markdown(dimension.descriptor(level.number))
+            if guided:
+                proposed = assessment.proposed_level(dimension, answer.ticks)
+                st.caption(
+                    f"The ticked statements give: **{assessment.proposal_text(proposed, model)}**."
+                )
+            st.radio(
+                f"Level for {dimension.name}",
+                list(names),
+                format_func=lambda n: f"{n} {names[n]}",
+                index=None,
+                horizontal=True,
+                key=data_assess.level_key(dimension.id),
+                on_change=data_assess.on_change,
+                args=(ctx, "level", dimension.id),
+            )
+            if assessment.is_override(draft, dimension):
+                st.text_input(
+                    "Why a different level than the ticked statements give? (required)",
+                    key=data_assess.reason_key(dimension.id),
+                    max_chars=assessment.REASON_MAX_CHARS,
+                    on_change=data_assess.on_change,
+                    args=(ctx, "reason", dimension.id),
+                )
+                if not answer.reason.strip():
+                    st.warning("Give a reason for this level, or tick the statements that fit.")
+            left, right = st.columns([3, 1])
+            left.text_area(
+                f"Evidence for {dimension.name}",
+                key=data_assess.evidence_key(dimension.id),
+                max_chars=assessment.EVIDENCE_MAX_CHARS,
+                height=100,
+                on_change=data_assess.on_change,
+                args=(ctx, "evidence", dimension.id),
+                help="What shows this level: documents, systems, examples. Saved when you "
+                "leave the box.",
+            )
+            right.radio(
+                f"Confidence in this level ({dimension.name})",
+                list(assessment.CONFIDENCES),
+                index=None,
+                key=data_assess.confidence_key(dimension.id),
+                on_change=data_assess.on_change,
+                args=(ctx, "confidence", dimension.id),
+            )
+
+st.header("Before you start: the pre-model checklist")
+st.caption(model.checklist_intro)
+for item in model.checklist:
+    text, answer_col, note_col = st.columns([3, 1, 3])
+    text.markdown(item.text)
+    answer_col.radio(
+        f"In place: {item.text}",
+        list(data_assess.YES_NO),
+        index=None,
+        horizontal=True,
+        key=data_assess.check_key(item.id),
+        on_change=data_assess.on_change,
+        args=(ctx, "check", item.id),
+        label_visibility="collapsed",
+    )
+    note_col.text_input(
+        f"Note on: {item.text}",
+        key=data_assess.note_key(item.id),
+        max_chars=assessment.NOTE_MAX_CHARS,
+        on_change=data_assess.on_change,
+        args=(ctx, "note", item.id),
+        placeholder="Note (optional)",
+        label_visibility="collapsed",
+    )
+
+st.header("Submit")
+problems = data_assess.take(data_assess.PROBLEMS_KEY, ctx)
+if problems:
+    st.error(
+        "Not submitted. " + " ".join(data_assess.plain(problem.message) for problem in problems)
+    )
+todo = assessment.submit_problems(draft, model)
+if todo and not problems:
+    st.caption("Still to do before you can submit: " + " ".join(p.message for p in todo))
+st.button(
+    "Submit the assessment",
+    type="primary",
+    on_click=data_assess.on_submit,
+    args=args,
+    help="Makes this the current self-assessment for the round; an earlier one is kept in the "
+    "history. Drafts never count in benchmarks.",
+)
+
+submitted = data_assess.take(data_assess.SUBMITTED_KEY, ctx)
+if submitted is not None:
+    superseded = (
+        f" It supersedes submission {submitted.superseded_id}, which is kept in the history."
+        if submitted.superseded_id
+        else ""
+    )
+    st.success(
+        f"Submitted: submission {submitted.submission_id} is now the current self-assessment "
+        f"of {sel.authority_name} for round {round_id}.{superseded}",
+        icon="✅",
+    )
+current = data.levels(sel.db, sel.token, sel.viewer, round_id, "gated")
+if assessment.has_levels(current, sel.authority):
+    best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, "best-fit")
+    st.header(f"Computed levels of the current submission, round {round_id}")
+    st.dataframe(
+        assessment.result_table(current, best_fit, sel.authority, model),
+        hide_index=True,
+        width="stretch",
+    )
+    members = data.peer_codes(sel.db, sel.token, sel.viewer, sel.authority, sel.peers)
+    st.metric(
+        "Maturity index",
+        assessment.index_text(current, sel.authority) or "–",
+        help=f"The mean of the {len(model.dimensions)} dimension levels (it orders authorities; "
+        "it is not a level).",
+    )
+    st.write(
+        f"Rank by maturity index in {sel.peers_label}: "
+        f"{assessment.rank_text(current, sel.authority, members)}."
+    )
+    st.caption(RANKING_CAVEAT)
+    data_assess.profile_link(
+        f"See {sel.authority_name} on the Authority profile page",
+        {"authority": sel.authority, "round": round_id, "peers": sel.peers, "rule": sel.rule},
+    )

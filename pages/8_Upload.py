@@ -1,0 +1,143 @@
+"""Upload returns (national team): CSV and XLSX files in either layout; what each file holds,
+every error and warning, an explicit confirm before anything is written (all or nothing per
+file), the import log, and blank templates to download."""
+
+import streamlit as st
+
+from ehdmm import upload
+from ehdmm.ui import data_assess, sidebar
+
+st.set_page_config(page_title="Upload returns · ehdmm", layout="wide")
+sel = sidebar(need_round=False)
+
+st.title("Upload returns")
+if not sel.rounds:
+    st.info(
+        "No self-assessments have been submitted yet. Upload returns below (tick 'Create "
+        "rounds' if their round is new)."
+    )
+if not upload.can_upload(sel.viewer):
+    st.warning("Only the national team can upload returns.")
+    st.stop()
+
+st.caption(
+    "Each file is read and checked first; nothing is written until you confirm. A file with "
+    "any error is rejected whole; warnings do not block. A file whose content is already the "
+    f"current submission changes nothing. Files up to "
+    f"{upload.limit_text(data_assess.upload_limit_bytes())} each."
+)
+
+with st.expander("Blank templates", expanded=False):
+    st.caption(
+        "Long layout: one row per authority and dimension. Wide layout: one row per "
+        "authority and round. The XLSX templates have drop-down lists of levels."
+    )
+    for column, template in zip(st.columns(4), data_assess.template_files(), strict=True):
+        column.download_button(
+            template.label,
+            template.data,
+            file_name=template.file_name,
+            mime=template.mime,
+            key=f"template_{template.file_name}",
+        )
+
+files = st.file_uploader(
+    "Returns (CSV or XLSX)",
+    type=list(upload.FILE_TYPES),
+    accept_multiple_files=True,
+    key="upload_files",
+)
+left, right = st.columns(2)
+round_id = left.text_input(
+    "Round for files without a 'round' column (YYYY-MM, optional)",
+    key="upload_round",
+    max_chars=7,
+).strip()
+create_round = right.checkbox(
+    "Create rounds that do not exist yet",
+    key="upload_create_round",
+    help="Otherwise a return for a round that is not in the database is an error.",
+)
+
+previews = []
+if files:
+    progress = st.progress(0.0, text="Reading the files…")
+    for number, file in enumerate(files, start=1):
+        progress.progress((number - 1) / len(files), text=f"Reading {number} of {len(files)}")
+        message = upload.too_large(file.name, file.size, data_assess.upload_limit_bytes())
+        if message:
+            st.error(data_assess.plain(message))
+            continue
+        previews.append(
+            data_assess.preview(
+                sel.db, sel.token, file.name, file.getvalue(), round_id or None, create_round
+            )
+        )
+    progress.progress(1.0, text=f"Read {len(files)} file(s)")
+
+if previews:
+    st.subheader("What the files hold")
+    st.dataframe(upload.preview_table(previews), hide_index=True, width="stretch")
+    problems = upload.problems_table(previews)
+    if len(problems):
+        st.subheader("Errors and warnings")
+        st.caption("Rows are numbered as Excel shows them (the header is row 1).")
+        st.dataframe(problems, hide_index=True, width="stretch")
+    groups = upload.by_status(previews)
+    to_import = groups[upload.READY] + groups[upload.ALREADY]
+    if groups[upload.REJECTED]:
+        st.error(
+            f"{len(groups[upload.REJECTED])} file(s) rejected: they will not be imported. Fix "
+            "the errors listed and upload them again."
+        )
+    if groups[upload.ALREADY]:
+        st.info(
+            f"{len(groups[upload.ALREADY])} file(s) already imported with the same content: "
+            "importing them again changes nothing (it is logged)."
+        )
+    if st.button(
+        f"Import {len(to_import)} file(s)",
+        type="primary",
+        disabled=not to_import,
+        key="upload_confirm",
+    ):
+        bar = st.progress(0.0, text="Importing…")
+        results = []
+        for number, item in enumerate(to_import, start=1):
+            bar.progress((number - 1) / len(to_import), text=f"Importing {item.file_name}")
+            results.append(
+                upload.import_file(
+                    sel.db,
+                    item.file_name,
+                    item.data,
+                    actor=sel.viewer.name,
+                    round_id=round_id or None,
+                    create_round=create_round,
+                )
+            )
+        bar.progress(1.0, text="Done")
+        st.session_state["upload_results"] = upload.results_table(results)
+        st.rerun()
+
+results = st.session_state.pop("upload_results", None)
+if results is not None:
+    st.subheader("Import results")
+    for outcome, message in zip(results["Outcome"], results["Message"], strict=True):
+        {"imported": st.success, "no-op": st.info}.get(outcome, st.error)(
+            data_assess.plain(message)
+        )
+    st.dataframe(results, hide_index=True, width="stretch")
+
+st.subheader("Rounds in the database")
+rounds = data_assess.database_rounds(sel.db, sel.token, sel.viewer)
+if len(rounds):
+    st.dataframe(rounds, hide_index=True, width="stretch")
+else:
+    st.caption("There are no rounds yet.")
+
+st.subheader("Import log")
+log = data_assess.import_log(sel.db, sel.token)
+if len(log):
+    st.dataframe(log, hide_index=True, width="stretch")
+else:
+    st.caption("Nothing has been imported into this database yet.")
