@@ -53,6 +53,20 @@ def write_submissions(
     checklist = checklist if checklist is not None else pd.DataFrame(columns=CHECKLIST_COLUMNS)
     conn.register("new_checklist", checklist[CHECKLIST_COLUMNS])
     try:
+        # Every write of a current submission bumps the authority and round's head revision
+        # (see migration 0002), so a concurrent form submit or import for the same pair
+        # conflicts and is retried instead of both becoming current.
+        conn.execute(
+            """
+            INSERT INTO assessment_heads (authority_code, round_id, revision, updated_at,
+                                          updated_by)
+            SELECT authority_code, round_id, 1, current_localtimestamp(), max(source)
+            FROM new_subs WHERE status = 'submitted' GROUP BY authority_code, round_id
+            ON CONFLICT (authority_code, round_id) DO UPDATE SET
+                revision = assessment_heads.revision + 1, updated_at = excluded.updated_at,
+                updated_by = excluded.updated_by
+            """
+        )
         conn.execute(
             """
             UPDATE submissions SET status = 'superseded', superseded_by = n.id
