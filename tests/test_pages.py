@@ -104,3 +104,15 @@ def test_an_empty_database_says_so(path, empty_db, monkeypatch):
     assert not any("Synthetic demo data" in w.value for w in at.warning)
     if path.name != "6_The_model.py":
         assert any("No self-assessments" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_every_chart_has_a_text_alternative_and_its_data(path, demo_db, monkeypatch):
+    at = run_page(path, demo_db, monkeypatch, authority="E06000023")
+    charts = at.get("plotly_chart")
+    data_expanders = [e for e in at.expander if e.label.startswith("Data behind this chart")]
+    assert len(data_expanders) == len(charts)
+    for expander in data_expanders:
+        assert expander.dataframe, "the chart's data is shown as a table"
+    text = path.read_text(encoding="utf-8")
+    assert "st.plotly_chart" not in text, "charts go through ehdmm.ui.widgets.chart"
