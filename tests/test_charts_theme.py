@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import plotly.graph_objects as go
 
 from ehdmm.charts import theme
@@ -27,10 +29,7 @@ def test_text_on_each_level_colour_passes_aa():
 def test_levels_get_darker_in_order_so_greyscale_and_colour_blind_readers_see_order():
     values = [luminance(theme.LEVEL_COLOURS[level]) for level in sorted(theme.LEVEL_COLOURS)]
     assert values == sorted(values, reverse=True)
-    steps = [
-        contrast(a, b)
-        for a, b in zip(theme.LEVEL_COLOURS.values(), list(theme.LEVEL_COLOURS.values())[1:])
-    ]
+    steps = [contrast(a, b) for a, b in itertools.pairwise(theme.LEVEL_COLOURS.values())]
     assert min(steps) >= 1.4, steps  # neighbouring levels are told apart by lightness alone
 
 
