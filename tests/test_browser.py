@@ -169,14 +169,15 @@ def test_deep_link_on_a_fresh_server(browser, fresh_server, name, path):
         chosen = sidebar.locator('input[aria-label="Authority"]').input_value()
         assert chosen.startswith("Bristol, City of (E06000023")
         content = page.locator('[data-testid="stMain"]')
-        charts = content.locator(
-            '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"]'
+        shown = content.locator(
+            '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"],'
+            ' [data-testid="stDownloadButton"]'
         )
         if name == "The_model":
             assert content.get_by_text("Data Maturity Model for Early Help Services").count()
             assert content.get_by_role("tab").count() >= 5
         else:
-            assert charts.count() >= 1, "a chart or table is shown"
+            assert shown.count() >= 1, "a chart, table or download is shown"
         if name != "home":
             # the page served is the page asked for (not the home page)
             assert page.url.split("?")[0].endswith(f"/{path}")
