@@ -11,16 +11,23 @@ from ehdmm.model import load_model
 from ehdmm.ui import RANKING_CAVEAT, data, sidebar
 
 st.set_page_config(page_title="ehdmm: early help data maturity", layout="wide")
+sel = sidebar()
 model = load_model()
 st.title("Early help data maturity: benchmarking")
 st.caption(f"{model.title} ({model.publisher}, {model.published})")
 
-sel = sidebar()
+# The viewer's read: every authority for the national team, its own for an authority user.
 frame = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
 
 st.header(f"Levels by strand, round {sel.round_id}")
 st.caption(
-    f"{len(frame)} authorities with a current submission; scoring rule: {sel.rule}. "
+    (
+        f"{len(frame)} authorities with a current submission"
+        if sel.viewer.sees_all
+        else f"Your authority's levels ({sel.authority_name}); other authorities are shown "
+        "only as peer aggregates, on the Authority profile and Peer benchmark pages"
+    )
+    + f"; scoring rule: {sel.rule}. "
     + RANKING_CAVEAT
 )
 st.dataframe(

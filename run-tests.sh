@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Set up (a virtual environment in .venv) and run the linters and the whole test suite.
-# Browser and image tests need Debian's chromium: installed here when missing and running as
-# root with apt-get; otherwise those tests skip and say why.
+# Browser and image tests need Debian's chromium (and PDFs the DejaVu fonts): installed here
+# when missing and running as root with apt-get; otherwise those tests skip and say why.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    apt-get install -y -q chromium
+    apt-get install -y -q chromium fonts-dejavu-core
   else
     echo "note: /usr/bin/chromium is missing; browser tests will be skipped" >&2
   fi

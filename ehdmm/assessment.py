@@ -24,6 +24,7 @@ import pandas as pd
 from ehdmm import importer, scoring, tables
 from ehdmm.analysis import core
 from ehdmm.model import Dimension, Model, load_model
+from ehdmm.storage import access as access_store
 from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import drafts as sql
 from ehdmm.storage import reference as ref
@@ -532,6 +533,13 @@ def submit(
             )
         draft_id, _, now = _write_draft(conn, viewer, draft, actor, model)
         superseded = sql.submit_draft(conn, draft_id, actor, now)
+        access_store.append_audit(  # in the same transaction: no submission goes unlogged
+            conn,
+            actor or viewer.name,
+            "submission",
+            f"submission {draft_id} of {draft.authority_code} for round {draft.round_id}"
+            + (f" (supersedes {superseded})" if superseded else ""),
+        )
         return Submitted(draft_id, superseded, draft.authority_code, draft.round_id, now, actor)
 
     return write_with_retry(db, work)
@@ -629,6 +637,17 @@ def draft_status(draft: Draft, model: Model) -> str:
 def rank_text(wide: pd.DataFrame, authority_code: str, members: list[str]) -> str:
     """Where the authority's maturity index places it among the members ('3 of 15 ...')."""
     return core.rank_in_group(wide, authority_code, members).text
+
+
+def rank_words(rank: core.Rank | None, threshold: int) -> str:
+    """A rank from `ehdmm.analysis.aggregates.peer_rank` in words ('3 of 15 (percentile 86)'),
+    or why it is not shown (None: suppressed by disclosure control)."""
+    if rank is None:
+        return (
+            f"suppressed (shown only when at least {threshold} other members of the group have "
+            "a complete return)"
+        )
+    return rank.text
 
 
 # ---------------------------------------------------------------------------------------------

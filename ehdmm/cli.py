@@ -13,7 +13,7 @@ import io
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -242,6 +242,121 @@ def cmd_groups(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _progress_printer(stream=None) -> Callable[[int, int, str], None]:
+    """A progress line on stderr: rewritten in place on a terminal, one line each otherwise."""
+    stream = stream or sys.stderr
+    interactive = stream.isatty()
+
+    def show(done: int, total: int, label: str) -> None:
+        if done == 0:
+            stream.write(f"Making {total} report(s)...\n")
+        elif interactive:
+            end = "\n" if done == total else ""
+            stream.write(f"\r[{done}/{total}] {label[:60]:<60}{end}")
+        else:
+            stream.write(f"[{done}/{total}] {label}\n")
+        stream.flush()
+
+    return show
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from ehdmm.analysis import core, exports
+    from ehdmm.authorities import AuthorityIndex, AuthorityLookupError
+    from ehdmm.export import images
+    from ehdmm.export import pack as packs
+    from ehdmm.export import report as reports
+
+    db = _existing_db(args)
+    authorities = core.authorities(db)
+    if args.authority:
+        try:
+            codes = [AuthorityIndex(authorities).resolve(args.authority)]
+        except AuthorityLookupError as exc:
+            raise UsageError(f"--authority: {exc}") from exc
+    else:
+        codes = exports.filter_codes(authorities)
+    if args.format != "html" and (problem := images.chromium_problem()):
+        _err(f"note: {problem} The reports are written without their chart images.")
+    started = time.perf_counter()
+    try:
+        paths = packs.write_reports(
+            db,
+            LOCAL_VIEWER,
+            codes,
+            args.round,
+            args.peers,
+            args.rule,
+            args.format,
+            args.out,
+            progress=_progress_printer(),
+        )
+    except reports.ReportError as exc:
+        raise UsageError(str(exc)) from exc
+    elapsed = time.perf_counter() - started
+    print(
+        f"{len(paths)} report(s) ({args.format}) written to {args.out} in {elapsed:.1f} s"
+        + (f": {paths[0].name}" if len(paths) == 1 else ".")
+    )
+    return EXIT_OK
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from ehdmm.export import pack as packs
+
+    db = _existing_db(args)
+    started = time.perf_counter()
+    try:
+        data = packs.national_pack(db, LOCAL_VIEWER, args.round, args.rule)
+    except packs.PackError as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.out)
+    if out.parent and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    elapsed = time.perf_counter() - started
+    print(f"National pack written to {out} ({len(data) / 1e6:.1f} MB) in {elapsed:.1f} s.")
+    return EXIT_OK
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Users and their roles: add (or change), list, remove. Every change is audited."""
+    from ehdmm import access
+
+    if args.action == "list":
+        if args.email or args.role or args.authority:
+            raise UsageError("users list takes no EMAIL, --role or --authority")
+        db = _existing_db(args)
+        frame = access.list_users(db)
+        if frame.empty:
+            print("No users: with sign-in configured, nobody can see the dashboard yet.")
+        for row in frame.itertuples(index=False):
+            code, by = ("" if pd.isna(v) else str(v) for v in (row.authority_code, row.added_by))
+            print(f"{row.email}\t{row.role}\t{code}\t{row.added_at:%Y-%m-%d %H:%M}\t{by}")
+        return EXIT_OK
+    if not args.email:
+        raise UsageError(f"users {args.action} needs EMAIL")
+    if args.action == "remove":
+        if args.role or args.authority:
+            raise UsageError("users remove takes no --role or --authority")
+        db = _existing_db(args)
+        if not access.remove_user(db, args.email, actor=args.actor):
+            _err(f"No user {args.email.strip().lower()} in {db}: nothing removed.")
+            return EXIT_FAILED
+        print(f"Removed {args.email.strip().lower()}.")
+        return EXIT_OK
+    if not args.role:
+        raise UsageError("users add needs --role national|authority")
+    db = _existing_db(args, create_empty=True)
+    try:
+        code = access.add_user(db, args.email, args.role, args.authority, actor=args.actor)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    email = args.email.strip().lower()
+    print(f"{email}: {args.role}" + (f" for {code}" if code else "") + ".")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ehdmm",
@@ -303,6 +418,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="CSV with an 'authority' column (import)")
     p.add_argument("--description")
     p.set_defaults(func=cmd_groups)
+
+    p = sub.add_parser(
+        "report", help="authority benchmark reports (docx, pdf or html), one file per authority"
+    )
+    _db_arg(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--authority", metavar="CODE", help="one authority: ONS code, DfE LA number or name"
+    )
+    which.add_argument("--all", action="store_true", help="every authority")
+    p.add_argument("--round", metavar="ID", help="round (default: latest with a submission)")
+    p.add_argument(
+        "--peers",
+        default="england",
+        metavar="GROUP",
+        help="peer group: england, region, type, neighbours or custom:<name> (default: england)",
+    )
+    p.add_argument("--rule", choices=scoring.RULES, default=scoring.DEFAULT_RULE)
+    p.add_argument("--format", choices=["docx", "pdf", "html"], required=True)
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the reports into")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("pack", help="the national pack: an XLSX workbook of every authority")
+    _db_arg(p)
+    p.add_argument("--round", metavar="ID", help="one round (default: every round)")
+    p.add_argument("--rule", choices=scoring.RULES, default=scoring.DEFAULT_RULE)
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    p.set_defaults(func=cmd_pack)
+
+    p = sub.add_parser(
+        "users",
+        help="who may sign in: users add EMAIL --role national|authority [--authority CODE], "
+        "users list, users remove EMAIL",
+    )
+    _db_arg(p)
+    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("email", nargs="?", metavar="EMAIL", help="the user's sign-in email")
+    p.add_argument("--role", choices=["national", "authority"], help="the user's role (add)")
+    p.add_argument(
+        "--authority",
+        metavar="CODE",
+        help="the authority of an authority user: ONS code, DfE LA number or name (add)",
+    )
+    p.add_argument("--actor", default=_default_actor(), help="who makes the change (audit log)")
+    p.set_defaults(func=cmd_users)
     return parser
 
 
@@ -322,5 +482,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(EXIT_USAGE, f"{parser.prog} {args.command}: error: {exc}\n")
     except StoreError as exc:
         _err(str(exc))
+        return EXIT_FAILED
+    except OSError as exc:  # a path that cannot be made or written (a file where a folder is...)
+        from ehdmm.storage.db import describe_os_error
+
+        _err(f"{parser.prog} {args.command}: {describe_os_error(exc)}; check the path.")
         return EXIT_FAILED
     return EXIT_OK

@@ -14,14 +14,16 @@ it) and column, and a file with any error writes nothing.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import os
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
@@ -131,6 +133,9 @@ class ImportPlan:
         return sorted({s.round_id for s in self.submissions})
 
 
+_UNSEEN = object()  # a memo's "not looked up yet"
+
+
 class _Reject(Exception):
     """Stops reading a file at a problem that makes the rest unreadable."""
 
@@ -143,32 +148,100 @@ class _Reject(Exception):
 # Reading cells
 
 
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_SAVE_AS_UTF8 = "save it again as CSV UTF-8"
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The line (as numbered from 1) holding the byte at `offset`."""
+    return data[:offset].count(b"\n") + 1
+
+
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 file (Excel's 'Unicode Text'): a byte-order mark, or a NUL byte in every other
+    position of mostly-ASCII text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    for zeros, other in ((even, odd), (odd, even)):
+        if len(zeros) >= 2 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
+            return True
+    return False
+
+
 def _decode(data: bytes) -> tuple[str, str | None]:
+    if _is_utf16(data):
+        raise _Reject(
+            None,
+            None,
+            "the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not a CSV of UTF-8 "
+            f"or Windows-1252 text; {_SAVE_AS_UTF8}",
+        )
     if b"\x00" in data[:4096]:
         raise _Reject(None, None, "this is not a text CSV file (it holds binary data)")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8", errors="strict"), None
         except UnicodeDecodeError as exc:
-            line = data[: exc.start + 3].count(b"\n") + 1
             raise _Reject(
-                line,
+                _line_of(data, exc.start + 3),
                 None,
-                "the file starts with a UTF-8 marker but is not valid UTF-8 text; save it again "
-                "as CSV UTF-8",
+                "the file starts with a UTF-8 marker but is not valid UTF-8 text; " + _SAVE_AS_UTF8,
             ) from exc
     try:
         return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    good = _UTF8_MULTIBYTE.search(data)
+    if good is not None:
+        # UTF-8 text with a few lines pasted in another encoding: reading it as either would
+        # garble one part, so the file is refused rather than stored as mojibake.
+        raise _Reject(
+            _line_of(data, bad),
+            None,
+            "the file mixes text encodings (UTF-8 on row "
+            f"{_line_of(data, good.start())}, another encoding on this row); " + _SAVE_AS_UTF8,
+        )
     try:
         return data.decode("cp1252"), "the file is not UTF-8; it was read as Windows-1252 text"
     except UnicodeDecodeError as exc:
         raise _Reject(
+            _line_of(data, exc.start),
             None,
-            None,
-            "the file's text encoding is neither UTF-8 nor Windows-1252; save it as CSV UTF-8",
+            f"the byte 0x{data[exc.start]:02X} is neither UTF-8 nor Windows-1252 text (the file's "
+            f"encoding is not one ehdmm reads); {_SAVE_AS_UTF8}",
         ) from exc
+
+
+def _csv_problem_column(record: str, delimiter: str) -> int | None:
+    """The 0-based index of the cell where a CSV record's quoting goes wrong: an unclosed quote,
+    or a closing quote followed by more text. None when not found."""
+    index, quoted, after_quote, start = 0, False, False, True
+    i = 0
+    while i < len(record):
+        char = record[i]
+        if quoted:
+            if char == '"':
+                if record[i + 1 : i + 2] == '"':
+                    i += 1
+                else:
+                    quoted, after_quote = False, True
+        elif char == delimiter:
+            index, after_quote, start = index + 1, False, True
+            i += 1
+            continue
+        elif char in "\r\n":
+            return None
+        elif after_quote:
+            return index
+        elif char == '"' and start:
+            quoted = True
+        start = False
+        i += 1
+    return index if quoted else None
 
 
 def _read_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
@@ -180,26 +253,71 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
         for candidate in (";", "\t"):
             if candidate in first_line:
                 delimiter = candidate
-    rows = []
+    records: list[list[str]] = []
+    # a cell may be as long as the file: the limits on evidence and notes say what is too long,
+    # with row and column, rather than the csv module's own limit
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        for number, record in enumerate(reader, start=1):
-            rows.append((number, list(record)))
+        records.extend(reader)
     except csv.Error as exc:
         # the record being read (as Excel numbers rows), not the physical line: a quoted
         # field may span lines
-        raise _Reject(len(rows) + 1, None, f"the CSV cannot be read: {exc}") from exc
-    return rows, notes
+        again = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        for _ in range(len(records)):
+            next(again)
+        lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+        record = "".join(lines[again.line_num :])
+        index = _csv_problem_column(record, delimiter)
+        header = records[0] if records else []
+        where = ""
+        if index is not None:  # named in the words: the record's cells are not known for sure
+            where = (
+                f" in column '{str(header[index]).strip()}'"
+                if index < len(header)
+                else f" in cell {index + 1}"
+            )
+        reason = str(exc)
+        if "unexpected end of data" in reason:
+            reason = "a quoted cell is not closed before the end of the file (is it cut short?)"
+        elif "expected after" in reason:
+            reason = (
+                "a quote mark is followed by more text in the same cell; put the whole cell in "
+                'quotes and double any quote inside it ("")'
+            )
+        raise _Reject(len(records) + 1, None, f"the CSV cannot be read{where}: {reason}") from exc
+    return list(enumerate(records, start=1)), notes
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[object]]], str]:
     import openpyxl
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _Reject(None, None, "this is not a valid XLSX workbook (it is not a zip package)")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE2 compound file
+            reason = (
+                "it is an old .xls workbook, or one protected with a password; save it as .xlsx "
+                "without a password, or as CSV"
+            )
+        elif data.startswith(b"PK\x03\x04"):
+            reason = "its zip package is damaged or cut short; save or copy the workbook again"
+        else:
+            reason = "it is not a zip package"
+        raise _Reject(None, None, f"this is not a valid XLSX workbook ({reason})")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged packages
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, OSError):
+            names = []
+        if names and not any(n.startswith("xl/") for n in names):
+            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+            raise _Reject(
+                None,
+                None,
+                "this is not a valid XLSX workbook (it is a zip archive of other files: "
+                f"{shown}); give the .xlsx file itself",
+            ) from exc
         raise _Reject(None, None, f"this is not a valid XLSX workbook ({exc})") from exc
     try:
         if sheet is not None:
@@ -246,6 +364,17 @@ def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[obj
 
 def _is_filled(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _row_filled(row: list[object]) -> bool:
+    """True when any cell of the row is filled (usually decided by the first cell)."""
+    for value in row:
+        if value.__class__ is str:
+            if value and not value.isspace():
+                return True
+        elif value is not None:
+            return True
+    return False
 
 
 def _header_key(value: object) -> str:
@@ -298,6 +427,22 @@ def content_hash(data: bytes, sheet: str | None = None) -> str:
     return digest.hexdigest()
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file's many small objects are made.
+
+    A 100,000-row file creates a few hundred thousand lists and strings and no cycles; the
+    collector would otherwise run hundreds of times over all of them (more than doubling the
+    time). Reference counting still frees everything; the collector resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_return(
     file_name: str,
     data: bytes,
@@ -310,6 +455,30 @@ def parse_return(
     model: Model | None = None,
 ) -> ImportPlan:
     """Read and validate one return. Nothing is written; see `ImportPlan.ok`."""
+    with _gc_paused():
+        return _parse_return(
+            file_name,
+            data,
+            authorities=authorities,
+            known_rounds=known_rounds,
+            round_id=round_id,
+            create_round=create_round,
+            sheet=sheet,
+            model=model,
+        )
+
+
+def _parse_return(
+    file_name: str,
+    data: bytes,
+    *,
+    authorities: AuthorityIndex,
+    known_rounds: Iterable[str],
+    round_id: str | None,
+    create_round: bool,
+    sheet: str | None,
+    model: Model | None,
+) -> ImportPlan:
     model = model or load_model()
     name = str(file_name)
     plan = ImportPlan(file_name=name, content_hash=content_hash(data))
@@ -346,7 +515,7 @@ def parse_return(
         add(exc.row, exc.column, exc.message)
         return plan
 
-    rows = [(n, r) for n, r in rows if any(_is_filled(v) for v in r)]
+    rows = [(n, r) for n, r in rows if _row_filled(r)]
     if not rows:
         add(None, None, "the file is empty")
         return plan
@@ -376,7 +545,8 @@ def parse_return(
 def _parse_body(
     plan, model, authorities, known_rounds, header_row, header, body, round_id, create_round, add
 ) -> None:
-    dim_ids = set(model.dimension_ids)
+    dimension_ids = model.dimension_ids
+    dim_ids = set(dimension_ids)
     checklist_ids = [item.id for item in model.checklist]
     seen: dict[str, int] = {}
     for index, key in enumerate(header):
@@ -428,8 +598,26 @@ def _parse_body(
 
     subs: dict[tuple[str, str], ParsedSubmission] = {}
 
-    def read_round(number: int, row: list[object]) -> str | None:
-        raw = cell(row, "round") if "round" in seen else None
+    # A file repeats the same few authorities, rounds, dimensions, levels and confidences on
+    # many rows: each distinct cell value is checked once (answers that are errors are not
+    # remembered, so every row with the error is reported).
+    round_memo: dict[tuple[type, object], str] = {}
+    authority_memo: dict[tuple[type, object], str] = {}
+    level_memo: dict[tuple[type, object], int] = {}
+    confidence_memo: dict[tuple[type, object], str | None] = {}
+    dimension_memo: dict[tuple[type, object], object] = {}
+
+    def read_round(number: int, raw: object) -> str | None:
+        key = (raw.__class__, raw)
+        known_value = round_memo.get(key)
+        if known_value is not None:
+            return known_value
+        value = _read_round(number, raw)
+        if value is not None:
+            round_memo[key] = value
+        return value
+
+    def _read_round(number: int, raw: object) -> str | None:
         value: str | None
         if isinstance(raw, (datetime, date)):
             value = f"{raw.year:04d}-{raw.month:02d}"
@@ -459,17 +647,32 @@ def _parse_body(
                 return None
         return value
 
-    def read_authority(number: int, row: list[object]) -> str | None:
-        raw = cell(row, "authority")
+    def read_authority(number: int, raw: object) -> str | None:
+        key = (raw.__class__, raw)
+        code = authority_memo.get(key)
+        if code is not None:
+            return code
         try:
-            return authorities.resolve(raw)
+            code = authority_memo[key] = authorities.resolve(raw)
         except AuthorityLookupError as exc:
             add(number, "authority", str(exc))
             return None
+        return code
 
     def read_level(number: int, column: str, raw: object) -> int | None:
+        key = (raw.__class__, raw)
+        level = level_memo.get(key)
+        if level is not None:
+            return level
+        level = _read_level(number, column, raw)
+        if level is not None:
+            level_memo[key] = level
+        return level
+
+    def _read_level(number: int, column: str, raw: object) -> int | None:
         if isinstance(raw, (datetime, date)):
-            add(number, column, f"'{raw}' looks like a date, not a level ({_level_help(model)})")
+            shown = raw.date() if isinstance(raw, datetime) and raw.time() == time() else raw
+            add(number, column, f"'{shown}' looks like a date, not a level ({_level_help(model)})")
             return None
         try:
             return model.parse_level(raw)
@@ -478,8 +681,12 @@ def _parse_body(
             return None
 
     def read_confidence(number: int, column: str, raw: object) -> str | None:
+        key = (raw.__class__, raw)
+        if key in confidence_memo:
+            return confidence_memo[key]
         value = _text(raw)
         if value is None:
+            confidence_memo[key] = None
             return None
         if value.casefold() not in CONFIDENCES:
             add(
@@ -488,9 +695,12 @@ def _parse_body(
                 f"'{value}' is not a confidence (use low, medium or high, or leave it blank)",
             )
             return None
+        confidence_memo[key] = value.casefold()
         return value.casefold()
 
     def read_free_text(number: int, column: str, raw: object, limit: int) -> str | None:
+        if raw is None:
+            return None
         value = _text(raw)
         if value is not None and len(value) > limit:
             add(
@@ -504,40 +714,95 @@ def _parse_body(
     sub_rows: dict[tuple[str, str], list[int]] = {}
 
     def submission(code: str, rnd: str, number: int) -> ParsedSubmission:
-        sub = subs.get((code, rnd))
+        key = (code, rnd)
+        sub = subs.get(key)
         if sub is None:
-            sub = subs[(code, rnd)] = ParsedSubmission(code, rnd, first_row=number)
-        sub_rows.setdefault((code, rnd), []).append(number)
+            sub = subs[key] = ParsedSubmission(code, rnd, first_row=number)
+            sub_rows[key] = [number]
+        else:
+            sub_rows[key].append(number)
         return sub
 
+    i_authority, i_round = seen["authority"], seen.get("round")
+    i_by = seen.get("submitted_by")
+    if has_long:
+        i_dimension, i_level = seen["dimension"], seen["level"]
+        i_evidence, i_confidence = seen.get("evidence"), seen.get("confidence")
     for number, row in body:
-        if has_long and all(
-            not _is_filled(value) for index, value in enumerate(row) if index != seen["dimension"]
+        width = len(row)
+        raw_authority = row[i_authority] if i_authority < width else None
+        if (
+            has_long
+            and not (
+                (bool(raw_authority) and not raw_authority.isspace())
+                if raw_authority.__class__ is str
+                else _is_filled(raw_authority)
+            )
+            and all(not _is_filled(value) for i, value in enumerate(row) if i != i_dimension)
         ):
             continue  # a template row left as it was: only the pre-filled dimension
-        code = read_authority(number, row)
-        rnd = read_round(number, row)
-        submitted_by = read_free_text(number, "submitted_by", cell(row, "submitted_by"), 200)
+        # (the memo lookups are written out here: this loop runs once per row)
+        code = authority_memo.get((raw_authority.__class__, raw_authority)) or read_authority(
+            number, raw_authority
+        )
+        raw_round = row[i_round] if i_round is not None and i_round < width else None
+        rnd = round_memo.get((raw_round.__class__, raw_round)) or read_round(number, raw_round)
+        raw_by = row[i_by] if i_by is not None and i_by < width else None
+        submitted_by = (
+            None if raw_by is None else read_free_text(number, "submitted_by", raw_by, 200)
+        )
         if has_long:
-            raw_dim = _text(cell(row, "dimension"))
-            dim = model.find_dimension(raw_dim) if raw_dim else None
+            raw_dim = row[i_dimension] if i_dimension < width else None
+            dim = dimension_memo.get((raw_dim.__class__, raw_dim), _UNSEEN)
+            if dim is _UNSEEN:
+                text = _text(raw_dim)
+                dim = dimension_memo[(raw_dim.__class__, raw_dim)] = (
+                    model.find_dimension(text) if text else None
+                )
             if dim is None:
                 add(
                     number,
                     "dimension",
-                    f"'{raw_dim or ''}' is not a dimension of the model "
-                    f"(use an id: {', '.join(model.dimension_ids)}, or the dimension's name)",
+                    f"'{_text(raw_dim) or ''}' is not a dimension of the model "
+                    f"(use an id: {', '.join(dimension_ids)}, or the dimension's name)",
                 )
-            raw_level = cell(row, "level")
-            level = read_level(number, "level", raw_level) if _is_filled(raw_level) else None
-            evidence = read_free_text(number, "evidence", cell(row, "evidence"), EVIDENCE_MAX_CHARS)
-            confidence = read_confidence(number, "confidence", cell(row, "confidence"))
+            raw_level = row[i_level] if i_level < width else None
+            level_filled = (
+                bool(raw_level) and not raw_level.isspace()
+                if raw_level.__class__ is str
+                else _is_filled(raw_level)
+            )
+            level = (
+                level_memo.get((raw_level.__class__, raw_level))
+                or read_level(number, "level", raw_level)
+                if level_filled
+                else None
+            )
+            raw_evidence = (
+                row[i_evidence] if i_evidence is not None and i_evidence < width else None
+            )
+            if raw_evidence.__class__ is str and len(raw_evidence) <= EVIDENCE_MAX_CHARS:
+                evidence = raw_evidence.strip() or None  # the common case, as _text does it
+            else:
+                evidence = read_free_text(number, "evidence", raw_evidence, EVIDENCE_MAX_CHARS)
+            raw_confidence = (
+                row[i_confidence] if i_confidence is not None and i_confidence < width else None
+            )
+            confidence = confidence_memo.get((raw_confidence.__class__, raw_confidence), _UNSEEN)
+            if confidence is _UNSEEN:
+                confidence = read_confidence(number, "confidence", raw_confidence)
             if code is None or rnd is None or dim is None:
                 continue
-            sub = submission(code, rnd, number)
+            key = (code, rnd)
+            sub = subs.get(key)
+            if sub is None:
+                sub = subs[key] = ParsedSubmission(code, rnd, first_row=number)
+                sub_rows[key] = [number]
+            else:
+                sub_rows[key].append(number)
             if submitted_by:
                 sub.submitted_by = submitted_by
-            if not _is_filled(raw_level):
+            if not level_filled:
                 if evidence or confidence:
                     add(
                         number,
@@ -549,26 +814,26 @@ def _parse_body(
                 continue
             if level is None:
                 continue
-            new = Rating(level, evidence, confidence, number)
-            old = sub.ratings.get(dim.id)
+            dim_id = dim.id
+            old = sub.ratings.get(dim_id)
             if old is not None:
                 if (old.level, old.evidence, old.confidence) != (level, evidence, confidence):
                     add(
                         number,
                         "dimension",
-                        f"{dim.id} for {code} in {rnd} appears twice with "
+                        f"{dim_id} for {code} in {rnd} appears twice with "
                         f"different values (also on row {old.row})",
                     )
                 else:
                     add(
                         number,
                         "dimension",
-                        f"{dim.id} for {code} in {rnd} repeats row "
+                        f"{dim_id} for {code} in {rnd} repeats row "
                         f"{old.row}; the repeat is ignored",
                         "warning",
                     )
                 continue
-            sub.ratings[dim.id] = new
+            sub.ratings[dim_id] = Rating(level, evidence, confidence, number)
         else:
             if code is None or rnd is None:
                 continue
@@ -640,7 +905,7 @@ def _parse_body(
             if error_rows.isdisjoint(sub_rows[key]):  # else its rows' errors say why
                 add(sub.first_row, None, f"{sub.authority_code} in {sub.round_id} has no ratings")
             continue
-        lacking = [d for d in model.dimension_ids if d not in sub.ratings]
+        lacking = [d for d in dimension_ids if d not in sub.ratings]
         if lacking:
             add(
                 sub.first_row,
@@ -676,55 +941,84 @@ def plan_frames(
     submitted_at: datetime,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The submissions, ratings and checklist rows of plans, keyed for `write_submissions`."""
-    subs, ratings, checklist = [], [], []
+    from ehdmm.storage.submissions import CHECKLIST_COLUMNS, RATING_COLUMNS, SUBMISSION_COLUMNS
+
+    subs: list[tuple] = []
+    r_key: list[int] = []
+    r_dim: list[str] = []
+    r_level: list[int] = []
+    r_evidence: list[str | None] = []
+    r_confidence: list[str | None] = []
+    checklist: list[tuple] = []
     key = 0
     for plan, import_id in zip(plans, import_ids, strict=True):
+        source_file = Path(plan.file_name).name
         for sub in plan.submissions:
             key += 1
             subs.append(
-                {
-                    "key": key,
-                    "authority_code": sub.authority_code,
-                    "round_id": sub.round_id,
-                    "model_version": model.version,
-                    "status": "submitted",
-                    "source": "import",
-                    "source_file": Path(plan.file_name).name,
-                    "content_hash": plan.content_hash,
-                    "submitted_at": submitted_at,
-                    "submitted_by": sub.submitted_by or actor,
-                    "note": sub.note,
-                    "import_id": import_id,
-                    "synthetic": False,
-                }
+                (
+                    key,
+                    sub.authority_code,
+                    sub.round_id,
+                    model.version,
+                    "submitted",
+                    "import",
+                    source_file,
+                    plan.content_hash,
+                    submitted_at,
+                    sub.submitted_by or actor,
+                    sub.note,
+                    import_id,
+                    False,
+                )
             )
             for dim_id, rating in sub.ratings.items():
-                ratings.append(
-                    {
-                        "key": key,
-                        "dimension_id": dim_id,
-                        "level": rating.level,
-                        "evidence": rating.evidence,
-                        "confidence": rating.confidence,
-                    }
-                )
+                r_key.append(key)
+                r_dim.append(dim_id)
+                r_level.append(rating.level)
+                r_evidence.append(rating.evidence)
+                r_confidence.append(rating.confidence)
             for item_id, (in_place, note) in sub.checklist.items():
-                checklist.append(
-                    {"key": key, "item_id": item_id, "in_place": in_place, "note": note}
-                )
-    from ehdmm.storage.submissions import CHECKLIST_COLUMNS, RATING_COLUMNS, SUBMISSION_COLUMNS
-
+                checklist.append((key, item_id, in_place, note))
+    ratings = pd.DataFrame(
+        {
+            "key": pd.Series(r_key, dtype="int64"),
+            "dimension_id": pd.Series(r_dim, dtype=object),
+            "level": pd.Series(r_level, dtype="int64"),
+            "evidence": pd.Series(r_evidence, dtype=object),
+            "confidence": pd.Series(r_confidence, dtype=object),
+        },
+        columns=RATING_COLUMNS,
+    )
     return (
         pd.DataFrame(subs, columns=SUBMISSION_COLUMNS),
-        pd.DataFrame(ratings, columns=RATING_COLUMNS).astype(
-            {"evidence": object, "confidence": object}
-        ),
+        ratings,
         pd.DataFrame(checklist, columns=CHECKLIST_COLUMNS).astype({"note": object}),
     )
 
 
 # ---------------------------------------------------------------------------------------------
 # Import into the database
+
+
+class _CodesFirst:
+    """An `AuthorityIndex` built only when needed: a reference that is an ONS code (as most are)
+    is resolved from a plain set of codes; anything else goes to the full index (names and DfE
+    numbers), built on first use. Resolves exactly as `AuthorityIndex.resolve`."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._codes = {str(code).upper(): str(code) for code in frame["code"]}
+        self._index: AuthorityIndex | None = None
+
+    def resolve(self, value: object) -> str:
+        if value.__class__ is str:
+            code = self._codes.get(value.strip().upper())
+            if code is not None:
+                return code
+        if self._index is None:
+            self._index = AuthorityIndex(self._frame)
+        return self._index.resolve(value)
 
 
 @dataclass
@@ -747,14 +1041,39 @@ def import_returns(
     model: Model | None = None,
 ) -> list[ImportResult]:
     """Validate and import each (file name, bytes) as its own all-or-nothing unit."""
+    with _gc_paused():
+        return _import_returns(
+            db,
+            files,
+            round_id=round_id,
+            create_round=create_round,
+            dry_run=dry_run,
+            actor=actor,
+            sheet=sheet,
+            model=model,
+        )
+
+
+def _import_returns(
+    db: str | os.PathLike[str] | None,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    round_id: str | None,
+    create_round: bool,
+    dry_run: bool,
+    actor: str | None,
+    sheet: str | None,
+    model: Model | None,
+) -> list[ImportResult]:
     from ehdmm.storage import connect, write_with_retry
     from ehdmm.storage import reference as ref
     from ehdmm.storage import submissions as store
 
     model = model or load_model()
     with connect(db) as conn:
-        index = AuthorityIndex(ref.authorities(conn))
+        frame = ref.authorities(conn)
         known_rounds = set(ref.rounds(conn)["id"])
+    index = _CodesFirst(frame)
     results = []
     for file_name, data in files:
         plan = parse_return(

@@ -64,13 +64,7 @@ def authority_levels(
     expected. Levels are nullable integers; index is a float (<NA> when incomplete)."""
     model = model or load_model()
     check_rule(rule)
-    overall = sql.overall_levels(conn, viewer, round_id, rule)
-    strands = sql.strand_levels(conn, viewer, round_id, rule)
-    wide = strands.pivot(
-        index=["authority_code", "round_id"], columns="strand_id", values="level"
-    ).reindex(columns=list(model.strand_ids))
-    wide.columns.name = None
-    out = overall.merge(wide.reset_index(), on=["authority_code", "round_id"], how="left")
+    out = sql.authority_levels_wide(conn, viewer, round_id, rule, model.strand_ids)
     for col in [*model.strand_ids, "overall"]:
         out[col] = out[col].astype("Int64")
     out["index"] = out["index"].astype("Float64")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ehdmm import importer, templates
+from ehdmm import access, importer, templates
 from ehdmm.model import Model, load_model
 from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
@@ -171,8 +171,9 @@ def import_file(
     create_round: bool = False,
     model: Model | None = None,
 ) -> importer.ImportResult:
-    """Import one file, all or nothing (re-importing the same content is a logged no-op)."""
-    return importer.import_returns(
+    """Import one file, all or nothing (re-importing the same content is a logged no-op); the
+    attempt and its outcome go to the audit log right after."""
+    result = importer.import_returns(
         db,
         [(file_name, data)],
         round_id=round_id or None,
@@ -180,6 +181,14 @@ def import_file(
         actor=actor,
         model=model or load_model(),
     )[0]
+    access.audit(db, actor or "unknown", "import", audit_detail(result))
+    return result
+
+
+def audit_detail(result: importer.ImportResult) -> str:
+    """What an import did, for the audit log: file, outcome, submissions written."""
+    written = len(result.submission_ids)
+    return f"{result.plan.file_name}: {result.outcome}, {written} submission(s) written"
 
 
 def results_table(results: Sequence[importer.ImportResult]) -> pd.DataFrame:

@@ -8,16 +8,14 @@ from ehdmm.analysis import overview
 from ehdmm.charts import overview as charts
 from ehdmm.charts import theme
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
 
 st.set_page_config(page_title="Overview: early help data maturity", layout="wide")
 sel = sidebar()
+roles.national_only(sel.viewer)
 model = load_model()
 
 st.title(f"National overview, round {sel.round_id}")
-if not sel.viewer.sees_all:
-    st.info("The national overview names every authority: it is for the national team only.")
-    st.stop()
 
 frame = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
 authorities = data.authorities(sel.db, sel.token)

@@ -3,11 +3,12 @@ asks, its rank in the peer group, its trajectory, its checklist answers and evid
 
 import streamlit as st
 
-from ehdmm.analysis import profile
+from ehdmm import disclosure
+from ehdmm.analysis import aggregates, profile
 from ehdmm.charts import profile as charts
 from ehdmm.charts import theme
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, data_profile, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, data_aggregates, data_profile, sidebar, widgets
 
 st.set_page_config(page_title="Authority profile · ehdmm", layout="wide")
 sel = sidebar()
@@ -19,10 +20,13 @@ st.caption(
     "Levels are the authority's own self-assessment against the model."
 )
 
+# Own data by name (the viewer's reads are filtered to what it may see); peers only as
+# aggregates after disclosure control (ehdmm.analysis.aggregates).
 wide = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
 wide_all = data.levels(sel.db, sel.token, sel.viewer, None, sel.rule)
 dims = data.dimensions(sel.db, sel.token, sel.viewer, sel.round_id)
-members = data.peer_codes(sel.db, sel.token, sel.viewer, sel.authority, sel.peers)
+peer_args = (sel.db, sel.token, sel.viewer, sel.authority)
+counts = data_aggregates.group_counts(*peer_args, sel.peers, sel.round_id, sel.rule)
 traj = profile.trajectory(wide_all, sel.authority, sel.rounds, model)
 has_submission = profile.has_submission(wide, sel.authority)
 
@@ -31,11 +35,12 @@ if not has_submission:
 
 if has_submission:
     # -- headline ---------------------------------------------------------------------------
-    head = profile.headline(wide, sel.authority, members, model)
-    rank_text, percentile_text = profile.rank_display(head.rank)
+    overall, index, in_group = profile.own_headline(wide, sel.authority, counts.in_group, model)
+    rank = data_aggregates.rank(*peer_args, sel.peers, sel.round_id, sel.rule)
+    rank_text, percentile_text = profile.rank_display(rank)
     cols = st.columns(4)
-    cols[0].metric(f"Overall level ({sel.rule})", head.overall)
-    cols[1].metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
+    cols[0].metric(f"Overall level ({sel.rule})", overall)
+    cols[1].metric("Maturity index", index or "–", help="Mean of the 8 dimension levels.")
     cols[2].metric(
         f"Rank in {sel.peers_label}",
         rank_text,
@@ -47,11 +52,9 @@ if has_submission:
         help="Share of the members with a complete return whose index is lower.",
     )
     st.caption(
-        f"Rank and percentile among the {head.rank.n} members of {sel.peers_label} with a "
-        "complete return, by maturity index (the mean of the dimension levels, not a level). "
-        + RANKING_CAVEAT
+        profile.rank_caption(rank, sel.peers_label, disclosure.threshold()) + " " + RANKING_CAVEAT
     )
-    if not head.in_group:
+    if not in_group:
         st.caption(f"{sel.authority_name} is not a member of this peer group.")
 
     # -- radar and dot plot -------------------------------------------------------------------
@@ -68,9 +71,22 @@ if has_submission:
         key="profile_items",
     )
     tidy = profile.item_tidy(wide, dims, model, items)
-    values = profile.comparison(tidy, sel.authority, members, model, items)
-    peer_n = len(profile.submitted(tidy, members))
-    england_n = len(profile.submitted(tidy))
+    values = profile.comparison_from(
+        tidy,
+        sel.authority,
+        data_aggregates.medians(*peer_args, sel.peers, sel.round_id, sel.rule, items),
+        data_aggregates.medians(*peer_args, "england", sel.round_id, sel.rule, items),
+        model,
+        items,
+    )
+    peer_n = counts.submitted
+    england_n = data_aggregates.group_counts(
+        *peer_args, "england", sel.round_id, sel.rule
+    ).submitted
+    notes = profile.median_notes(values, aggregates.suppressed_note())
+    for prefix, label in (("peer", sel.peers_label), ("england", "England")):
+        if notes[prefix]:
+            st.info(f"{label} median: {notes[prefix]}", icon="🔒")
     missing = profile.missing_items(values)
     if missing:
         st.warning(
@@ -86,6 +102,8 @@ if has_submission:
         "authority_name": sel.authority_name,
         "peers_label": sel.peers_label,
         "england_n": england_n,
+        "peer_note": notes["peer"],
+        "england_note": notes["england"],
     }
     left, right = st.columns(2)
     with left:

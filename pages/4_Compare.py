@@ -6,10 +6,11 @@ from ehdmm.analysis import compare
 from ehdmm.charts import compare as charts
 from ehdmm.charts import theme
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, data_compare, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, data_compare, roles, sidebar, widgets
 
 st.set_page_config(page_title="Compare authorities", layout="wide")
 sel = sidebar()
+roles.national_only(sel.viewer)
 model = load_model()
 
 st.title("Compare authorities")
@@ -132,7 +133,10 @@ st.dataframe(
 )
 st.download_button(
     "Download this table (CSV)",
-    widgets.csv_bytes(table),
+    widgets.audited(
+        lambda: widgets.csv_bytes(table),
+        f"{theme.file_stem(sel.authority, sel.round_id, 'compare-table', sel.rule)}.csv",
+    ),
     file_name=f"{theme.file_stem(sel.authority, sel.round_id, 'compare-table', sel.rule)}.csv",
     mime="text/csv",
     key="compare_table_csv",

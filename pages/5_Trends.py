@@ -7,10 +7,11 @@ from ehdmm.analysis import overview, trends
 from ehdmm.charts import theme
 from ehdmm.charts import trends as charts
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
 
 st.set_page_config(page_title="Trends: early help data maturity", layout="wide")
 sel = sidebar()
+roles.national_only(sel.viewer)
 model = load_model()
 
 st.title("Trends across rounds")

@@ -5,10 +5,10 @@ complete, with the computed levels and the place among peers shown afterwards.""
 
 import streamlit as st
 
-from ehdmm import assessment
+from ehdmm import assessment, disclosure
 from ehdmm.model import load_model
 from ehdmm.storage import StoreError
-from ehdmm.ui import RANKING_CAVEAT, data, data_assess, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data, data_aggregates, data_assess, sidebar
 from ehdmm.ui.data_assess import FormContext
 
 st.set_page_config(page_title="Self-assessment · ehdmm", layout="wide")
@@ -207,16 +207,18 @@ if assessment.has_levels(current, sel.authority):
         hide_index=True,
         width="stretch",
     )
-    members = data.peer_codes(sel.db, sel.token, sel.viewer, sel.authority, sel.peers)
     st.metric(
         "Maturity index",
         assessment.index_text(current, sel.authority) or "–",
         help=f"The mean of the {len(model.dimensions)} dimension levels (it orders authorities; "
         "it is not a level).",
     )
+    rank = data_aggregates.rank(
+        sel.db, sel.token, sel.viewer, sel.authority, sel.peers, round_id, "gated"
+    )
     st.write(
         f"Rank by maturity index in {sel.peers_label}: "
-        f"{assessment.rank_text(current, sel.authority, members)}."
+        f"{assessment.rank_words(rank, disclosure.threshold())}."
     )
     st.caption(RANKING_CAVEAT)
     data_assess.profile_link(

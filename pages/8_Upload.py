@@ -5,10 +5,11 @@ file), the import log, and blank templates to download."""
 import streamlit as st
 
 from ehdmm import upload
-from ehdmm.ui import data_assess, sidebar
+from ehdmm.ui import data_assess, roles, sidebar
 
 st.set_page_config(page_title="Upload returns · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
+roles.national_only(sel.viewer)
 
 st.title("Upload returns")
 if not sel.rounds:

@@ -62,7 +62,7 @@ def test_an_ambiguous_name_is_an_error_not_a_guess():
         }
     )
     index = AuthorityIndex(frame)
-    with pytest.raises(AuthorityLookupError, match="more than one authority.*E1.*E2"):
+    with pytest.raises(AuthorityLookupError, match=r"more than one authority.*E1.*E2"):
         index.resolve("newport")
     assert index.resolve("Newport, South") == "E2"
 

@@ -22,35 +22,61 @@ from ehdmm.viewer import LOCAL_VIEWER
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = load_model()
-LEVELS_HEADER = ("authority_code,authority_name,round,governance,systems,casework,cba,design,"
-                 "overall,index")
+LEVELS_HEADER = (
+    "authority_code,authority_name,round,governance,systems,casework,cba,design,overall,index"
+)
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ehdmm", *args], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "ehdmm", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_model_json_contract(capsys):
     assert cli.main(["model"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert {"id", "version", "title", "licence", "levels", "strands", "checklist",
-            "case_studies"} <= set(data)
+    assert {
+        "id",
+        "version",
+        "title",
+        "licence",
+        "levels",
+        "strands",
+        "checklist",
+        "case_studies",
+    } <= set(data)
     assert data["version"] == "2017-12"
     assert [lv["name"] for lv in data["levels"]] == ["Early", "Developing", "Maturing", "Mature"]
     assert [lv["number"] for lv in data["levels"]] == [1, 2, 3, 4]
     assert all(set(lv["overview"]) for lv in data["levels"])
-    assert [s["id"] for s in data["strands"]] == ["governance", "systems", "casework", "cba",
-                                                  "design"]
+    assert [s["id"] for s in data["strands"]] == [
+        "governance",
+        "systems",
+        "casework",
+        "cba",
+        "design",
+    ]
     dims = [d for s in data["strands"] for d in s["dimensions"]]
-    assert [d["id"] for d in dims] == ["information_governance", "data_sharing", "data_systems",
-                                       "training", "casework", "cba", "commissioning",
-                                       "research"]
+    assert [d["id"] for d in dims] == [
+        "information_governance",
+        "data_sharing",
+        "data_systems",
+        "training",
+        "casework",
+        "cba",
+        "commissioning",
+        "research",
+    ]
     for dim in dims:
         assert set(dim["descriptors"]) == {"1", "2", "3", "4"} == set(dim["statements"])
         assert " ".join(dim["statements"]["2"]) == dim["descriptors"]["2"]
-    assert [s["measures_incomplete"] for s in data["strands"]] == [False, False, False, True,
-                                                                   False]
+    assert [s["measures_incomplete"] for s in data["strands"]] == [False, False, False, True, False]
     assert len(data["checklist"]) == 6 and all(isinstance(t, str) for t in data["checklist"])
     assert len(data["case_studies"]) == 5
     assert set(data["case_studies"][0]) == {"authority", "text"}
@@ -88,18 +114,29 @@ def test_levels_csv_contract(empty_db):
     write_with_retry(empty_db, lambda c: [ref.add_round(c, r) for r in ("2025-03", "2026-03")])
     dims = list(MODEL.dimension_ids)
     # index 21/8 = 2.625 -> 2.63 (half away from zero)
-    record_submission(empty_db, "E10000003", "2026-03",
-                      dict.fromkeys(dims, 3) | {"casework": 1, "cba": 2})
-    record_submission(empty_db, "E06000023", "2026-03",
-                      {d: 2 for d in dims if d != "research"})  # incomplete
+    record_submission(
+        empty_db, "E10000003", "2026-03", dict.fromkeys(dims, 3) | {"casework": 1, "cba": 2}
+    )
+    record_submission(
+        empty_db, "E06000023", "2026-03", {d: 2 for d in dims if d != "research"}
+    )  # incomplete
     record_submission(empty_db, "E09000002", "2025-03", dict.fromkeys(dims, 4))
     rows = levels_rows(empty_db)
     assert ",".join(rows[0]) == LEVELS_HEADER
     assert [r[0] for r in rows[1:]] == ["E06000023", "E10000003"]  # by code; latest round
-    assert rows[1] == ["E06000023", "Bristol, City of", "2026-03", "2", "2", "2", "2", "", "",
-                       ""]
-    assert rows[2] == ["E10000003", "Cambridgeshire", "2026-03", "3", "3", "1", "2", "3", "1",
-                       "2.63"]
+    assert rows[1] == ["E06000023", "Bristol, City of", "2026-03", "2", "2", "2", "2", "", "", ""]
+    assert rows[2] == [
+        "E10000003",
+        "Cambridgeshire",
+        "2026-03",
+        "3",
+        "3",
+        "1",
+        "2",
+        "3",
+        "1",
+        "2.63",
+    ]
     best = levels_rows(empty_db, "--rule", "best-fit")
     assert best[2][3:] == ["3", "3", "1", "2", "3", "2", "2.63"]
     older = levels_rows(empty_db, "--round", "2025-03")
@@ -139,8 +176,12 @@ def test_init_is_idempotent(tmp_path, capsys):
 
 
 def test_check_reports_integrity_problems(demo_db, capsys):
-    write_with_retry(demo_db, lambda c: c.execute(
-        "UPDATE submissions SET status = 'submitted' WHERE status = 'superseded'"))
+    write_with_retry(
+        demo_db,
+        lambda c: c.execute(
+            "UPDATE submissions SET status = 'submitted' WHERE status = 'superseded'"
+        ),
+    )
     assert cli.main(["check", "--db", str(demo_db)]) == 1
     err = capsys.readouterr().err
     assert "more than one current submission" in err
@@ -149,8 +190,12 @@ def test_check_reports_integrity_problems(demo_db, capsys):
 def test_template_writes_four_files(tmp_path, capsys):
     assert cli.main(["template", "--out", str(tmp_path)]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["ehdmm-return-long.csv", "ehdmm-return-long.xlsx",
-                     "ehdmm-return-wide.csv", "ehdmm-return-wide.xlsx"]
+    assert names == [
+        "ehdmm-return-long.csv",
+        "ehdmm-return-long.xlsx",
+        "ehdmm-return-wide.csv",
+        "ehdmm-return-wide.xlsx",
+    ]
 
 
 def test_groups_import_and_list(empty_db, tmp_path, capsys):
@@ -166,8 +211,9 @@ def test_groups_import_and_list(empty_db, tmp_path, capsys):
         assert list(ref.custom_groups(conn)["name"]) == ["west"]
 
 
-@pytest.mark.parametrize("command", ["init", "demo", "model", "import", "template", "levels",
-                                     "check", "groups"])
+@pytest.mark.parametrize(
+    "command", ["init", "demo", "model", "import", "template", "levels", "check", "groups"]
+)
 def test_every_subcommand_has_help(command, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main([command, "--help"])
@@ -186,9 +232,16 @@ def test_usage_errors_exit_2(capsys):
 
 def test_busy_database_fails_cleanly(empty_db):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('x', flush=True); time.sleep(8)", str(empty_db)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('x', flush=True); time.sleep(8)",
+            str(empty_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         holder.stdout.readline()
         out = run_cli("check", "--db", str(empty_db))

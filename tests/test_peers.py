@@ -55,9 +55,11 @@ def test_custom_group_from_csv(empty_db):
 
 def test_custom_group_csv_errors_name_file_row_and_column(empty_db):
     index = peers.authority_index(empty_db)
-    codes, errors = peers.parse_group_csv("g.csv", b"authority\nBristol\nNowhere\n", index)
-    assert errors == ["g.csv, row 3, column 'authority': unknown authority 'Nowhere' (give an "
-                      "ONS code such as E10000003, a DfE LA number or the authority's name)"]
+    _, errors = peers.parse_group_csv("g.csv", b"authority\nBristol\nNowhere\n", index)
+    assert errors == [
+        "g.csv, row 3, column 'authority': unknown authority 'Nowhere' (give an "
+        "ONS code such as E10000003, a DfE LA number or the authority's name)"
+    ]
     _, errors = peers.parse_group_csv("g.csv", b"name\nBristol\n", index)
     assert "missing required column 'authority'" in errors[0]
 

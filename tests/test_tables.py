@@ -15,11 +15,28 @@ def test_level_labels():
 
 
 def test_levels_table_headings_and_labels():
-    frame = pd.DataFrame([{"authority_code": "E1", "authority_name": "A", "governance": 1,
-                           "systems": 2, "casework": pd.NA, "cba": 4, "design": 3,
-                           "overall": pd.NA, "index": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "authority_code": "E1",
+                "authority_name": "A",
+                "governance": 1,
+                "systems": 2,
+                "casework": pd.NA,
+                "cba": 4,
+                "design": 3,
+                "overall": pd.NA,
+                "index": None,
+            }
+        ]
+    )
     table = levels_table(frame, MODEL)
-    assert list(table.columns) == ["ONS code", "Authority", *[s.name for s in MODEL.strands],
-                                   "Overall", "Maturity index"]
+    assert list(table.columns) == [
+        "ONS code",
+        "Authority",
+        *[s.name for s in MODEL.strands],
+        "Overall",
+        "Maturity index",
+    ]
     assert table.loc[0, "Casework management systems"] == "incomplete"
     assert table.loc[0, "Information governance and data sharing"] == "1 Early"

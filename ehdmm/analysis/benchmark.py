@@ -6,15 +6,33 @@ Pure pandas on the tidy and wide frames of `ehdmm.analysis.core`; no streamlit, 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from ehdmm import scoring
+from ehdmm import disclosure, scoring
 from ehdmm.analysis import core
 from ehdmm.analysis.profile import NO_SUBMISSION, Items, item_names, submitted
+from ehdmm.disclosure import SUPPRESSED
 from ehdmm.model import Model
 from ehdmm.tables import INCOMPLETE, level_label
 
 ITEMS: tuple[str, ...] = ("strand", "dimension")  # strands first: the default view
+NO_INDEX = "no maturity index: incomplete or no return"
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    """The quartiles of a group's maturity index (no minimum, maximum or points), the number
+    of members with an index and the authority's own index (None when it has none)."""
+
+    q1: float
+    median: float
+    q3: float
+    n: int
+    own: float | None
+
+
 DISTRIBUTION_COLUMNS = [
     "item_id",
     "item_name",
@@ -74,6 +92,14 @@ def position_text(
         name = rows["item_name"].iloc[0]
         if mine.empty:
             parts.append(f"{name}: {INCOMPLETE}")
+        elif pd.isna(mine.iloc[0]["n"]):
+            parts.append(f"{name}: {mine.iloc[0]['level_name']} (the group's counts: {SUPPRESSED})")
+        elif pd.isna(mine.iloc[0]["count"]):
+            row = mine.iloc[0]
+            parts.append(
+                f"{name}: {row['level_name']} (members at this level: {SUPPRESSED}, "
+                f"of {int(row['n'])})"
+            )
         else:
             row = mine.iloc[0]
             parts.append(
@@ -85,15 +111,21 @@ def position_text(
 
 def distribution_table(dist: pd.DataFrame, authority_name: str) -> pd.DataFrame:
     """The distribution for people: item, level, count, n, share, and where the authority is."""
+    counts, ns, shares = dist["count"], dist["n"], dist["share"].round(1)
+    if counts.isna().any() or ns.isna().any():  # suppressed cells say so (never 0)
+        counts, ns, shares = (
+            [SUPPRESSED if pd.isna(v) else str(fmt(v)) for v in column]
+            for column, fmt in ((counts, int), (ns, int), (shares, float))
+        )
     return pd.DataFrame(
         {
             "Item": dist["item_name"],
             "Level": [
                 f"{lvl} {name}" for lvl, name in zip(dist["level"], dist["level_name"], strict=True)
             ],
-            "Authorities": dist["count"],
-            "n": dist["n"],
-            "Share (%)": dist["share"].round(1),
+            "Authorities": counts,
+            "n": ns,
+            "Share (%)": shares,
             authority_name: ["◀ here" if own else "" for own in dist["own"]],
         }
     )
@@ -103,7 +135,16 @@ def distribution_summary(dist: pd.DataFrame) -> str:
     """One sentence: the most common level per item."""
     parts = []
     for _, rows in dist.groupby("item_id", sort=False):
-        top = rows.sort_values(["count", "level"], ascending=[False, True]).iloc[0]
+        name = rows["item_name"].iloc[0]
+        if rows["n"].isna().any():
+            parts.append(f"{name}: {SUPPRESSED} ({rows['reason'].iloc[0]})")
+            continue
+        shown = rows[rows["count"].notna()]
+        if shown.empty or int(shown["count"].max()) == 0:
+            note = "no levels" if int(rows["n"].iloc[0]) == 0 else f"counts {SUPPRESSED}"
+            parts.append(f"{name}: {note}")
+            continue
+        top = shown.sort_values(["count", "level"], ascending=[False, True]).iloc[0]
         if int(top["n"]) == 0:
             parts.append(f"{top['item_name']}: no levels")
         else:
@@ -198,3 +239,52 @@ def peer_table(
 def group_counts(wide: pd.DataFrame, members: list[str]) -> tuple[int, int]:
     """(members of the group, members with a current submission in the round)."""
     return len(members), len(submitted(wide, members))
+
+
+def index_quartiles_table(summary: IndexSummary, authority_name: str) -> pd.DataFrame:
+    """The quartiles of the group's maturity index for people (no minimum, maximum or
+    members): Statistic, Maturity index."""
+    rows = [
+        ("Lower quartile", scoring.format_index(summary.q1)),
+        ("Median", scoring.format_index(summary.median)),
+        ("Upper quartile", scoring.format_index(summary.q3)),
+        ("Members with a complete return (n)", str(summary.n)),
+        (
+            authority_name,
+            scoring.format_index(summary.own) if summary.own is not None else NO_INDEX,
+        ),
+    ]
+    return pd.DataFrame(rows, columns=["Statistic", "Maturity index"])
+
+
+def index_quartiles_summary(summary: IndexSummary, authority_name: str) -> str:
+    """One sentence: the middle half of the group's index and where the authority is."""
+    text = (
+        f"The middle half of the {summary.n} members with a maturity index lies between "
+        f"{scoring.format_index(summary.q1)} and {scoring.format_index(summary.q3)} (median "
+        f"{scoring.format_index(summary.median)})"
+    )
+    if summary.own is None:
+        return text + f"; {authority_name} has none ({NO_INDEX})."
+    return text + f"; {authority_name} is at {scoring.format_index(summary.own)}."
+
+
+def suppression_rules() -> str:
+    """The disclosure rules in words, for an authority user."""
+    return (
+        "To keep peers anonymous, a count of 1 or 2 other authorities is shown as 'suppressed', "
+        "with another cell where needed so that it cannot be worked out; a whole chart is "
+        f"suppressed when fewer than {disclosure.threshold()} other authorities are behind it "
+        "or when it would show every other authority's level."
+    )
+
+
+def count_text(n: int | None) -> str:
+    """A count, or 'suppressed' when disclosure control hid it (None)."""
+    return SUPPRESSED if n is None else str(n)
+
+
+def members_text(members: int, peers_label: str, in_group: bool) -> str:
+    """How many authorities the peer group has, without naming them."""
+    text = f"{peers_label} has {members} member{'s' if members != 1 else ''}"
+    return text + (" (your authority included)." if in_group else " (your authority is not one).")

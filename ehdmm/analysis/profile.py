@@ -14,6 +14,7 @@ import pandas as pd
 
 from ehdmm import scoring
 from ehdmm.analysis import core
+from ehdmm.disclosure import SUPPRESSED
 from ehdmm.model import Model, load_model
 from ehdmm.storage import connect
 from ehdmm.storage import submissions as store
@@ -134,6 +135,48 @@ def comparison(
     return out[COMPARISON_COLUMNS]
 
 
+def comparison_from(
+    tidy: pd.DataFrame,
+    authority_code: str,
+    peer: pd.DataFrame,
+    england: pd.DataFrame,
+    model: Model,
+    items: Items,
+) -> pd.DataFrame:
+    """Like `comparison`, with the medians from `ehdmm.analysis.aggregates.peer_medians` (the
+    peer group's and England's, after disclosure control): per item the authority's level
+    from its own tidy levels, the medians and their n (<NA> where suppressed), and
+    `peer_suppressed` / `england_suppressed` flags."""
+    names = item_names(model, items)
+    order = list(names)
+    own = tidy[tidy["authority_code"] == authority_code].set_index("item_id")["level"]
+    out = pd.DataFrame({"item_id": order, "item_name": [names[i] for i in order]})
+    out["level"] = pd.array([own.get(i, pd.NA) for i in order], dtype="Int64")
+    out["level_name"] = [_level_name(v, model) for v in out["level"]]
+    for prefix, frame in (("peer", peer), ("england", england)):
+        by_item = frame.set_index("item_id")
+        out[f"{prefix}_median"] = pd.array(
+            [by_item["median"].get(i, pd.NA) for i in order], dtype="Float64"
+        )
+        out[f"{prefix}_n"] = pd.array([by_item["n"].get(i, pd.NA) for i in order], dtype="Int64")
+        out[f"{prefix}_suppressed"] = [bool(by_item["suppressed"].get(i, False)) for i in order]
+    return out[[*COMPARISON_COLUMNS, "peer_suppressed", "england_suppressed"]]
+
+
+def all_suppressed(values: pd.DataFrame, prefix: str) -> bool:
+    """True when every item's `prefix` ('peer' or 'england') median is suppressed."""
+    column = f"{prefix}_suppressed"
+    return column in values and len(values) > 0 and bool(values[column].all())
+
+
+def median_notes(values: pd.DataFrame, note: str) -> dict[str, str | None]:
+    """{'peer': note or None, 'england': note or None}: the note for a median suppressed on
+    every item (its trace is left out of the charts)."""
+    return {
+        prefix: note if all_suppressed(values, prefix) else None for prefix in ("peer", "england")
+    }
+
+
 def missing_items(values: pd.DataFrame) -> list[str]:
     """Names of the items the authority has no level for."""
     return list(values.loc[values["level"].isna(), "item_name"])
@@ -146,8 +189,33 @@ def _median_text(value: object) -> str:
     return f"{number:g}"
 
 
+def _suppressed_flags(values: pd.DataFrame, prefix: str) -> list[bool]:
+    column = f"{prefix}_suppressed"
+    return list(values[column]) if column in values else [False] * len(values)
+
+
+def _n_column(values: pd.DataFrame, prefix: str) -> object:
+    flags = _suppressed_flags(values, prefix)
+    if not any(flags):
+        return values[f"{prefix}_n"]
+    return [
+        SUPPRESSED if hide else str(int(n))
+        for n, hide in zip(values[f"{prefix}_n"], flags, strict=True)
+    ]
+
+
 def comparison_table(values: pd.DataFrame, authority_name: str, peers_label: str) -> pd.DataFrame:
-    """The comparison for people: item, the authority's level, the medians and their n."""
+    """The comparison for people: item, the authority's level, the medians and their n
+    ('suppressed' where disclosure control hid them)."""
+    medians = {
+        prefix: [
+            SUPPRESSED if hide else _median_text(v)
+            for v, hide in zip(
+                values[f"{prefix}_median"], _suppressed_flags(values, prefix), strict=True
+            )
+        ]
+        for prefix in ("peer", "england")
+    }
     return pd.DataFrame(
         {
             "Item": values["item_name"],
@@ -155,10 +223,10 @@ def comparison_table(values: pd.DataFrame, authority_name: str, peers_label: str
                 INCOMPLETE if pd.isna(v) else f"{int(v)} {name}"
                 for v, name in zip(values["level"], values["level_name"], strict=True)
             ],
-            f"{peers_label} median": [_median_text(v) for v in values["peer_median"]],
-            f"{peers_label} n": values["peer_n"],
-            "England median": [_median_text(v) for v in values["england_median"]],
-            "England n": values["england_n"],
+            f"{peers_label} median": medians["peer"],
+            f"{peers_label} n": _n_column(values, "peer"),
+            "England median": medians["england"],
+            "England n": _n_column(values, "england"),
         }
     )
 
@@ -167,7 +235,14 @@ def comparison_summary(
     values: pd.DataFrame, authority_name: str, peers_label: str, items: Items = "dimension"
 ) -> str:
     """One sentence: in how many items the authority is above, level with or below the peer
-    median."""
+    median (or that the peer median is suppressed)."""
+    if all_suppressed(values, "peer"):
+        text = (
+            f"The {peers_label} median is {SUPPRESSED} (too few other authorities), so "
+            f"{authority_name} is not compared with it."
+        )
+        missing = missing_items(values)
+        return text + (f" Not rated (incomplete): {', '.join(missing)}." if missing else "")
     rated = values[values["level"].notna() & values["peer_median"].notna()]
     level = rated["level"].astype(float)
     median = rated["peer_median"].astype(float)
@@ -411,6 +486,32 @@ class Headline:
     in_group: bool
 
 
+def own_headline(
+    wide: pd.DataFrame, authority_code: str, in_group: bool, model: Model | None = None
+) -> tuple[str, str, bool]:
+    """The authority's overall level (name), maturity index (text) and whether it is a member
+    of the peer group, from its own wide levels of one round (its rank comes from
+    `ehdmm.analysis.aggregates.peer_rank`)."""
+    model = model or load_model()
+    own = wide[wide["authority_code"] == authority_code]
+    overall = own["overall"].iloc[0] if not own.empty else pd.NA
+    index = own["index"].iloc[0] if not own.empty else pd.NA
+    return _level_name(overall, model), scoring.format_index(index), in_group
+
+
+def rank_caption(rank: core.Rank | None, peers_label: str, threshold: int) -> str:
+    """What the rank and percentile are over, or why they are suppressed."""
+    if rank is None:
+        return (
+            f"Rank and percentile are {SUPPRESSED}: they are shown only when at least "
+            f"{threshold} other members of {peers_label} have a complete return."
+        )
+    return (
+        f"Rank and percentile among the {rank.n} members of {peers_label} with a complete "
+        "return, by maturity index (the mean of the dimension levels, not a level)."
+    )
+
+
 def headline(
     wide: pd.DataFrame, authority_code: str, members: list[str], model: Model | None = None
 ) -> Headline:
@@ -428,9 +529,11 @@ def headline(
     )
 
 
-def rank_display(rank: core.Rank) -> tuple[str, str]:
+def rank_display(rank: core.Rank | None) -> tuple[str, str]:
     """(rank, percentile) as short texts for metrics: ('3 of 15', '86th'); dashes when the
-    authority has no index."""
+    authority has no index; 'suppressed' when disclosure control hid them (None)."""
+    if rank is None:
+        return SUPPRESSED, SUPPRESSED
     if rank.rank is None or rank.percentile is None:
         return "–", "–"
     return f"{rank.rank} of {rank.n}", ordinal(int(rank.percentile + 0.5))

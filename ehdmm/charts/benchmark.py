@@ -13,8 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ehdmm.analysis.benchmark import IndexSummary
 from ehdmm.charts import theme
+from ehdmm.disclosure import SUPPRESSED
 from ehdmm.model import Model
+from ehdmm.scoring import format_index
 from ehdmm.tables import INCOMPLETE
 
 MARK = "▼"  # written above the authority's own bar
@@ -34,6 +37,41 @@ def own_label(authority_name: str, level_name: str) -> str:
     return f"{MARK} {authority_name}: {level_name}"
 
 
+def _n_text(n: object) -> str:
+    """A count, or 'suppressed' when disclosure control hid it."""
+    return SUPPRESSED if n is None or pd.isna(n) else str(int(n))
+
+
+def _mark_suppressed(fig: go.Figure, part: pd.DataFrame, categories: list[str], axis: str) -> None:
+    """Write 'suppressed' where disclosure control hid a count (never a bar of 0), and the
+    reason across a chart whose counts are all hidden."""
+    if bool(part["count"].isna().all()):
+        reason = part["reason"].iloc[0] if "reason" in part else None
+        fig.add_annotation(
+            x=0.5,
+            y=0.45,
+            xref=f"x{axis} domain",
+            yref=f"y{axis} domain",
+            text=_wrap(f"Suppressed: {reason}" if reason else SUPPRESSED, 30),
+            showarrow=False,
+            font={"color": "#595959", "size": 12},
+        )
+        return
+    for level, count in zip(part["level"], part["count"], strict=True):
+        if pd.isna(count):
+            fig.add_annotation(
+                x=categories[int(level) - 1],
+                y=0,
+                xref=f"x{axis}",
+                yref=f"y{axis}",
+                text=SUPPRESSED,
+                textangle=-90,
+                yanchor="bottom",
+                showarrow=False,
+                font={"color": "#595959", "size": 11},
+            )
+
+
 ROW_HEIGHT = 210  # px of one row of bar charts
 ROW_GAP = 125  # px between rows: tick labels, then the next row's titles
 TOP = 165  # px above the first row: title, subtitle, the first row's titles
@@ -44,7 +82,7 @@ def distribution_chart(
     model: Model,
     *,
     round_id: str,
-    n: int,
+    n: int | None,
     rule: str,
     authority_name: str,
     peers_label: str,
@@ -64,7 +102,7 @@ def distribution_chart(
     titles = []
     for item in order:
         part = dist[dist["item_id"] == item]
-        titles.append(f"{_wrap(part['item_name'].iloc[0])}<br>(n = {int(part['n'].iloc[0])})")
+        titles.append(f"{_wrap(part['item_name'].iloc[0])}<br>(n = {_n_text(part['n'].iloc[0])})")
     fig = make_subplots(
         rows=rows,
         cols=cols,
@@ -73,23 +111,30 @@ def distribution_chart(
         horizontal_spacing=0.06,
     )
     categories = level_categories(model)
-    top = max(1, int(dist["count"].max()) if not dist.empty else 1)
+    shown_counts = dist["count"].dropna() if not dist.empty else dist["count"]
+    top = max(1, int(shown_counts.max()) if len(shown_counts) else 1)
     for position, item in enumerate(order):
         row, col = position // cols + 1, position % cols + 1
         part = dist[dist["item_id"] == item].sort_values("level")
         levels = [int(v) for v in part["level"]]
-        item_n = int(part["n"].iloc[0])
+        raw_n = part["n"].iloc[0]
+        item_n = None if pd.isna(raw_n) else int(raw_n)
+        counts = [None if pd.isna(c) else int(c) for c in part["count"]]
+        axis = "" if position == 0 else str(position + 1)
         fig.add_trace(
             go.Bar(
                 x=[categories[v - 1] for v in levels],
-                y=[int(c) for c in part["count"]],
+                y=counts,
                 name=str(part["item_name"].iloc[0]),
                 meta={"item_id": item, "n": item_n},
-                text=[str(int(c)) for c in part["count"]],
+                text=[SUPPRESSED if c is None else str(c) for c in counts],
                 textposition="outside",
                 cliponaxis=False,
-                customdata=[[item_n, round(float(s), 1)] for s in part["share"]],
-                hovertemplate="%{x}: %{y} of %{customdata[0]} members (%{customdata[1]}%)"
+                customdata=[
+                    [_n_text(item_n), SUPPRESSED if pd.isna(s) else round(float(s), 1)]
+                    for s in part["share"]
+                ],
+                hovertemplate="%{x}: %{text} of %{customdata[0]} members (%{customdata[1]}%)"
                 "<extra>%{fullData.name}</extra>",
                 marker={
                     "color": [theme.LEVEL_COLOURS[v] for v in levels],
@@ -103,7 +148,7 @@ def distribution_chart(
             row=row,
             col=col,
         )
-        axis = "" if position == 0 else str(position + 1)
+        _mark_suppressed(fig, part, categories, axis)
         mine = part[part["own"]]
         if not mine.empty:
             level = int(mine["level"].iloc[0])
@@ -141,7 +186,7 @@ def distribution_chart(
     theme.finish(
         fig,
         title=f"{peers_label}: members at each level, by {word}",
-        subtitle=f"Round {round_id} · {peers_label} · n = {n} members with a submission "
+        subtitle=f"Round {round_id} · {peers_label} · n = {_n_text(n)} members with a submission "
         f"(each chart's n: members with a level for it) · {authority_name} marked {MARK}",
         note=theme.source_note(round_id, n, rule),
         height=height,
@@ -229,5 +274,97 @@ def index_strip(
         title=f"{peers_label}: maturity index",
         subtitle=f"Round {round_id} · {peers_label} · n = {n} members with a complete return",
         note=theme.source_note(round_id, n, rule),
+        height=360,
+    )
+
+
+def index_box(
+    summary: IndexSummary,
+    *,
+    round_id: str,
+    rule: str,
+    authority_name: str,
+    peers_label: str,
+) -> go.Figure:
+    """The anonymous variant of `index_strip`: a box drawn from the group's quartiles only (no
+    whiskers to a minimum or maximum, no points, no names), the authority marked and labelled.
+    `summary` is `analysis.aggregates.index_summary`."""
+    group = f"{peers_label} (n = {summary.n})"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Box(
+            q1=[summary.q1],
+            median=[summary.median],
+            q3=[summary.q3],
+            lowerfence=[summary.q1],
+            upperfence=[summary.q3],
+            y=[group],
+            orientation="h",
+            name=f"{peers_label}: quartiles",
+            boxpoints=False,
+            hoverinfo="x",
+            line={"color": "#8c8c8c"},
+            fillcolor="rgba(117, 112, 179, 0.15)",
+            showlegend=False,
+        )
+    )
+    for value, label in (
+        (summary.q1, "lower quartile"),
+        (summary.median, "median"),
+        (summary.q3, "upper quartile"),
+    ):
+        fig.add_annotation(
+            x=value,
+            y=0,
+            yref="paper",
+            text=f"{label}<br>{format_index(value)}",
+            showarrow=False,
+            yanchor="bottom",
+            font={"color": "#595959", "size": 11},
+        )
+    if summary.own is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=[summary.own],
+                y=[group],
+                name=authority_name,
+                mode="markers+text",
+                text=[f"{authority_name}: {format_index(summary.own)}"],
+                textposition="top center",
+                textfont={"color": theme.HIGHLIGHT, "size": 13},
+                hovertemplate="%{text}<extra></extra>",
+                showlegend=False,
+                marker={
+                    "color": theme.HIGHLIGHT,
+                    "size": 16,
+                    "symbol": "diamond",
+                    "line": {"color": "#ffffff", "width": 1.5},
+                },
+            )
+        )
+    else:
+        fig.add_annotation(
+            x=0.5,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            text=f"{authority_name}: no maturity index (incomplete or no return)",
+            showarrow=False,
+            font={"color": theme.HIGHLIGHT},
+        )
+    fig.update_xaxes(
+        range=[0.9, 4.1],
+        tickvals=[1, 1.5, 2, 2.5, 3, 3.5, 4],
+        title_text="Maturity index (mean of the dimension levels; not a level)",
+        gridcolor="#e5e5e5",
+        zeroline=False,
+    )
+    fig.update_yaxes(showticklabels=False)
+    return theme.finish(
+        fig,
+        title=f"{peers_label}: maturity index, middle half of the group",
+        subtitle=f"Round {round_id} · {peers_label} · n = {summary.n} members with a complete "
+        "return · the box spans the lower to the upper quartile (line: median)",
+        note=theme.source_note(round_id, summary.n, rule),
         height=360,
     )

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ehdmm.charts import theme
+from ehdmm.disclosure import SUPPRESSED
 from ehdmm.model import Model
 from ehdmm.tables import INCOMPLETE
 
@@ -77,14 +78,38 @@ def legend_on_top(
 
 
 def legend_names(
-    authority_name: str, peers_label: str, n: int, england_n: int
+    authority_name: str, peers_label: str, n: int | None, england_n: int | None
 ) -> tuple[str, str, str]:
     """Legend names of the authority, peer median and England median traces."""
     return (
         authority_name,
-        f"{peers_label} median (n = {n})",
-        f"England median (n = {england_n})",
+        f"{peers_label} median (n = {_n_text(n)})",
+        f"England median (n = {_n_text(england_n)})",
     )
+
+
+def _n_text(n: int | None) -> str:
+    return SUPPRESSED if n is None else str(n)
+
+
+def _words(values: pd.DataFrame, prefix: str) -> list[str]:
+    """Hover words of a median trace: 'median 2.5', 'no levels' or 'suppressed'."""
+    flags = values.get(f"{prefix}_suppressed")
+    medians = _values(values[f"{prefix}_median"])
+    return [
+        SUPPRESSED if flags is not None and bool(flags.iloc[i]) else _median_words(v)
+        for i, v in enumerate(medians)
+    ]
+
+
+def _notes_line(peers_label: str, peer_note: str | None, england_note: str | None) -> str:
+    """A subtitle line saying which medians are suppressed (instead of their traces)."""
+    parts = []
+    if peer_note:
+        parts.append(f"{peers_label} median: {peer_note}")
+    if england_note:
+        parts.append(f"England median: {england_note}")
+    return " · ".join(parts)
 
 
 def _items_word(values: pd.DataFrame, model: Model) -> str:
@@ -100,11 +125,15 @@ def radar(
     rule: str,
     authority_name: str,
     peers_label: str,
-    england_n: int,
+    england_n: int | None,
+    peer_note: str | None = None,
+    england_note: str | None = None,
 ) -> go.Figure:
     """Radar of the authority's levels per item (dimension or strand) against the peer-group
-    and England medians. `values` is `analysis.profile.comparison`; `n` is the number of peer
-    members with a submission, `england_n` the number of authorities with one."""
+    and England medians. `values` is `analysis.profile.comparison` (or `comparison_from`);
+    `n` is the number of peer members with a submission, `england_n` the number of
+    authorities with one. A median whose note is given (e.g. 'Suppressed: fewer than 5 other
+    authorities') is left out and the note written in its place."""
     theta = list(values["item_name"])
     own = _levels(values["level"])
     own_names = list(values["level_name"])
@@ -113,11 +142,13 @@ def radar(
     own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)
     fig = go.Figure()
     series = [
-        (england_name, england, ENGLAND_STYLE, [_median_words(v) for v in england]),
-        (peer_name, peer, PEER_STYLE, [_median_words(v) for v in peer]),
-        (own_name, own, OWN_STYLE, own_names),
+        (england_name, england, ENGLAND_STYLE, _words(values, "england"), england_note),
+        (peer_name, peer, PEER_STYLE, _words(values, "peer"), peer_note),
+        (own_name, own, OWN_STYLE, own_names, None),
     ]
-    for name, r, style, words in series:
+    for name, r, style, words, note in series:
+        if note:
+            continue
         complete = all(v is not None for v in r)
         fig.add_trace(
             go.Scatterpolar(
@@ -182,9 +213,18 @@ def radar(
     )
     word = _items_word(values, model)
     missing = [name for name, level in zip(theta, own, strict=True) if level is None]
-    subtitle = f"Round {round_id} · {peers_label} (n = {n}) and England (n = {england_n})"
+    subtitle = (
+        f"Round {round_id} · {peers_label} (n = {_n_text(n)}) and England "
+        f"(n = {_n_text(england_n)})"
+    )
+    lines = 1
+    notes = _notes_line(peers_label, peer_note, england_note)
+    if notes:
+        subtitle += f"<br>{notes}"
+        lines += 1
     if missing:
         subtitle += f"<br>{INCOMPLETE}: {', '.join(missing)}"
+        lines += 1
     height = 680
     theme.finish(
         fig,
@@ -195,7 +235,8 @@ def radar(
     )
     fig.update_layout(margin={"l": 95, "r": 95})
     fig.update_polars(angularaxis_tickfont_size=12)
-    return legend_on_top(fig, height=height, gap=45, subtitle_lines=2 if missing else 1)
+    shown = 3 - sum(1 for note in (peer_note, england_note) if note)
+    return legend_on_top(fig, height=height, rows=shown, gap=45, subtitle_lines=lines)
 
 
 def dot_plot(
@@ -207,48 +248,53 @@ def dot_plot(
     rule: str,
     authority_name: str,
     peers_label: str,
-    england_n: int,
+    england_n: int | None,
+    peer_note: str | None = None,
+    england_note: str | None = None,
 ) -> go.Figure:
     """The radar's values as a horizontal dot plot: one row per item, the authority's level
-    (labelled with its name), the peer median and the England median."""
+    (labelled with its name), the peer median and the England median (each left out, with its
+    note written instead, when a note is given)."""
     items = list(values["item_name"])
     own = _levels(values["level"])
     peer = _values(values["peer_median"])
     england = _values(values["england_median"])
     own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=england,
-            y=items,
-            name=england_name,
-            mode="markers",
-            text=[_median_words(v) for v in england],
-            hovertemplate="%{y}: %{text}<extra>" + england_name + "</extra>",
-            marker={
-                "color": theme.ENGLAND_COLOUR,
-                "size": 20,
-                "symbol": "line-ns-open",
-                "line": {"width": 3, "color": theme.ENGLAND_COLOUR},
-            },
+    if not england_note:
+        fig.add_trace(
+            go.Scatter(
+                x=england,
+                y=items,
+                name=england_name,
+                mode="markers",
+                text=_words(values, "england"),
+                hovertemplate="%{y}: %{text}<extra>" + england_name + "</extra>",
+                marker={
+                    "color": theme.ENGLAND_COLOUR,
+                    "size": 20,
+                    "symbol": "line-ns-open",
+                    "line": {"width": 3, "color": theme.ENGLAND_COLOUR},
+                },
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=peer,
-            y=items,
-            name=peer_name,
-            mode="markers",
-            text=[_median_words(v) for v in peer],
-            hovertemplate="%{y}: %{text}<extra>" + peer_name + "</extra>",
-            marker={
-                "color": theme.PEER_COLOUR,
-                "size": 13,
-                "symbol": "diamond-open",
-                "line": {"width": 2, "color": theme.PEER_COLOUR},
-            },
+    if not peer_note:
+        fig.add_trace(
+            go.Scatter(
+                x=peer,
+                y=items,
+                name=peer_name,
+                mode="markers",
+                text=_words(values, "peer"),
+                hovertemplate="%{y}: %{text}<extra>" + peer_name + "</extra>",
+                marker={
+                    "color": theme.PEER_COLOUR,
+                    "size": 13,
+                    "symbol": "diamond-open",
+                    "line": {"width": 2, "color": theme.PEER_COLOUR},
+                },
+            )
         )
-    )
     fig.add_trace(
         go.Scatter(
             x=own,
@@ -299,15 +345,23 @@ def dot_plot(
     )
     word = _items_word(values, model)
     height = max(460, 62 * len(items) + 300)
+    subtitle = (
+        f"Round {round_id} · {peers_label} (n = {_n_text(n)}) and England "
+        f"(n = {_n_text(england_n)})"
+    )
+    notes = _notes_line(peers_label, peer_note, england_note)
+    if notes:
+        subtitle += f"<br>{notes}"
     theme.finish(
         fig,
         title=f"{authority_name}: {word} levels and medians",
-        subtitle=f"Round {round_id} · {peers_label} (n = {n}) and England (n = {england_n})",
+        subtitle=subtitle,
         note=theme.source_note(round_id, n, rule),
         height=height,
     )
     fig.update_layout(margin={"l": 180})
-    return legend_on_top(fig, height=height)
+    shown = 3 - sum(1 for note in (peer_note, england_note) if note)
+    return legend_on_top(fig, height=height, rows=shown, subtitle_lines=2 if notes else 1)
 
 
 def trajectory_chart(

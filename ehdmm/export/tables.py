@@ -11,6 +11,7 @@ import io
 from collections.abc import Mapping
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,7 +37,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a BOM (so Excel reads it as UTF-8), formula-safe."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows, so that a bare carriage return inside a cell is quoted (not a new row)
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(
@@ -83,6 +85,9 @@ def _cell(value: object) -> object:
         pass
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
+    if isinstance(value, str):
+        # control characters that XLSX cannot hold (openpyxl refuses them)
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -56,7 +56,54 @@ def _is_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.TransactionException)
 
 
+# What DuckDB raises when a file's pages cannot be read or make no sense: a truncated file, a
+# scribbled block (checksum mismatch), a disk error.
+_DAMAGE_TYPES = (
+    duckdb.IOException,
+    duckdb.SerializationException,
+    duckdb.FatalException,
+    duckdb.InternalException,
+)
+
+
+def _is_damage(exc: BaseException) -> bool:
+    if _is_lock_error(exc):
+        return False
+    return isinstance(exc, _DAMAGE_TYPES) or "corrupt" in str(exc).lower()
+
+
+def _unreadable(path: Path, exc: BaseException) -> StoreError:
+    """The message for a database file that cannot be read, with what to do about it."""
+    detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip("!. ")
+    return StoreError(
+        f"Cannot open the database {path}: it is damaged or is not a DuckDB database file "
+        f"({detail}). To start again, move it aside (keep the copy: it may be recoverable) and "
+        f"run `python -m ehdmm init --db {path}` for an empty database or `python -m ehdmm demo "
+        f"--db {path}` for demo data, or restore it from a backup; or point EHDMM_DB (or --db) "
+        "at another database file."
+    )
+
+
+def describe_os_error(exc: OSError) -> str:
+    """An OSError about a path in words: 'data/x is a file, not a folder', 'Permission denied
+    (data/)'."""
+    name = exc.filename
+    if name is not None and isinstance(exc, (FileExistsError, NotADirectoryError)):
+        blocker = next(
+            (p for p in (Path(name), *Path(name).parents) if p.exists() and not p.is_dir()), None
+        )
+        if blocker is not None:
+            return f"{blocker} is a file, not a folder"
+    reason = exc.strerror or str(exc)
+    return f"{reason} ({name})" if name is not None else reason
+
+
 def _open(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    if path.is_dir():
+        raise StoreError(
+            f"Cannot open the database {path}: it is a folder, not a database file. Point "
+            "EHDMM_DB (or --db) at a database file, e.g. data/ehdmm.duckdb."
+        )
     deadline = time.monotonic() + timeout
     delay = 0.02
     while True:
@@ -64,10 +111,7 @@ def _open(path: Path, timeout: float) -> duckdb.DuckDBPyConnection:
             return duckdb.connect(str(path))
         except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                raise StoreError(
-                    f"Cannot open the database {path}: {exc}. If the file is damaged, move it "
-                    "aside and run `python -m ehdmm init` (or `demo`) to create a new one."
-                ) from exc
+                raise _unreadable(path, exc) from exc
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(
                     f"The database {path} is busy: another process is writing to it. "
@@ -115,7 +159,13 @@ def connect(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection with the schema up to date; closed on exit."""
     db_path = resolve_db_path(path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the database {db_path}: {describe_os_error(exc)}. Point EHDMM_DB "
+            "(or --db) at a file in a folder that can be written to."
+        ) from exc
     conn = _open(db_path, timeout)
     try:
         key = str(db_path.resolve())
@@ -124,6 +174,11 @@ def connect(
                 apply_migrations(conn)
                 _migrated.add(key)
         yield conn
+    except duckdb.Error as exc:
+        # a damaged file may open and fail only when a page is read: say so, not a traceback
+        if _is_damage(exc):
+            raise _unreadable(db_path, exc) from exc
+        raise
     finally:
         conn.close()
 

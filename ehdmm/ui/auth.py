@@ -16,6 +16,18 @@ LOCAL_MODE_BANNER = (
     "team does. Configure `[auth]` in `.streamlit/secrets.toml` to require sign-in."
 )
 _SIGNED_IN_KEY = "ehdmm_signin_audited"
+_AUDIT_CONTEXT_KEY = "ehdmm_audit_context"
+
+
+def audit_context() -> tuple[str, str] | None:
+    """(database, who) of this session, for audit entries made outside the script run (e.g.
+    when a download's data is made); None before the viewer is known."""
+    return st.session_state.get(_AUDIT_CONTEXT_KEY)
+
+
+def _remember(db: str, viewer: Viewer) -> Viewer:
+    st.session_state[_AUDIT_CONTEXT_KEY] = (db, viewer.name)
+    return viewer
 
 
 def auth_configured() -> bool:
@@ -36,7 +48,7 @@ def session_viewer(db: str) -> Viewer:
     button) when sign-in is configured and the user is not signed in or not registered."""
     if not auth_configured():
         st.caption(LOCAL_MODE_BANNER)
-        return LOCAL_VIEWER
+        return _remember(db, LOCAL_VIEWER)
     if not st.user.get("is_logged_in"):
         st.title("Early help data maturity: benchmarking")
         st.info("Please sign in with your organisation's account to see the dashboard.")
@@ -58,4 +70,4 @@ def session_viewer(db: str) -> Viewer:
         who = viewer.email if viewer.sees_all else f"{viewer.email} ({viewer.authority_code})"
         st.caption(f"Signed in as {who}, {viewer.role} role.")
         st.button("Sign out", on_click=st.logout, key="ehdmm_logout")
-    return viewer
+    return _remember(db, viewer)

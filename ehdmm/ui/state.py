@@ -120,9 +120,10 @@ def sidebar(*, need_round: bool = True) -> Selection:
         codes = [viewer.authority_code]
         asked = st.query_params.get("authority")
         if asked is not None and asked != viewer.authority_code:
+            # The refused code is not repeated: no other authority is named on the page.
             notices.append(
-                f"You can only see your own authority's data by name, so the link's authority "
-                f"'{asked}' was refused; showing {labels.get(codes[0], codes[0])}."
+                "You can only see your own authority's data by name, so the authority in the "
+                f"link was refused; showing {labels.get(codes[0], codes[0])}."
             )
             st.query_params["authority"] = viewer.authority_code
     peer_options = [*peers.BUILT_IN, *[f"custom:{g}" for g in groups]]

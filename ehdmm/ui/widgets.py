@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ehdmm import access
 from ehdmm.charts.theme import ensure_note_space, image_config
 from ehdmm.export import images, tables
+from ehdmm.storage import StoreError
+from ehdmm.ui import auth
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Formula-safe UTF-8 CSV (with BOM, for Excel) of a table."""
     return tables.csv_bytes(frame)
+
+
+def audited(make: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
+    """A download's data callable that also writes an 'export' entry to the audit log (who,
+    which file) when the user downloads it. The session's database and user are taken now,
+    while the page runs; the callable runs when the button is clicked."""
+    context = auth.audit_context()
+
+    def make_and_log() -> bytes:
+        data = make()
+        if context is not None:
+            db, actor = context
+            # a busy database must not cost the user the download
+            with contextlib.suppress(StoreError):
+                access.audit(db, actor, "export", file_name)
+        return data
+
+    return make_and_log
 
 
 def _image_maker(fig: go.Figure, fmt: str):
@@ -31,7 +55,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
         for col, fmt in zip(cols[:3], images.FORMATS, strict=True):
             col.download_button(
                 fmt.upper(),
-                _image_maker(fig, fmt),
+                audited(_image_maker(fig, fmt), f"{stem}.{fmt}"),
                 file_name=f"{stem}.{fmt}",
                 mime=images.FORMATS[fmt],
                 key=f"{fmt}_{key}",
@@ -40,7 +64,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
             )
     cols[3].download_button(
         "CSV",
-        tables.csv_bytes(table),
+        audited(lambda: tables.csv_bytes(table), f"{stem}.csv"),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"csv_{key}",
@@ -49,7 +73,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
     )
     cols[4].download_button(
         "XLSX",
-        lambda: tables.xlsx_bytes({"data": table}),
+        audited(lambda: tables.xlsx_bytes({"data": table}), f"{stem}.xlsx"),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",

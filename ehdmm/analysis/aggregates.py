@@ -1,0 +1,302 @@
+"""Peer aggregates: the only functions that read other authorities' data on behalf of an
+authority viewer.
+
+They read every authority's levels with an internal national viewer (never handed out) and
+return only aggregates: level counts per item, medians, the viewer's own rank and percentile,
+and the quartiles of the maturity index. For an authority viewer every aggregate first goes
+through `ehdmm.disclosure` (small cells and small groups suppressed, failing closed); nothing
+that names or singles out another authority is returned. A national viewer gets the same
+aggregates unrestricted.
+
+Each loader takes the viewer and the authority whose peers are asked for; an authority viewer
+may ask only about its own authority (`AccessDenied` otherwise, with a message that names no
+authority). The pure functions below the loaders work on tidy frames and are unit-tested on
+small hand-made ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ehdmm import disclosure
+from ehdmm.access import AccessDenied
+from ehdmm.analysis import core
+from ehdmm.analysis.benchmark import IndexSummary, own_levels
+from ehdmm.analysis.benchmark import distribution as raw_distribution
+from ehdmm.analysis.profile import Items, item_names
+from ehdmm.model import Model, load_model
+from ehdmm.viewer import Viewer
+
+_READER = Viewer(role="national", email="ehdmm.analysis.aggregates")
+"""Reads every authority's levels so that aggregates can be made; never leaves this module."""
+
+SUPPRESSED = disclosure.SUPPRESSED
+DISTRIBUTION_COLUMNS = [
+    "item_id",
+    "item_name",
+    "level",
+    "level_name",
+    "count",
+    "n",
+    "share",
+    "own",
+    "suppressed",
+    "reason",
+]
+MEDIAN_COLUMNS = ["item_id", "median", "n", "suppressed", "reason"]
+
+
+def too_few_reason() -> str:
+    """Why an aggregate over too small a group is not shown: 'fewer than 5 other authorities'."""
+    return f"fewer than {disclosure.threshold()} other authorities"
+
+
+def suppressed_note(reason: str | None = None) -> str:
+    """The plain note shown in place of a suppressed aggregate."""
+    return f"Suppressed: {reason or too_few_reason()}"
+
+
+def restricted(viewer: Viewer) -> bool:
+    """True when the viewer sees peers only through suppressed aggregates."""
+    return not viewer.sees_all
+
+
+def check_asker(viewer: Viewer, authority_code: str) -> None:
+    """An authority viewer may ask for the peers of its own authority only."""
+    if not viewer.can_see(authority_code):
+        raise AccessDenied("You can see peer aggregates for your own authority only.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure functions on tidy frames
+
+
+def protect_distribution(
+    dist: pd.DataFrame, own: dict[str, int | None], in_group: bool, *, restrict: bool
+) -> pd.DataFrame:
+    """`analysis.benchmark.distribution` (counts include the authority when it is a member)
+    made safe to show: for `restrict`, each item's counts go through
+    `disclosure.protect_distribution`: suppressed cells become <NA>; an item suppressed whole
+    has every count, its n and shares <NA> and `suppressed` True; `reason` says why."""
+    out = dist.copy()
+    counts: list[object] = []
+    ns: list[object] = []
+    shares: list[object] = []
+    whole: list[bool] = []
+    reasons: list[str | None] = []
+    for item, rows in out.groupby("item_id", sort=False):
+        levels = [int(v) for v in rows["level"]]
+        raw = dict(zip(levels, (int(c) for c in rows["count"]), strict=True))
+        n = int(rows["n"].iloc[0])
+        if not restrict:
+            counts += list(raw.values())
+            ns += [n] * len(levels)
+            shares += [100.0 * c / n if n else 0.0 for c in raw.values()]
+            whole += [False] * len(levels)
+            reasons += [None] * len(levels)
+            continue
+        own_level = own.get(str(item)) if in_group else None
+        shown = disclosure.protect_distribution(raw, own_level)
+        for level in levels:
+            value = shown.counts[level]
+            counts.append(pd.NA if value is None else value)
+            ns.append(pd.NA if shown.suppressed_all else n)
+            shares.append(pd.NA if value is None or not n else 100.0 * value / n)
+            whole.append(shown.suppressed_all)
+            reasons.append(shown.reason)
+    out["count"] = pd.array(counts, dtype="Int64")
+    out["n"] = pd.array(ns, dtype="Int64")
+    out["share"] = pd.array(shares, dtype="Float64")
+    out["suppressed"] = whole
+    out["reason"] = reasons
+    return out[DISTRIBUTION_COLUMNS].reset_index(drop=True)
+
+
+def medians_of(
+    tidy: pd.DataFrame,
+    members: list[str],
+    authority_code: str,
+    order: list[str],
+    *,
+    restrict: bool,
+) -> pd.DataFrame:
+    """Median level per item over the members with a level: item_id, median (Float64), n
+    (Int64), suppressed, reason. For `restrict`, an item with fewer than the threshold of
+    other authorities behind it has median and n <NA> and `suppressed` True."""
+    medians = core.medians(tidy, members, order)
+    rated = tidy[tidy["authority_code"].isin(members) & tidy["level"].notna()]
+    n_by_item = rated.groupby("item_id").size()
+    own_rated = set(rated.loc[rated["authority_code"] == authority_code, "item_id"])
+    rows = []
+    for item in order:
+        n = int(n_by_item.get(item, 0))
+        hide = restrict and not disclosure.enough_others(n, item in own_rated)
+        rows.append(
+            {
+                "item_id": item,
+                "median": pd.NA if hide or pd.isna(medians.get(item)) else medians[item],
+                "n": pd.NA if hide else n,
+                "suppressed": hide,
+                "reason": too_few_reason() if hide else None,
+            }
+        )
+    out = pd.DataFrame(rows, columns=MEDIAN_COLUMNS)
+    out["median"] = pd.array(out["median"], dtype="Float64")
+    out["n"] = pd.array(out["n"], dtype="Int64")
+    return out
+
+
+def rank_of(
+    wide: pd.DataFrame, authority_code: str, members: list[str], *, restrict: bool
+) -> core.Rank | None:
+    """The authority's rank and percentile by maturity index among the members with one; None
+    (suppressed) for `restrict` when fewer than the threshold of others have an index."""
+    rank = core.rank_in_group(wide, authority_code, members)
+    if not restrict:
+        return rank
+    own_in = rank.rank is not None
+    return rank if disclosure.enough_others(rank.n, own_in) else None
+
+
+def index_summary_of(
+    wide: pd.DataFrame, authority_code: str, members: list[str], *, restrict: bool
+) -> IndexSummary | None:
+    """Quartiles of the members' maturity index; None when no member has one, or (for
+    `restrict`) when fewer than the threshold of others have one."""
+    group = wide[wide["authority_code"].isin(members) & wide["index"].notna()]
+    values = group["index"].astype(float)
+    own_rows = wide[(wide["authority_code"] == authority_code) & wide["index"].notna()]
+    own = float(own_rows["index"].iloc[0]) if not own_rows.empty else None
+    own_in = bool((group["authority_code"] == authority_code).any())
+    if values.empty or (restrict and not disclosure.enough_others(len(values), own_in)):
+        return None
+    return IndexSummary(
+        q1=float(values.quantile(0.25)),
+        median=float(values.median()),
+        q3=float(values.quantile(0.75)),
+        n=len(values),
+        own=own,
+    )
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """How big a peer group is: its members (public), whether the authority is one of them,
+    and how many have a current submission in the round (None when suppressed)."""
+
+    members: int
+    in_group: bool
+    submitted: int | None
+
+
+def group_counts_of(
+    wide: pd.DataFrame, authority_code: str, members: list[str], *, restrict: bool
+) -> GroupCounts:
+    """Members, membership and (unless suppressed) members with a submission."""
+    submitted = int(wide["authority_code"].isin(members).sum())
+    own_in = bool((wide["authority_code"] == authority_code).any()) and authority_code in members
+    hide = restrict and not disclosure.enough_others(submitted, own_in)
+    return GroupCounts(len(members), authority_code in members, None if hide else submitted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loaders: the viewer in, aggregates out
+
+
+def _members(db: core.Db, authority_code: str, group_key: str) -> list[str]:
+    return core.peer_codes(db, _READER, authority_code, group_key)
+
+
+def _tidy(db: core.Db, round_id: str | None, rule: str, items: Items, model: Model) -> pd.DataFrame:
+    item_names(model, items)  # validates `items`
+    if items == "dimension":
+        return core.dimension_long(core.dimensions(db, _READER, round_id))
+    return core.long_levels(core.levels(db, _READER, round_id, rule, model), model)
+
+
+def peer_distribution(
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str | None,
+    rule: str,
+    items: Items,
+    model: Model | None = None,
+) -> pd.DataFrame:
+    """Counts of the group's members at each level per item (see `protect_distribution`), the
+    authority's own level marked (`own`) even when it is not a member."""
+    check_asker(viewer, authority_code)
+    model = model or load_model()
+    members = _members(db, authority_code, group_key)
+    tidy = _tidy(db, round_id, rule, items, model)
+    dist = raw_distribution(tidy, members, authority_code, model, items)
+    own = own_levels(tidy, authority_code, list(item_names(model, items)))
+    return protect_distribution(dist, own, authority_code in members, restrict=restricted(viewer))
+
+
+def peer_medians(
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str | None,
+    rule: str,
+    items: Items,
+    model: Model | None = None,
+) -> pd.DataFrame:
+    """Median level per item of the group's members (see `medians_of`); `group_key`
+    'england' gives the England medians."""
+    check_asker(viewer, authority_code)
+    model = model or load_model()
+    members = _members(db, authority_code, group_key)
+    tidy = _tidy(db, round_id, rule, items, model)
+    order = list(item_names(model, items))
+    return medians_of(tidy, members, authority_code, order, restrict=restricted(viewer))
+
+
+def peer_rank(
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str | None,
+    rule: str,
+) -> core.Rank | None:
+    """The authority's rank and percentile in the group by maturity index (see `rank_of`)."""
+    check_asker(viewer, authority_code)
+    wide = core.levels(db, _READER, round_id, rule)
+    members = _members(db, authority_code, group_key)
+    return rank_of(wide, authority_code, members, restrict=restricted(viewer))
+
+
+def index_summary(
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str | None,
+    rule: str,
+) -> IndexSummary | None:
+    """Quartiles of the group's maturity index (see `index_summary_of`)."""
+    check_asker(viewer, authority_code)
+    wide = core.levels(db, _READER, round_id, rule)
+    members = _members(db, authority_code, group_key)
+    return index_summary_of(wide, authority_code, members, restrict=restricted(viewer))
+
+
+def group_counts(
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str | None,
+    rule: str,
+) -> GroupCounts:
+    """The group's size, the authority's membership and members with a submission."""
+    check_asker(viewer, authority_code)
+    wide = core.levels(db, _READER, round_id, rule)
+    members = _members(db, authority_code, group_key)
+    return group_counts_of(wide, authority_code, members, restrict=restricted(viewer))

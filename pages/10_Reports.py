@@ -1,0 +1,136 @@
+"""Reports: the chosen authority's benchmark report (Word, PDF, HTML), the national pack (XLSX)
+and the reports of every authority, or of some regions and LA types, as one zip."""
+
+import streamlit as st
+
+from ehdmm.export import pack, report
+from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar
+
+st.set_page_config(page_title="Reports · ehdmm", layout="wide")
+sel = sidebar()
+
+LABELS = {"docx": "Word (.docx)", "pdf": "PDF", "html": "HTML (interactive, offline)"}
+
+st.title("Reports")
+st.caption(
+    f"Round {sel.round_id} · peer group: {sel.peers_label} · scoring rule: {sel.rule} (from the "
+    "sidebar). " + RANKING_CAVEAT
+)
+problem = data_reports.image_problem()
+if problem:
+    st.warning(
+        f"{problem} Word and PDF reports are made without their chart images; the HTML report "
+        "has its charts (drawn by your browser).",
+        icon="⚠️",
+    )
+
+if not sel.viewer.sees_all:
+    st.info(report.NATIONAL_ONLY)
+    st.stop()
+
+# -- one authority -----------------------------------------------------------------------------
+st.header(f"Benchmark report: {sel.authority_name}")
+st.markdown(
+    "Headline strand and overall levels; the radar and its dot plot against the peer group and "
+    "England; the peer group's spread over the levels with the authority's position; its "
+    "trajectory over the rounds; for each dimension the current and next level's descriptors "
+    "and the strand's MEASURES; its evidence notes and checklist; the data tables; caveats, "
+    "source, scoring rule and date."
+)
+st.caption(
+    "Word: real headings (a table of contents updates from them), charts as pictures with alt "
+    "text, tables as Word tables. HTML: one self-contained file with interactive charts that "
+    "works offline."
+)
+columns = st.columns(3)
+for column, fmt in zip(columns, report.FORMATS, strict=True):
+    name = report.report_file_name(sel.authority, sel.round_id, sel.rule, fmt)
+    column.download_button(
+        LABELS[fmt],
+        lambda fmt=fmt: data_reports.report_file(
+            sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
+        ),
+        file_name=name,
+        mime=report.FORMATS[fmt],
+        key=f"report_{fmt}",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    column.caption(name)
+
+# -- the national pack ---------------------------------------------------------------------------
+st.header("National pack")
+st.markdown(
+    "One XLSX workbook: a README sheet; one sheet per round of every authority's dimension, "
+    "strand and overall levels and maturity index; peer-group summaries (England, each "
+    "region, each LA type: members at each level per strand, median index); the import "
+    "summary and log."
+)
+scope = st.radio(
+    "Rounds",
+    ["all", sel.round_id],
+    format_func=lambda r: "Every round" if r == "all" else f"Round {r} only",
+    horizontal=True,
+    key="pack_rounds",
+)
+pack_round = None if scope == "all" else scope
+pack_name = pack.pack_file_name(pack_round, sel.rule)
+st.download_button(
+    "National pack (XLSX)",
+    lambda: data_reports.national_pack(sel.db, sel.token, sel.viewer, pack_round, sel.rule),
+    file_name=pack_name,
+    mime=pack.XLSX_MIME,
+    key="national_pack",
+    on_click="ignore",
+    icon=":material/download:",
+)
+st.caption(pack_name)
+
+# -- many authorities ----------------------------------------------------------------------
+st.header("Reports for many authorities (zip)")
+regions, la_types = data_reports.report_choices(sel.db, sel.token)
+left, middle, right = st.columns(3)
+chosen_regions = left.multiselect("Regions", regions, placeholder="Every region")
+chosen_types = middle.multiselect("LA types", la_types, placeholder="Every LA type")
+batch_format = right.radio(
+    "Format", list(report.FORMATS), format_func=LABELS.get, key="batch_format"
+)
+codes = data_reports.batch_codes(sel.db, sel.token, tuple(chosen_regions), tuple(chosen_types))
+label = "-".join([*chosen_regions, *chosen_types]) or "all"
+zip_name = pack.zip_file_name(sel.round_id, sel.peers, sel.rule, batch_format, label)
+st.caption(
+    f"{len(codes)} authorities · round {sel.round_id} · peer group: {sel.peers_label} · "
+    f"scoring rule: {sel.rule}. Word and PDF take about a second per authority; an HTML "
+    "report is about 5 MB (plotly.js is inside each file, so that it works offline)."
+)
+wanted = (zip_name, tuple(codes))
+if st.button("Make the zip", disabled=not codes, key="make_zip", type="primary"):
+    bar = st.progress(0.0, text=f"Making {len(codes)} reports...")
+    made = pack.reports_zip(
+        sel.db,
+        sel.viewer,
+        codes,
+        sel.round_id,
+        sel.peers,
+        sel.rule,
+        batch_format,
+        progress=lambda done, total, name: bar.progress(
+            done / max(total, 1), text=pack.progress_text(done, total, name)
+        ),
+    )
+    st.session_state["ehdmm_reports_zip"] = (wanted, made)
+stored = st.session_state.get("ehdmm_reports_zip")
+if stored and stored[0] == wanted:
+    contents = data_reports.zip_contents(stored[1])
+    st.success(f"{len(contents)} reports in {zip_name} ({len(stored[1]) / 1e6:.1f} MB).")
+    st.download_button(
+        "Download the zip",
+        stored[1],
+        file_name=zip_name,
+        mime=pack.ZIP_MIME,
+        key="download_zip",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    st.dataframe(contents, hide_index=True, width="stretch", key="zip_contents")

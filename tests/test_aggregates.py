@@ -1,0 +1,348 @@
+"""ehdmm.analysis.aggregates: the only way an authority user's pages read other authorities'
+data. Unit tests on small hand-made frames (suppression of small groups and small cells, the
+threshold from configuration), the loaders on the demo database (national: unrestricted and
+equal to a direct computation; authority: its own peers only, suppressed), and the cached
+wrappers' keys (one viewer's entry never served to another)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ehdmm import disclosure, peers
+from ehdmm.access import AccessDenied
+from ehdmm.analysis import aggregates, benchmark, core, profile
+from ehdmm.analysis.profile import item_tidy
+from ehdmm.model import load_model
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+MODEL = load_model()
+ROUND = "2026-03"
+OWN = "E06000023"
+OTHER = "E08000025"
+AUTHORITY = Viewer(role="authority", authority_code=OWN, email="a@bristol.gov.uk")
+NATIONAL = Viewer(role="national", email="n@communities.gov.uk")
+ITEM = "governance"
+
+
+@pytest.fixture(autouse=True)
+def _default_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(disclosure.ENV_THRESHOLD, raising=False)
+
+
+def tidy_of(levels: dict[str, int | None], item: str = ITEM) -> pd.DataFrame:
+    """Tidy levels of one item: {authority code: level or None}."""
+    return pd.DataFrame(
+        {
+            "authority_code": list(levels),
+            "round_id": ROUND,
+            "item_id": item,
+            "level": pd.array(list(levels.values()), dtype="Int64"),
+        }
+    )
+
+
+def strand_dist(levels: dict[str, int | None], members: list[str], own: str = "A"):
+    """The raw distribution of the first strand, all other strands without levels."""
+    tidy = pd.concat(
+        [tidy_of(levels, ITEM)] + [tidy_of(dict.fromkeys(levels), s) for s in MODEL.strand_ids[1:]],
+        ignore_index=True,
+    )
+    dist = benchmark.distribution(tidy, members, own, MODEL, "strand")
+    mine = benchmark.own_levels(tidy, own, list(MODEL.strand_ids))
+    return dist, mine
+
+
+def first_item(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[frame["item_id"] == ITEM].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Distributions
+
+
+def test_a_national_viewer_gets_the_counts_unchanged():
+    levels = {"A": 2, "B": 1, "C": 2, "D": 3}
+    dist, own = strand_dist(levels, list(levels))
+    out = aggregates.protect_distribution(dist, own, True, restrict=False)
+    assert list(first_item(out)["count"]) == [1, 2, 1, 0]
+    assert list(first_item(out)["n"]) == [4] * 4 and not out["suppressed"].any()
+    assert list(first_item(out)["own"]) == [False, True, False, False]
+
+
+def test_a_group_of_three_is_suppressed_whole_for_an_authority_viewer():
+    levels = {"A": 2, "B": 1, "C": 3}
+    dist, own = strand_dist(levels, list(levels))
+    out = first_item(aggregates.protect_distribution(dist, own, True, restrict=True))
+    assert out["count"].isna().all() and out["n"].isna().all() and out["share"].isna().all()
+    assert out["suppressed"].all()
+    assert set(out["reason"]) == {"fewer than 5 other authorities"}
+    assert list(out["own"]) == [False, True, False, False]  # its own level is still marked
+    text = benchmark.distribution_table(out, "A")
+    assert set(text["Authorities"]) == {"suppressed"} and set(text["n"]) == {"suppressed"}
+
+
+def test_small_cells_are_suppressed_with_a_complement_and_never_shown_as_zero():
+    # others: level 1 x1, level 2 x6, level 3 x6, level 4 x0; own at 3
+    levels = {"A": 3, "B": 1, **{f"L2_{i}": 2 for i in range(6)}}
+    levels |= {f"L3_{i}": 3 for i in range(6)}
+    dist, own = strand_dist(levels, list(levels))
+    out = first_item(aggregates.protect_distribution(dist, own, True, restrict=True))
+    assert pd.isna(out.loc[0, "count"])  # the single authority at level 1
+    assert int(out["count"].isna().sum()) == 2  # and one complementary cell
+    assert out.loc[3, "count"] == 0 and int(out.loc[0, "n"]) == 14
+    table = benchmark.distribution_table(out, "A")
+    assert list(table["Authorities"]).count("suppressed") == 2
+    assert "0" in list(table["Authorities"])  # a true zero stays a zero
+    assert out.loc[2, "count"] == 7 and pd.isna(out.loc[1, "count"])  # complement: level 2
+    position = benchmark.position_text(out, "A", MODEL, True)
+    assert "Maturing (7 of 14 members at this level)" in position
+
+
+def test_own_level_is_not_counted_when_the_authority_is_not_a_member():
+    levels = {"A": 4, **{f"P{i}": 1 + i % 3 for i in range(9)}}
+    members = [c for c in levels if c != "A"]
+    dist, own = strand_dist(levels, members)
+    out = first_item(aggregates.protect_distribution(dist, own, False, restrict=True))
+    assert int(out.loc[0, "n"]) == 9 and out.loc[3, "count"] == 0
+    assert list(out["own"]) == [False, False, False, True]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    others=st.lists(st.integers(min_value=1, max_value=4), min_size=0, max_size=14),
+    own=st.one_of(st.none(), st.integers(min_value=1, max_value=4)),
+)
+def test_what_an_authority_viewer_sees_follows_the_rules(others, own):
+    levels = {"A": own, **{f"P{i}": level for i, level in enumerate(others)}}
+    dist, own_levels = strand_dist(levels, list(levels))
+    out = first_item(aggregates.protect_distribution(dist, own_levels, True, restrict=True))
+    if len(others) < 5:
+        assert out["count"].isna().all() and out["n"].isna().all()
+        return
+    hidden = out["count"].isna()
+    assert int(hidden.sum()) != 1  # a lone hidden cell could be worked out from n
+    for level, count in zip(out["level"], out["count"], strict=True):
+        if not pd.isna(count):
+            assert count - (1 if level == own else 0) not in (1, 2)
+            assert count == others.count(level) + (1 if level == own else 0)
+    if not out["suppressed"].any():
+        assert int(out.loc[0, "n"]) == len(others) + (own is not None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Medians, rank, quartiles, group size
+
+
+def test_medians_need_five_other_authorities_with_a_level():
+    levels = {"A": 2, "B": 1, "C": 3, "D": 3, "E": 4, "F": None}
+    tidy = tidy_of(levels)
+    restricted = aggregates.medians_of(tidy, list(levels), "A", [ITEM], restrict=True)
+    assert restricted.loc[0, "suppressed"] and pd.isna(restricted.loc[0, "median"])
+    assert pd.isna(restricted.loc[0, "n"])
+    national = aggregates.medians_of(tidy, list(levels), "A", [ITEM], restrict=False)
+    assert national.loc[0, "median"] == 3.0 and national.loc[0, "n"] == 5
+    levels["F"] = 1  # now five others have a level
+    shown = aggregates.medians_of(tidy_of(levels), list(levels), "A", [ITEM], restrict=True)
+    assert not shown.loc[0, "suppressed"] and shown.loc[0, "median"] == 2.5
+    assert shown.loc[0, "n"] == 6
+
+
+def test_medians_of_a_group_without_the_authority_count_all_its_members():
+    levels = {"A": 1, **{f"P{i}": 3 for i in range(5)}}
+    members = [c for c in levels if c != "A"]
+    out = aggregates.medians_of(tidy_of(levels), members, "A", [ITEM], restrict=True)
+    assert out.loc[0, "median"] == 3.0 and out.loc[0, "n"] == 5
+
+
+def wide_of(index: dict[str, float | None]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "authority_code": list(index),
+            "round_id": ROUND,
+            "index": pd.array(list(index.values()), dtype="Float64"),
+        }
+    )
+
+
+def test_rank_needs_five_others_with_an_index():
+    index = {"A": 3.0, "B": 1.0, "C": 2.0, "D": 2.5, "E": 3.5, "F": None}
+    wide = wide_of(index)
+    assert aggregates.rank_of(wide, "A", list(index), restrict=True) is None
+    national = aggregates.rank_of(wide, "A", list(index), restrict=False)
+    assert (national.rank, national.n) == (2, 5)
+    index["F"] = 4.0
+    shown = aggregates.rank_of(wide_of(index), "A", list(index), restrict=True)
+    assert (shown.rank, shown.n, shown.percentile) == (3, 6, 60.0)
+
+
+def test_index_summary_is_quartiles_only_and_suppressed_for_small_groups():
+    index = {"A": 2.0, "B": 1.0, "C": 3.0, "D": 4.0, "E": 2.5, "F": 1.5}
+    summary = aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=True)
+    values = pd.Series(list(index.values()))
+    assert (summary.q1, summary.median, summary.q3) == (
+        values.quantile(0.25),
+        values.median(),
+        values.quantile(0.75),
+    )
+    assert (summary.n, summary.own) == (6, 2.0)
+    assert not hasattr(summary, "min") and not hasattr(summary, "max")
+    del index["F"]
+    assert aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=True) is None
+    assert aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=False)
+    assert aggregates.index_summary_of(wide_of({}), "A", [], restrict=False) is None
+
+
+def test_group_counts_hide_the_number_of_submissions_of_small_groups():
+    wide = wide_of({"A": 2.0, "B": 1.0, "C": None})
+    small = aggregates.group_counts_of(wide, "A", ["A", "B", "C", "D"], restrict=True)
+    assert (small.members, small.in_group, small.submitted) == (4, True, None)
+    national = aggregates.group_counts_of(wide, "A", ["A", "B", "C", "D"], restrict=False)
+    assert national.submitted == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# The threshold from configuration
+
+
+@pytest.mark.parametrize("raw", ["", "0", "-1", "abc", "3"])
+def test_a_bad_or_lower_threshold_means_five(raw, monkeypatch):
+    monkeypatch.setenv(disclosure.ENV_THRESHOLD, raw)
+    levels = {"A": 2, "B": 1, "C": 3, "D": 3, "E": 4}  # 4 others
+    out = aggregates.medians_of(tidy_of(levels), list(levels), "A", [ITEM], restrict=True)
+    assert out.loc[0, "suppressed"] and aggregates.suppressed_note() == (
+        "Suppressed: fewer than 5 other authorities"
+    )
+
+
+def test_a_higher_threshold_suppresses_more(demo_db, monkeypatch):
+    region = aggregates.peer_medians(demo_db, AUTHORITY, OWN, "region", ROUND, "gated", "strand")
+    assert not region["suppressed"].any()  # 14 others in the South West
+    monkeypatch.setenv(disclosure.ENV_THRESHOLD, "20")
+    region = aggregates.peer_medians(demo_db, AUTHORITY, OWN, "region", ROUND, "gated", "strand")
+    assert region["suppressed"].all() and region["median"].isna().all()
+    assert set(region["reason"]) == {"fewer than 20 other authorities"}
+    assert aggregates.peer_rank(demo_db, AUTHORITY, OWN, "region", ROUND, "gated") is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Loaders on the demo database
+
+
+def test_an_authority_viewer_asks_for_its_own_peers_only(demo_db):
+    calls = [
+        lambda: aggregates.peer_distribution(
+            demo_db, AUTHORITY, OTHER, "region", ROUND, "gated", "strand"
+        ),
+        lambda: aggregates.peer_medians(
+            demo_db, AUTHORITY, OTHER, "england", ROUND, "gated", "strand"
+        ),
+        lambda: aggregates.peer_rank(demo_db, AUTHORITY, OTHER, "region", ROUND, "gated"),
+        lambda: aggregates.index_summary(demo_db, AUTHORITY, OTHER, "region", ROUND, "gated"),
+        lambda: aggregates.group_counts(demo_db, AUTHORITY, OTHER, "region", ROUND, "gated"),
+    ]
+    names = set(core.authorities(demo_db)["name"])
+    for call in calls:
+        with pytest.raises(AccessDenied) as refused:
+            call()
+        message = str(refused.value)
+        assert OTHER not in message and not any(name in message for name in names)
+
+
+def test_a_national_viewer_gets_what_a_direct_computation_gives(demo_db):
+    wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
+    dims = core.dimensions(demo_db, LOCAL_VIEWER, ROUND)
+    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "neighbours")
+    for items in ("strand", "dimension"):
+        tidy = item_tidy(wide, dims, MODEL, items)
+        expected = benchmark.distribution(tidy, members, OWN, MODEL, items)
+        got = aggregates.peer_distribution(
+            demo_db, NATIONAL, OWN, "neighbours", ROUND, "gated", items
+        )
+        assert list(got["count"]) == list(expected["count"])
+        assert list(got["own"]) == list(expected["own"])
+        order = list(dict.fromkeys(expected["item_id"]))
+        medians = aggregates.peer_medians(
+            demo_db, NATIONAL, OWN, "neighbours", ROUND, "gated", items
+        )
+        assert list(medians["median"]) == list(core.medians(tidy, members, order))
+    rank = aggregates.peer_rank(demo_db, NATIONAL, OWN, "neighbours", ROUND, "gated")
+    assert rank == core.rank_in_group(wide, OWN, members)
+
+
+def test_an_authority_viewer_of_a_custom_group_of_three_sees_only_suppression(demo_db):
+    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    args = (demo_db, AUTHORITY, OWN, "custom:three", ROUND, "gated")
+    dist = aggregates.peer_distribution(*args, "dimension")
+    assert dist["count"].isna().all() and dist["suppressed"].all()
+    assert aggregates.peer_medians(*args, "strand")["median"].isna().all()
+    assert aggregates.peer_rank(*args) is None
+    assert aggregates.index_summary(*args) is None
+    counts = aggregates.group_counts(*args)
+    assert (counts.members, counts.in_group, counts.submitted) == (3, True, None)
+    # the national team sees the same group unrestricted
+    national = aggregates.peer_distribution(
+        demo_db, NATIONAL, OWN, "custom:three", ROUND, "gated", "strand"
+    )
+    assert national["count"].notna().all()
+
+
+def test_cached_wrappers_keep_viewers_apart(demo_db):
+    from ehdmm.ui import data_aggregates
+
+    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    key = (str(demo_db), (0.0, 0))
+    national = data_aggregates.distribution(
+        *key, NATIONAL, OWN, "custom:three", ROUND, "gated", "strand"
+    )
+    authority = data_aggregates.distribution(
+        *key, AUTHORITY, OWN, "custom:three", ROUND, "gated", "strand"
+    )
+    assert national["count"].notna().all() and authority["count"].isna().all()
+    assert data_aggregates.rank(*key, AUTHORITY, OWN, "custom:three", ROUND, "gated") is None
+    assert data_aggregates.rank(*key, NATIONAL, OWN, "custom:three", ROUND, "gated") is not None
+
+
+def test_profile_comparison_from_aggregates_equals_the_direct_one_for_national(demo_db):
+    wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
+    dims = core.dimensions(demo_db, LOCAL_VIEWER, ROUND)
+    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
+    tidy = item_tidy(wide, dims, MODEL, "dimension")
+    direct = profile.comparison(tidy, OWN, members, MODEL, "dimension")
+    args = (demo_db, NATIONAL, OWN)
+    values = profile.comparison_from(
+        tidy,
+        OWN,
+        aggregates.peer_medians(*args, "region", ROUND, "gated", "dimension"),
+        aggregates.peer_medians(*args, "england", ROUND, "gated", "dimension"),
+        MODEL,
+        "dimension",
+    )
+    pd.testing.assert_frame_equal(values[profile.COMPARISON_COLUMNS], direct, check_dtype=False)
+    assert not values["peer_suppressed"].any() and not values["england_suppressed"].any()
+    assert profile.median_notes(values, "note") == {"peer": None, "england": None}
+
+
+def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db):
+    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    own = core.levels(demo_db, AUTHORITY, ROUND, "gated")
+    tidy = item_tidy(own, None, MODEL, "strand")
+    args = (demo_db, AUTHORITY, OWN)
+    values = profile.comparison_from(
+        tidy,
+        OWN,
+        aggregates.peer_medians(*args, "custom:three", ROUND, "gated", "strand"),
+        aggregates.peer_medians(*args, "england", ROUND, "gated", "strand"),
+        MODEL,
+        "strand",
+    )
+    assert profile.median_notes(values, "note") == {"peer": "note", "england": None}
+    table = profile.comparison_table(values, "Bristol", "Custom: three")
+    assert set(table["Custom: three median"]) == set(table["Custom: three n"]) == {"suppressed"}
+    assert "suppressed" not in set(table["England median"])
+    assert "median is suppressed" in profile.comparison_summary(
+        values, "Bristol", "Custom: three", "strand"
+    )
+    assert profile.rank_display(None) == ("suppressed", "suppressed")

@@ -1,0 +1,264 @@
+"""ehdmm.export.report: the authority benchmark report's content (equal to a direct computation
+from the database) and its three formats: Word (headings, Word tables, pictures with alt text,
+outline golden), PDF (valid, A4, pictures with alt text, outline) and HTML (self-contained,
+user text escaped). Word and PDF pictures need Chromium: those tests skip with the reason when
+it is missing and fail when EHDMM_REQUIRE_BROWSER=1 (as tests/test_browser.py).
+
+Golden outline: regenerate with EHDMM_UPDATE_GOLDEN=1 (see tests/test_export_pack.py).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import zipfile
+from datetime import date
+
+import docx
+import pytest
+
+from ehdmm import scoring
+from ehdmm.export import images, pack, report, tables
+from ehdmm.model import load_model
+from ehdmm.storage import connect
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
+    from tests.test_export_pack import EVIL, TODAY, build_small_db, check_golden
+except ImportError:
+    from test_export_pack import EVIL, TODAY, build_small_db, check_golden
+
+MODEL = load_model()
+PROBLEM = images.chromium_problem()
+if PROBLEM and os.environ.get("EHDMM_REQUIRE_BROWSER") == "1":
+    raise RuntimeError(f"image export is required here (EHDMM_REQUIRE_BROWSER=1): {PROBLEM}")
+needs_chromium = pytest.mark.skipif(
+    PROBLEM is not None, reason=f"image export test skipped: {PROBLEM}"
+)
+BRISTOL = "E06000023"
+CHART_KEYS = ["radar", "dots", "distribution", "trajectory"]
+H1 = [
+    "Summary",
+    "Levels against the peer group and England",
+    "Where it sits in the peer group",
+    "Trajectory across rounds",
+    "Where it is, and what the next level asks",
+    "Evidence notes",
+    "Pre-model checklist",
+    "Data tables",
+    "About this report",
+]
+
+
+@pytest.fixture(scope="module")
+def small_db(_empty_template, tmp_path_factory):
+    """The small database of tests/test_export_pack.py, built once: these tests only read."""
+    path = tmp_path_factory.mktemp("report") / "small.duckdb"
+    shutil.copy(_empty_template, path)
+    return build_small_db(path)
+
+
+@pytest.fixture(scope="module")
+def bristol(small_db):
+    return report.report_data(small_db, LOCAL_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+
+
+def headings(document: docx.document.Document) -> list[list[str]]:
+    return [
+        [p.style.name, p.text]
+        for p in document.paragraphs
+        if p.style.name == "Title" or p.style.name.startswith("Heading")
+    ]
+
+
+# -- content ------------------------------------------------------------------------------------
+
+
+def test_report_content_equals_the_database(small_db, bristol):
+    with connect(small_db) as conn:
+        wide = scoring.authority_levels(conn, LOCAL_VIEWER, "2026-03", "gated")
+    own = wide.set_index("authority_code").loc[BRISTOL]
+    assert bristol.overall == MODEL.level_names[int(own["overall"])] == "Developing"
+    assert bristol.index == scoring.format_index(own["index"]) == "3.00"
+    levels = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 1], strict=True))
+    for strand in MODEL.strands:
+        assert (
+            levels[strand.name] == f"{int(own[strand.id])} {MODEL.level_names[int(own[strand.id])]}"
+        )
+    # South West members with a submission: Bath, Bristol, North Somerset, Devon
+    assert (bristol.member_count, bristol.n) == (15, 4)
+    assert bristol.rank == "1 of 3"  # by index among complete returns: 3.00, 2.50, 1.00
+    assert [c.key for c in bristol.charts] == CHART_KEYS
+    radar = bristol.chart("radar").figure
+    own_trace = next(t for t in radar.data if t.name == "Bristol, City of")
+    assert list(own_trace.r) == [3, 3, 2, 4, 2, 3, 4, 3]
+    assert "2026-03" in radar.layout.title.subtitle.text
+    evidence = bristol.evidence.set_index("Dimension")["Evidence"]
+    assert evidence[MODEL.dimensions[0].name] == EVIL
+    checklist = bristol.checklist.set_index("In place")
+    assert set(checklist.index) == {"yes", "no", "not answered"}
+    assert [c.name for c in bristol.cards] == [s.name for s in MODEL.strands]
+    card = bristol.cards[0].dimensions[0]
+    assert card.current == MODEL.dimensions[0].descriptor(3)
+    assert card.next_text == MODEL.dimensions[0].descriptor(4)
+    assert bristol.generated == TODAY
+    assert report.file_name(bristol, "docx") == "E06000023_2026-03_report_gated.docx"
+
+
+def test_a_report_without_a_submission_in_the_round(small_db):
+    data = report.report_data(small_db, LOCAL_VIEWER, "E06000001", "2026-03", "region", "gated")
+    assert not data.has_submission
+    assert [c.key for c in data.charts] == ["distribution"]
+    assert not data.cards
+    assert any("no current submission" in n for n in data.notices)
+    document = docx.Document(io.BytesIO(report.docx_bytes(data, {})))
+    titles = [t for s, t in headings(document) if s == "Heading 1"]
+    assert "Evidence notes" not in titles and "Trajectory across rounds" in titles
+
+
+def test_unknown_round_peers_or_authority_are_report_errors(small_db):
+    with pytest.raises(report.ReportError, match="1999-01"):
+        report.report_data(small_db, LOCAL_VIEWER, BRISTOL, "1999-01", "england", "gated")
+    with pytest.raises(report.ReportError, match="peer group"):
+        report.report_data(small_db, LOCAL_VIEWER, BRISTOL, None, "friends", "gated")
+    with pytest.raises(report.ReportError, match="unknown authority"):
+        report.report_data(small_db, LOCAL_VIEWER, "E99999999", None, "england", "gated")
+    with pytest.raises(report.ReportError, match="format"):
+        report.render(
+            report.report_data(small_db, LOCAL_VIEWER, BRISTOL, None, "type", "gated"), "odt"
+        )
+
+
+def test_reports_are_for_national_viewers(small_db):
+    own = Viewer(role="authority", authority_code=BRISTOL)
+    with pytest.raises(PermissionError, match="national team"):
+        report.report_data(small_db, own, BRISTOL, "2026-03", "region", "gated")
+    with pytest.raises(PermissionError):
+        pack.reports_zip(small_db, own, [BRISTOL], None, "region", "gated", "html")
+
+
+def test_report_tables_are_formula_safe_when_exported(bristol):
+    text = tables.csv_bytes(bristol.evidence).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    answers = tables.csv_bytes(bristol.checklist).decode("utf-8-sig")
+    assert "'+44 signed" in answers and "'-to recruit" in answers
+
+
+# -- Word ---------------------------------------------------------------------------------------
+
+
+def test_docx_outline_is_golden(bristol):
+    document = docx.Document(io.BytesIO(report.docx_bytes(bristol, {})))
+    outline = headings(document)
+    assert [t for s, t in outline if s == "Heading 1"] == H1
+    check_golden("report_outline_small.json", outline)
+
+
+@needs_chromium
+def test_docx_has_headings_word_tables_and_pictures_with_alt_text(bristol):
+    data = report.render(bristol, "docx")
+    document = docx.Document(io.BytesIO(data))
+    outline = headings(document)
+    assert outline[0] == ["Title", "Data maturity benchmark report: Bristol, City of"]
+    assert [t for s, t in outline if s == "Heading 1"] == H1
+    # charts: one picture each, alt text (docPr descr) = the chart's one-sentence summary
+    shapes = list(document.inline_shapes)
+    assert len(shapes) == len(CHART_KEYS)
+    for shape, chart in zip(shapes, bristol.charts, strict=True):
+        assert shape._inline.docPr.get("descr") == chart.summary
+        assert shape._inline.docPr.get("title") == chart.heading
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        media = [n for n in archive.namelist() if n.startswith("word/media/")]
+        sizes = [report.png_size(archive.read(n)) for n in media]
+    assert len(media) == 4 and all(w == 2 * report.CHART_WIDTH for w, _ in sizes)
+    # tables are Word tables holding the data (not pictures)
+    texts = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    evidence = next(
+        t for t in texts if t[0] == ["Strand", "Dimension", "Level", "Confidence", "Evidence"]
+    )
+    assert evidence[1][4] == EVIL
+    peer = next(t for t in texts if t[0][:3] == ["Chosen", "Authority", "ONS code"])
+    assert len(peer) == 1 + 15 and ["yes", "Bristol, City of", BRISTOL] in [r[:3] for r in peer]
+    assert document.tables[0]._tbl.xpath("./w:tr[1]/w:trPr/w:tblHeader")  # header repeats
+    assert any("Synthetic" in p.text for p in document.paragraphs) is False
+    assert any("not a league table" in p.text for p in document.paragraphs)
+
+
+# -- PDF ----------------------------------------------------------------------------------------
+
+
+def media_boxes(data: bytes) -> list[tuple[float, float]]:
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    return [(float(w), float(h)) for w, h in boxes]
+
+
+@needs_chromium
+def test_pdf_is_valid_a4_with_pictures_alt_text_and_outline(bristol):
+    data = report.render(bristol, "pdf")
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type /Page\b(?!s)", data)) >= 5
+    portrait, landscape = (595.28, 841.89), (841.89, 595.28)  # A4, the data tables landscape
+    boxes = media_boxes(data)
+    assert set(boxes) == {portrait, landscape}
+    assert data.count(b"/Subtype /Image") == len(CHART_KEYS)
+    assert b"/Alt" in data  # alt text of the pictures (tagged PDF)
+    assert b"/Outlines" in data  # headings as bookmarks
+    assert data.count(b"/Width 2200") == len(CHART_KEYS)  # scale 2
+
+
+def test_pdf_without_chart_images_and_with_core_fonts(bristol, monkeypatch, tmp_path):
+    data = report.pdf_bytes(bristol, {})
+    assert data.startswith(b"%PDF-") and b"/Subtype /Image" not in data
+    if report.pdf_font_dir():
+        assert b"DejaVu" in data
+    monkeypatch.setattr(report, "DEJAVU_DIR", tmp_path)  # no Unicode font installed
+    plain = report.pdf_bytes(bristol, {})
+    assert plain.startswith(b"%PDF-") and b"/Helvetica" in plain and b"DejaVu" not in plain
+    assert report.latin1("▼ Bristol – “here” ◀") == 'v Bristol - "here" <'
+
+
+# -- HTML ---------------------------------------------------------------------------------------
+
+
+def test_html_is_self_contained_and_escapes_user_text(bristol):
+    text = report.html_bytes(bristol).decode("utf-8")
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="en-GB">' in text
+    assert text.count('class="plotly-graph-div"') == len(CHART_KEYS)
+    assert re.search(r"<script[^>]+src=", text) is None  # no external script
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S)
+    assert "<link" not in markup and "<img" not in markup and "<iframe" not in markup
+    assert re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup) is None
+    assert text.count("window.PlotlyConfig") == 1  # plotly.js once, inline
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>alert(1)</script>" not in text
+    assert "Exported 2026-04-01" in text  # the charts' source notes carry the date
+    for title in H1:
+        assert f">{title}</h1>" in text
+    assert '<th scope="col">Evidence</th>' in text
+
+
+def test_clean_text_removes_what_word_cannot_hold():
+    assert report.clean_text("a\x0bb\x00c\td\r\ne") == "abc d\ne"
+    assert report.clean_text(2.0) == "2" and report.clean_text(2.5) == "2.5"
+    assert report.clean_text(None) == "" and report.clean_text(float("nan")) == ""
+    assert report.clean_text(True) == "yes"
+
+
+def test_reports_zip_holds_one_named_file_per_authority(small_db):
+    seen = []
+    data = pack.reports_zip(
+        small_db,
+        LOCAL_VIEWER,
+        [BRISTOL, "E06000022"],
+        "2026-03",
+        "region",
+        "gated",
+        "html",
+        progress=lambda done, total, name: seen.append((done, total, name)),
+        today=date(2026, 4, 1),
+    )
+    names = list(pack.zip_contents(data)["File"])
+    assert names == ["E06000023_2026-03_report_gated.html", "E06000022_2026-03_report_gated.html"]
+    assert seen == [(0, 2, ""), (1, 2, "Bristol, City of"), (2, 2, "Bath and North East Somerset")]

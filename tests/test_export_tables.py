@@ -1,0 +1,150 @@
+"""ehdmm.export.tables: CSV and XLSX that a spreadsheet opens without running formulas (OWASP CSV
+injection advice: text starting with =, +, -, @, tab or carriage return gets a leading
+apostrophe) while numbers stay numbers; proved with evidence stored in the database and exported
+through the report tables, the chart CSV/XLSX downloads and the national pack."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ehdmm.analysis import profile
+from ehdmm.database import record_submission
+from ehdmm.export import pack, report, tables
+from ehdmm.model import load_model
+from ehdmm.viewer import LOCAL_VIEWER
+
+MODEL = load_model()
+DANGEROUS = [
+    '=HYPERLINK("http://x","y")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    '=cmd|" /C calc"!A0',
+    "=1+1\n=2+2",
+]
+CARRIAGE_RETURN = "\r=1+1"
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize("text", [*DANGEROUS, CARRIAGE_RETURN])
+def test_safe_text_neutralises_formula_starts(text):
+    assert tables.safe_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", ["Protocols signed", "", "3 Maturing", "'quoted", "a=b"])
+def test_ordinary_text_is_unchanged(value):
+    assert tables.safe_text(value) == value
+
+
+def test_numbers_stay_numbers_in_csv_and_xlsx():
+    frame = pd.DataFrame(
+        {
+            "text": DANGEROUS,
+            "int": range(-3, len(DANGEROUS) - 3),
+            "float": [x / 4 - 1 for x in range(len(DANGEROUS))],
+            "level": pd.array([1, None, 3, 4, 2, 1, None], dtype="Int64"),
+        }
+    )
+    rows = read_csv(tables.csv_bytes(frame))
+    assert rows[0] == ["text", "int", "float", "level"]
+    assert [r[0] for r in rows[1:]] == ["'" + t for t in DANGEROUS]
+    assert [r[1] for r in rows[1:]] == [str(v) for v in range(-3, len(DANGEROUS) - 3)]
+    assert rows[1][2] == "-1.0" and rows[2][3] == ""
+    book = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"data": frame})))
+    sheet = book["data"]
+    for number, text in enumerate(DANGEROUS, start=2):
+        cell = sheet.cell(row=number, column=1)
+        assert cell.value == "'" + text and cell.data_type == "s"
+        assert sheet.cell(row=number, column=2).data_type == "n"
+    assert sheet.cell(row=2, column=2).value == -3
+    assert sheet.cell(row=3, column=4).value is None  # a missing level is an empty cell
+
+
+def excel_records(data: bytes) -> list[str]:
+    """The rows a spreadsheet sees: split at CR or LF outside double quotes."""
+    records, current, quoted = [], "", False
+    for char in data.decode("utf-8-sig"):
+        if char == '"':
+            quoted = not quoted
+        if char in "\r\n" and not quoted:
+            records.append(current)
+            current = ""
+        else:
+            current += char
+    return [r for r in [*records, current] if r]
+
+
+def test_the_record_splitter_respects_quotes():
+    assert excel_records(b'a,b\r\n"x\r=1",2\r\n') == ["a,b", '"x\r=1",2']
+    assert excel_records(b"a\r=1,2\n") == ["a", "=1,2"]
+
+
+def test_a_carriage_return_does_not_split_a_csv_row():
+    frame = pd.DataFrame({"text": [CARRIAGE_RETURN, "a\r=2+2"], "n": [1, 2]})
+    data = tables.csv_bytes(frame)
+    # as Excel splits rows (CR, LF or CRLF outside quotes): no record may begin with a formula
+    assert not any(r.startswith(tables.FORMULA_STARTS) for r in excel_records(data))
+    assert read_csv(data) == [["text", "n"], ["'" + CARRIAGE_RETURN, "1"], ["a\r=2+2", "2"]]
+
+
+def test_dangerous_headings_and_sheet_names():
+    frame = pd.DataFrame({"=evil": [1], "ok": ["=2"]})
+    rows = read_csv(tables.csv_bytes(frame))
+    assert rows == [["'=evil", "ok"], ["1", "'=2"]]
+    book = openpyxl.load_workbook(
+        io.BytesIO(tables.xlsx_bytes({"a/b:c": frame}, notes={"a/b:c": "=notes"}))
+    )
+    assert book.sheetnames == ["README", "a-b-c"]
+    assert book["README"]["B2"].value == "'=notes"
+
+
+def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
+    """Evidence stored as submitted, exported through the report's tables (and so the chart
+    and table downloads, which use the same csv/xlsx functions) and the national pack."""
+    from ehdmm.storage import reference as ref
+    from ehdmm.storage import write_with_retry
+
+    write_with_retry(empty_db, lambda conn: ref.add_round(conn, "2026-03"))
+    ratings = {
+        d: (2, DANGEROUS[i % len(DANGEROUS)], "low") for i, d in enumerate(MODEL.dimension_ids)
+    }
+    record_submission(
+        empty_db,
+        "E06000023",
+        "2026-03",
+        ratings,
+        checklist={"privacy": (True, "@risk")},
+        note="=note",
+    )
+    stored = profile.ratings(empty_db, LOCAL_VIEWER, "E06000023", "2026-03")
+    assert sorted(stored["evidence"]) == sorted(r[1] for r in ratings.values())  # as typed
+    data = report.report_data(empty_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
+    rows = read_csv(tables.csv_bytes(data.evidence))
+    evidence = [r[4] for r in rows[1:]]
+    assert all(e.startswith("'") for e in evidence)
+    assert evidence[0] == "'" + DANGEROUS[0]
+    for chart in data.charts:  # the data behind every chart, as its CSV/XLSX download
+        for row in read_csv(tables.csv_bytes(chart.table)):
+            assert not any(c.startswith(tables.FORMULA_STARTS) for c in row), row
+        tables.xlsx_bytes({"data": chart.table})
+    book = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"evidence": data.evidence})))
+    cells = [c.value for c in book["evidence"]["E"][1:]]
+    assert cells == evidence
+    checklist = read_csv(tables.csv_bytes(data.checklist))
+    assert "'@risk" in [r[2] for r in checklist]
+    # the national pack holds no formula either
+    workbook = openpyxl.load_workbook(io.BytesIO(pack.national_pack(empty_db, LOCAL_VIEWER)))
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)

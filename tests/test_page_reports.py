@@ -1,0 +1,85 @@
+"""AppTest of pages/10_Reports.py on the demo database: the chosen authority's report buttons
+(named files, made on click), the national pack button, and a zip of a filtered set of reports
+made with a progress bar, whose files are listed and hold the reports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ehdmm.analysis import core, exports
+from ehdmm.ui import RANKING_CAVEAT
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "10_Reports.py")
+
+
+def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("EHDMM_DB", str(db))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+def buttons(at: AppTest) -> dict[str, object]:
+    return {b.proto.label: b.proto for b in at.get("download_button")}
+
+
+def test_report_buttons_follow_the_sidebar(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023", round="2025-03", rule="best-fit")
+    assert at.header[0].value == "Benchmark report: Bristol, City of"
+    shown = buttons(at)
+    assert list(shown)[:3] == ["Word (.docx)", "PDF", "HTML (interactive, offline)"]
+    for label in list(shown)[:3]:
+        assert shown[label].deferred_file_id  # made when clicked, not on every run
+    for fmt in ("docx", "pdf", "html"):
+        assert f"E06000023_2025-03_report_best-fit.{fmt}" in captions(at)
+    assert any(RANKING_CAVEAT in c for c in captions(at))
+    at.sidebar.selectbox[0].select("E08000025").run()
+    assert not at.exception
+    assert at.header[0].value == "Benchmark report: Birmingham"
+    assert "E08000025_2025-03_report_best-fit.docx" in captions(at)
+
+
+def test_national_pack_button_and_its_rounds(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023")
+    assert "National pack (XLSX)" in buttons(at)
+    assert "england_all-rounds_pack_gated.xlsx" in captions(at)
+    at.radio(key="pack_rounds").set_value("2026-03").run()
+    assert "england_2026-03_pack_gated.xlsx" in captions(at)
+
+
+def test_a_zip_of_one_region_with_a_progress_bar(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+    expected = exports.filter_codes(core.authorities(demo_db), ["North East"])
+    assert len(expected) == 12
+    at.multiselect[0].select("North East").run()
+    at.radio(key="batch_format").set_value("html").run()
+    assert any(c.startswith("12 authorities · round 2026-03") for c in captions(at))
+    at.button(key="make_zip").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    bar = at.get("progress")[0].proto
+    assert bar.value == 100 and bar.text.startswith("12 of 12 reports made")
+    name = "reports_North-East_2026-03_region_gated_html.zip"
+    assert at.success[0].value.startswith(f"12 reports in {name}")
+    assert "Download the zip" in buttons(at)
+    listed = at.dataframe[0].value
+    assert list(listed["File"]) == [f"{c}_2026-03_report_gated.html" for c in expected]
+    _, data = at.session_state["ehdmm_reports_zip"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == list(listed["File"])
+        first = archive.read(archive.namelist()[0]).decode("utf-8")
+    assert "Data maturity benchmark report" in first and "Round 2026-03" in first
+    # a different choice hides the zip made for the previous one
+    at.radio(key="batch_format").set_value("docx").run()
+    assert not at.success and "Download the zip" not in buttons(at)

@@ -1,0 +1,411 @@
+"""Who sees what, page by page (AppTest, parametrised over app.py and every page in pages/):
+an authority user, a national user, a signed-in user who is not registered, a signed-out
+visitor (sign-in configured through an `[auth]` secrets section) and local mode (no sign-in).
+
+The leak test collects everything a page renders (every element's protobuf: markdown,
+captions, metrics, notices, widget labels and options, plotly figure specs; and the values of
+every dataframe) and checks that no other authority's ONS code or name appears in it. The
+README's role matrix lists what each of these tests covers.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ehdmm import access, assessment, peers, upload
+from ehdmm.analysis import core
+from ehdmm.model import load_model
+from ehdmm.ui.roles import NATIONAL_ONLY
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+IDS = [p.stem for p in PAGES]
+NATIONAL_PAGES = {"1_Overview", "4_Compare", "5_Trends", "8_Upload", "11_Audit"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-tests",
+    "client_id": "ehdmm-tests",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+OWN = "E06000023"  # Bristol, City of
+OWN_NAME = "Bristol, City of"
+OTHER = "E08000025"  # Birmingham (another region)
+AUTHORITY_USER = "analyst@bristol.gov.uk"
+NATIONAL_USER = "lead@communities.gov.uk"
+STRANGER = "someone@example.org"
+SMALL_GROUP = "three"  # Bristol and two others: every peer aggregate is suppressed
+SUPPRESSED_NOTE = "Suppressed: fewer than 5 other authorities"
+CODE = re.compile(r"\b[EW]\d{8}\b")
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures and helpers
+
+
+@pytest.fixture(scope="module")
+def roles_db(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo database for the module, with the three users and a custom group of 3."""
+    db = tmp_path_factory.mktemp("roles") / "roles.duckdb"
+    shutil.copy(_demo_template, db)
+    access.add_user(db, AUTHORITY_USER, "authority", OWN, actor="tests")
+    access.add_user(db, NATIONAL_USER, "national", None, actor="tests")
+    peers.save_custom_group(db, SMALL_GROUP, [OWN, OTHER, "E09000001"])
+    return db
+
+
+@pytest.fixture(autouse=True)
+def _database(roles_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EHDMM_DB", str(roles_db))
+    monkeypatch.delenv("EHDMM_MIN_PEERS", raising=False)
+
+
+def run(page: Path, user: dict | None, *, auth: bool = True, **params: str) -> AppTest:
+    at = AppTest.from_file(str(page), default_timeout=90)
+    if auth:
+        at.secrets["auth"] = dict(AUTH)
+        at.user = user or {"is_logged_in": False}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def signed_in(email: str) -> dict:
+    return {"is_logged_in": True, "email": email}
+
+
+def page_path(stem: str) -> Path:
+    return next(p for p in PAGES if p.stem == stem)
+
+
+def _walk(node: object) -> Iterator[object]:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _walk(child)
+
+
+def rendered_text(at: AppTest) -> str:
+    """Everything the page shows, as one string: every element's protobuf (text, labels,
+    options, values, figure specs) and the values of every dataframe."""
+    parts: list[str] = []
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        if getattr(node, "type", None) == "plotly_chart":
+            parts.append(json.dumps(json.loads(proto.spec), ensure_ascii=False))
+        if type(node).__name__ == "Dataframe":
+            frame = node.value
+            parts.append(" | ".join(str(c) for c in frame.columns))
+            parts.append(frame.to_csv(index=False))
+    parts += [f"{k}={v}" for k, v in at.query_params.items()]
+    # protobuf text escapes quotes and non-ASCII; figure specs are JSON: unescape both
+    return bytes("\n".join(parts), "utf-8").decode("unicode_escape", errors="ignore")
+
+
+def _model_strings() -> list[str]:
+    """Every string of the published model (its case studies name four authorities: that
+    public text is not peer data), longest first."""
+    found: list[str] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    collect(load_model().to_json_dict())
+    return sorted({s for s in found if len(s) > 3}, key=len, reverse=True)
+
+
+MODEL_STRINGS = _model_strings()
+
+
+@functools.cache
+def forbidden(db: Path) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """A pattern of every other authority's name (whole words, case as written) and the
+    model's strings that hold one of them (removed from the text before matching)."""
+    frame = core.authorities(db)
+    names = sorted(set(frame.loc[frame["code"] != OWN, "name"]), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+    public = tuple(s for s in MODEL_STRINGS if pattern.search(s))
+    return pattern, public
+
+
+def leaks(at: AppTest, db: Path) -> list[str]:
+    """Other authorities' codes and names found in what the page shows (own ones allowed)."""
+    text = rendered_text(at)
+    found = sorted({c for c in CODE.findall(text) if c != OWN})
+    pattern, public = forbidden(db)
+    for model_text in public:
+        text = text.replace(model_text, " ")
+    text = text.replace(OWN_NAME, " ")
+    return found + sorted(set(pattern.findall(text)))
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+# ---------------------------------------------------------------------------------------------
+# The check itself
+
+
+def test_the_leak_check_would_catch_a_name_or_a_code(roles_db):
+    at = run(page_path("1_Overview"), signed_in(NATIONAL_USER))
+    found = leaks(at, roles_db)
+    assert OTHER in found and "Birmingham" in found
+    assert OWN not in found and OWN_NAME not in found
+
+
+def test_every_page_is_covered():
+    assert len(PAGES) >= 12 and {"app", "11_Audit", "10_Reports"} <= set(IDS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Authority user
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_an_authority_user_sees_no_other_authority_even_when_the_link_asks(page, roles_db):
+    at = run(page, signed_in(AUTHORITY_USER), authority=OTHER, peers="region")
+    assert leaks(at, roles_db) == []
+    # the link's authority is refused with a notice that does not repeat it
+    refused = [i.value for i in at.info if "refused" in i.value]
+    assert refused == [
+        "You can only see your own authority's data by name, so the authority in the link was "
+        f"refused; showing {OWN_NAME} ({OWN}, DfE 801)."
+    ]
+    assert at.sidebar.selectbox[0].value == OWN and dict(at.query_params)["authority"] == OWN
+    assert at.sidebar.selectbox[0].options == [f"{OWN_NAME} ({OWN}, DfE 801)"]
+    if page.stem in NATIONAL_PAGES:
+        assert [i.value for i in at.info if i.value not in refused] == [NATIONAL_ONLY]
+        assert not at.get("plotly_chart") and not at.dataframe and not at.metric
+    else:
+        assert NATIONAL_ONLY not in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize(
+    ("stem", "params"),
+    [
+        ("2_Authority_profile", {"peers": "neighbours"}),
+        ("2_Authority_profile", {"peers": "type", "round": "2024-03", "rule": "best-fit"}),
+        ("3_Peer_benchmark", {"peers": "neighbours"}),
+        ("3_Peer_benchmark", {"peers": "england", "round": "2024-03", "rule": "best-fit"}),
+        ("7_Assess", {"peers": "neighbours"}),
+        ("9_History", {"round": "2024-03"}),
+    ],
+)
+def test_peer_views_leak_nothing_for_every_peer_group(stem, params, roles_db):
+    at = run(page_path(stem), signed_in(AUTHORITY_USER), **params)
+    assert leaks(at, roles_db) == []
+    radio = [r for r in at.radio if r.key in ("profile_items", "benchmark_items")]
+    if radio and params["peers"] == "neighbours":  # the other item kind too
+        other = next(o for o in radio[0].options if o != radio[0].value)
+        radio[0].set_value(other).run()
+        assert not at.exception
+        assert leaks(at, roles_db) == []
+
+
+def test_profile_for_an_authority_user_uses_suppressed_aggregates(roles_db):
+    at = run(page_path("2_Authority_profile"), signed_in(AUTHORITY_USER), peers="region")
+    assert at.title[0].value == f"Authority profile: {OWN_NAME}"
+    metrics = {m.label: m.value for m in at.metric}
+    assert re.fullmatch(r"\d+ of \d+", metrics["Rank in Same region"])  # 14 others: allowed
+    radar = next(f for f in figures(at) if f["data"][0]["type"] == "scatterpolar")
+    names = [t["name"] for t in radar["data"] if "closing" not in t["name"]]
+    assert names[0].startswith("England median") and names[1].startswith("Same region median")
+    assert names[2] == OWN_NAME
+    assert not [i for i in at.info if SUPPRESSED_NOTE in i.value]
+    assert leaks(at, roles_db) == []
+
+
+def test_small_peer_group_medians_and_rank_are_suppressed_with_a_note(roles_db):
+    at = run(
+        page_path("2_Authority_profile"),
+        signed_in(AUTHORITY_USER),
+        peers=f"custom:{SMALL_GROUP}",
+    )
+    assert any(i.value == f"Custom: {SMALL_GROUP} median: {SUPPRESSED_NOTE}" for i in at.info)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[f"Rank in Custom: {SMALL_GROUP}"] == "suppressed"
+    assert metrics["Percentile in the peer group"] == "suppressed"
+    for fig in figures(at)[:2]:  # radar and dot plot: no peer-median trace, the note instead
+        names = [t.get("name", "") for t in fig["data"]]
+        assert not any(n.startswith(f"Custom: {SMALL_GROUP} median") for n in names)
+        assert any(n.startswith("England median") for n in names)
+        assert SUPPRESSED_NOTE in fig["layout"]["title"]["subtitle"]["text"]
+    table = next(d.value for d in at.dataframe if f"Custom: {SMALL_GROUP} median" in d.value)
+    assert set(table[f"Custom: {SMALL_GROUP} median"]) == {"suppressed"}
+    assert set(table[f"Custom: {SMALL_GROUP} n"]) == {"suppressed"}
+    assert "suppressed" not in set(table["England median"])
+    assert leaks(at, roles_db) == []
+
+
+def test_small_peer_group_distributions_and_index_are_suppressed(roles_db):
+    at = run(
+        page_path("3_Peer_benchmark"),
+        signed_in(AUTHORITY_USER),
+        peers=f"custom:{SMALL_GROUP}",
+    )
+    assert [i.value for i in at.info].count(SUPPRESSED_NOTE) == 2  # group size, index
+    bars = next(f for f in figures(at) if f["data"][0]["type"] == "bar")
+    for trace in bars["data"]:
+        assert trace["y"] == [None] * 4 and trace["text"] == ["suppressed"] * 4
+    notes = [a["text"].replace("<br>", " ") for a in bars["layout"]["annotations"]]
+    assert notes.count(SUPPRESSED_NOTE) == len(load_model().strands)
+    assert any(a.startswith(f"▼ {OWN_NAME}") for a in notes)  # its own position is marked
+    assert not any(f["data"][0]["type"] == "box" for f in figures(at))
+    table = next(d.value for d in at.dataframe if "Authorities" in d.value)
+    assert set(table["Authorities"]) == {"suppressed"} and set(table["n"]) == {"suppressed"}
+    assert any(f"Custom: {SMALL_GROUP} has 3 members" in m.value for m in at.markdown)
+    assert leaks(at, roles_db) == []
+
+
+def test_small_cells_are_suppressed_not_zero_and_the_index_is_a_box_of_quartiles(roles_db):
+    at = run(page_path("3_Peer_benchmark"), signed_in(AUTHORITY_USER), peers="region")
+    bars = next(f for f in figures(at) if f["data"][0]["type"] == "bar")
+    table = next(d.value for d in at.dataframe if "Authorities" in d.value)
+    shown = [v for t in bars["data"] for v in t["y"]]
+    assert list(table["Authorities"]) == ["suppressed" if v is None else str(v) for v in shown]
+    assert "suppressed" in set(table["Authorities"])  # the region has cells of 1 or 2 others
+    for count, here in zip(table["Authorities"], table[OWN_NAME], strict=True):
+        if count != "suppressed":  # no shown cell holds 1 or 2 other authorities
+            assert int(count) - (1 if here else 0) not in (1, 2)
+    box = next(f for f in figures(at) if f["data"][0]["type"] == "box")
+    trace = box["data"][0]
+    assert trace["boxpoints"] is False and "x" not in trace and "text" not in trace
+    assert trace["lowerfence"] == trace["q1"] and trace["upperfence"] == trace["q3"]
+    assert [t.get("name") for t in box["data"][1:]] == [OWN_NAME]
+    assert not [d for d in at.dataframe if "ONS code" in d.value]  # no peer table
+    assert any("Same region has 15 members" in m.value for m in at.markdown)
+    assert leaks(at, roles_db) == []
+
+
+def test_history_and_assess_are_the_authority_s_own(roles_db):
+    history = run(page_path("9_History"), signed_in(AUTHORITY_USER))
+    assert history.title[0].value == f"Submission history: {OWN_NAME}"
+    assert len(history.dataframe[0].value) >= 1
+    assess = run(page_path("7_Assess"), signed_in(AUTHORITY_USER))
+    assert assess.title[0].value == f"Self-assessment: {OWN_NAME}"
+    assert not assess.warning or all("only your own" not in w.value for w in assess.warning)
+    assert any(r.label.startswith("Level for ") for r in assess.radio)
+
+
+def test_the_model_page_is_the_same_for_every_role(roles_db):
+    page = page_path("6_The_model")
+    shown = [
+        [m.value for m in run(page, signed_in(email)).markdown]
+        for email in (AUTHORITY_USER, NATIONAL_USER)
+    ]
+    assert shown[0] == shown[1] and len(shown[0]) > 50
+
+
+# ---------------------------------------------------------------------------------------------
+# National user, unregistered user, signed-out visitor, local mode
+
+
+NAMED_PAGES = {"app", "1_Overview", "3_Peer_benchmark", "4_Compare", "5_Trends"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_a_national_user_sees_every_page_and_other_authorities_by_name(page, roles_db):
+    at = run(page, signed_in(NATIONAL_USER), authority=OWN)
+    assert NATIONAL_ONLY not in [i.value for i in at.info]
+    assert any("national role" in c.value for c in at.sidebar.caption)
+    if page.stem in NAMED_PAGES:
+        assert len(leaks(at, roles_db)) >= 2  # other authorities' codes and names
+    if page.stem == "11_Audit":
+        table = at.dataframe[0].value
+        assert {"sign-in", "user.add"} <= set(table["Action"])
+
+
+def test_a_national_user_sees_small_groups_unsuppressed(roles_db):
+    at = run(
+        page_path("3_Peer_benchmark"),
+        signed_in(NATIONAL_USER),
+        authority=OWN,
+        peers=f"custom:{SMALL_GROUP}",
+    )
+    bars = next(f for f in figures(at) if f["data"][0]["type"] == "bar")
+    assert all(None not in t["y"] for t in bars["data"])
+    table = next(d.value for d in at.dataframe if "ONS code" in d.value)
+    assert sorted(table["ONS code"]) == sorted([OWN, OTHER, "E09000001"])
+    assert not [i for i in at.info if SUPPRESSED_NOTE in i.value]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_an_unregistered_user_sees_only_a_message(page, roles_db):
+    at = run(page, signed_in(STRANGER), authority=OWN)
+    assert [e.value for e in at.error] == [
+        f"You are signed in as {STRANGER}, but this account has no access to ehdmm yet. Ask "
+        "the national team to add you."
+    ]
+    assert [b.label for b in at.button] == ["Sign out"]
+    assert not at.get("plotly_chart") and not at.dataframe and not at.metric
+    assert not at.sidebar.selectbox and not at.header and not at.markdown
+    assert rendered_text(at).count("Bristol") == 0
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_a_signed_out_visitor_sees_the_sign_in_button(page, roles_db):
+    at = run(page, {"is_logged_in": False}, authority=OWN)
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert any("Please sign in" in i.value for i in at.info)
+    assert not at.get("plotly_chart") and not at.dataframe and not at.sidebar.selectbox
+    assert leaks(at, roles_db) == [] and "Bristol" not in rendered_text(at)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=IDS)
+def test_local_mode_is_national_with_a_banner(page, roles_db):
+    at = run(page, None, auth=False, authority=OTHER)
+    assert any(c.value.startswith("**Local mode**") for c in at.caption)
+    assert at.sidebar.selectbox[0].value == OTHER  # any authority, by name
+    assert NATIONAL_ONLY not in [i.value for i in at.info]
+    assert not [b for b in at.button if b.label in ("Sign in", "Sign out")]
+
+
+def test_sign_in_and_downloads_go_to_the_audit_log(roles_db):
+    before = access.audit_log(roles_db, LOCAL_VIEWER)
+    at = run(page_path("9_History"), signed_in(AUTHORITY_USER))
+    log = access.audit_log(roles_db, LOCAL_VIEWER)
+    new = log[~log["id"].isin(before["id"])]
+    assert list(new["action"]) == ["sign-in"] and list(new["actor"]) == [AUTHORITY_USER]
+    # a second run of the same session is not another sign-in
+    at.run()
+    assert len(access.audit_log(roles_db, LOCAL_VIEWER)) == len(log)
+
+
+def test_submissions_and_imports_go_to_the_audit_log(demo_db):
+    viewer = Viewer(role="authority", authority_code=OWN, email=AUTHORITY_USER)
+    draft = assessment.load_draft(demo_db, viewer, OWN, "2026-03")
+    for dimension in load_model().dimension_ids:
+        draft = draft.with_answer(dimension, level=3)
+    done = assessment.submit(demo_db, viewer, draft, actor=AUTHORITY_USER)
+    log = access.audit_log(demo_db, LOCAL_VIEWER)
+    entry = log.iloc[0]
+    assert (entry["actor"], entry["action"]) == (AUTHORITY_USER, "submission")
+    assert entry["detail"].startswith(f"submission {done.submission_id} of {OWN} for round 2026-03")
+
+    data = b"authority,round,dimension,level\nE08000025,2026-03,casework,2\n"
+    result = upload.import_file(demo_db, "one.csv", data, actor=NATIONAL_USER)
+    entry = access.audit_log(demo_db, LOCAL_VIEWER).iloc[0]
+    assert (entry["actor"], entry["action"]) == (NATIONAL_USER, "import")
+    assert entry["detail"] == f"one.csv: {result.outcome}, 1 submission(s) written"
