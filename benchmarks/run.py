@@ -42,7 +42,6 @@ import scoring as scoring_bench  # noqa: E402
 from ehdmm.demo import install_demo  # noqa: E402
 
 AREAS = ("pages", "scoring", "imports", "exports")
-NOTES = "## Notes"
 
 
 @dataclass
@@ -314,10 +313,11 @@ def main() -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:
-        # the hand-written notes under "## Notes" (what was profiled, what remains) are kept
+        # every "## " section already there is kept: the hand-written notes (what was profiled,
+        # what remains) and the sections other scripts append (benchmarks/exports.py)
         old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        notes_at = old.find(NOTES)
-        kept = "\n" + old[notes_at:] if notes_at >= 0 else ""
+        sections_at = old.find("\n## ")
+        kept = "\n" + old[sections_at + 1 :] if sections_at >= 0 else ""
         args.out.write_text(
             "# Benchmarks\n\n"
             f"`.venv/bin/python benchmarks/run.py --out {args.out}` (the whole suite; "

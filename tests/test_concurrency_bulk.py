@@ -130,7 +130,7 @@ def test_two_processes_make_200_submissions_and_none_is_lost(empty_db: Path) -> 
     # both processes really ran at once: their submissions interleave in id order
     tags = [note[0] for _, note, *_ in rows]
     switches = sum(1 for a, b in itertools.pairwise(tags) if a != b)
-    assert switches >= 10, f"the two processes hardly overlapped ({switches} switches)"
+    assert switches >= 2, f"the two processes did not interleave ({switches} switches)"
 
     check = subprocess.run(
         [sys.executable, "-m", "ehdmm", "check", "--db", str(empty_db)],
