@@ -158,20 +158,27 @@ def rows_of(authority: object = BRISTOL, level: object = 2) -> list[list[object]
     return [[authority, ROUND, d, level, None, "medium"] for d in DIMS]
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip member with a fixed date (so a rerun writes the same bytes)."""
+    info = zipfile.ZipInfo(name, date_time=(2026, 3, 1, 12, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def xlsx_files() -> dict[str, bytes]:
     good = xlsx_long(*rows_of())
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("return.csv", (LONG + long_rows()).encode())
+        package.writestr(_member("return.csv"), (LONG + long_rows()).encode())
     docx = io.BytesIO()
     with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr(
-            "[Content_Types].xml",
+            _member("[Content_Types].xml"),
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
             'content-types"><Override PartName="/word/document.xml" ContentType="application/'
             'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
         )
-        package.writestr("word/document.xml", "<w:document/>")
+        package.writestr(_member("word/document.xml"), "<w:document/>")
     dated = rows_of()
     dated[5][3] = datetime(2026, 3, 1)
     formula = rows_of()
