@@ -66,6 +66,7 @@ def measure(path: Path, repeat: int) -> dict[str, float | int]:
     at = None
     for _ in range(repeat):
         st.cache_data.clear()
+        st.cache_resource.clear()
         elapsed, at = run_once(path)
         cold.append(elapsed)
         for _ in range(2):

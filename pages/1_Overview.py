@@ -5,10 +5,8 @@ import streamlit as st
 
 from ehdmm import tables
 from ehdmm.analysis import overview
-from ehdmm.charts import overview as charts
-from ehdmm.charts import theme
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data_overview, roles, sidebar, widgets
 
 st.set_page_config(page_title="Overview: early help data maturity", layout="wide")
 sel = sidebar()
@@ -17,15 +15,10 @@ model = load_model()
 
 st.title(f"National overview, round {sel.round_id}")
 
-frame = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
-authorities = data.authorities(sel.db, sel.token)
-dims = data.dimensions(sel.db, sel.token, sel.viewer, sel.round_id)
-cover = overview.coverage(frame, authorities, model)
+head = data_overview.header(sel)
+cover = head.coverage
 n = cover.assessed
-st.caption(
-    f"Scoring rule: {sel.rule}. {cover.total} authorities in England. "
-    + overview.selected_note(frame, sel.authority, sel.authority_name, sel.round_id)
-)
+st.caption(head.caption)
 
 # -- Who submitted ----------------------------------------------------------------------------
 left, middle, right = st.columns(3)
@@ -40,33 +33,15 @@ middle.metric(
     help=f"Assessed authorities that rated all {len(model.dimension_ids)} dimensions.",
 )
 right.metric("No submission", cover.missing, help="Authorities with no submission in this round.")
-missing = overview.missing_authorities(frame, authorities)
 with st.expander(f"Authorities with no submission in {sel.round_id} ({cover.missing})"):
-    if missing.empty:
+    if head.missing.empty:
         st.write("Every authority has a current submission in this round.")
     else:
-        widgets.table_with_download(
-            missing, stem=theme.file_stem("england", sel.round_id, "no-submission"), key="missing"
-        )
+        widgets.table_with_download(head.missing, stem=head.missing_stem, key="missing")
 
 # -- Levels per strand ------------------------------------------------------------------------
 st.header("Levels by strand")
-counts = overview.level_counts(frame, model)
-widgets.chart(
-    charts.level_counts_chart(
-        counts,
-        model,
-        round_id=sel.round_id,
-        n=n,
-        rule=sel.rule,
-        authority_name=sel.authority_name,
-        authority_levels=overview.levels_of(frame, sel.authority, model),
-    ),
-    overview.level_counts_table(counts),
-    stem=theme.file_stem("england", sel.round_id, "levels-by-strand", sel.rule),
-    summary=overview.counts_summary(counts, sel.round_id),
-    key="counts",
-)
+widgets.show(data_overview.levels_by_strand(sel), key="counts")
 
 # -- Every authority ----------------------------------------------------------------------------
 st.header("Every authority")
@@ -77,67 +52,56 @@ views = {
 view = st.radio(
     "Show", list(views), format_func=views.get, horizontal=True, key="overview_heatmap_view"
 )
-cells = overview.heatmap_cells(frame, dims, authorities, model, by=view)
-widgets.chart(
-    charts.heatmap_chart(
-        cells, model, round_id=sel.round_id, n=n, rule=sel.rule, authority=sel.authority
-    ),
-    overview.heatmap_table(cells),
-    stem=theme.file_stem("england", sel.round_id, f"heatmap-{view}", sel.rule),
-    summary=overview.heatmap_summary(cells, model, sel.round_id),
-    key="heatmap",
-)
+rows = data_overview.heatmap_rows(sel, view)
+block = 0
+if len(rows.blocks) > 1:
+    block = st.select_slider(
+        "Rows shown (highest maturity index first)",
+        options=range(len(rows.blocks)),
+        value=rows.selected_block,
+        format_func=lambda i: overview.block_label(rows.blocks[i], rows.total),
+        key="overview_heatmap_rows",
+    )
+    st.caption(
+        f"{rows.total:,} authorities: the heatmap shows {overview.HEATMAP_ROWS} at a time "
+        "(the block with the chosen authority first). The levels table below holds them all."
+    )
+widgets.show(data_overview.heatmap(sel, view, block), key="heatmap")
 
 # -- Table ----------------------------------------------------------------------------------------
 st.header("Levels table")
 st.caption(RANKING_CAVEAT)
-options = overview.filter_options(frame, model)
 low, high = overview.index_bounds(model)
 f1, f2, f3, f4 = st.columns(4)
-regions = f1.multiselect("Region", options["region"], placeholder="All regions")
-la_types = f2.multiselect("LA type", options["la_type"], placeholder="All types")
-overall = f3.multiselect("Overall level", options["overall"], placeholder="All levels")
+regions = f1.multiselect("Region", head.options["region"], placeholder="All regions")
+la_types = f2.multiselect("LA type", head.options["la_type"], placeholder="All types")
+overall = f3.multiselect("Overall level", head.options["overall"], placeholder="All levels")
 index_range = f4.slider(
     "Maturity index", min_value=low, max_value=high, value=(low, high), step=0.125
 )
-shown = overview.filter_levels(
-    frame, model, regions=regions, la_types=la_types, overall=overall, index_range=index_range
+matched, table, stem = data_overview.levels_table(
+    sel, tuple(regions), tuple(la_types), tuple(overall), tuple(index_range)
 )
 st.caption(
-    f"{len(shown)} of {n} assessed authorities match the filters. Click a column heading to "
+    f"{matched} of {n} assessed authorities match the filters. Click a column heading to "
     f"sort. Strands without a level are shown as '{tables.INCOMPLETE}'."
 )
 widgets.table_with_download(
-    overview.authority_table(shown, model),
-    stem=theme.file_stem("england", sel.round_id, "levels", sel.rule),
+    table,
+    stem=stem,
     key="levels",
     column_config={"Maturity index": st.column_config.NumberColumn(format="%.2f")},
 )
 
 # -- Change since the previous round -----------------------------------------------------------
 st.header("Change since the previous round")
-if sel.previous_round is None:
+change = data_overview.change(sel)
+if change is None:
     st.info(
         f"There is no round before {sel.round_id} with submissions, so there is no change to show."
     )
 else:
-    before = data.levels(sel.db, sel.token, sel.viewer, sel.previous_round, sel.rule)
-    changes = overview.level_changes(frame, before, model)
-    both = overview.assessed_in_both(frame, before)
-    widgets.chart(
-        charts.change_chart(
-            changes,
-            model,
-            round_id=sel.round_id,
-            previous_round=sel.previous_round,
-            n=both,
-            rule=sel.rule,
-        ),
-        overview.level_changes_table(changes),
-        stem=theme.file_stem("england", sel.round_id, "change", sel.rule),
-        summary=overview.changes_summary(changes, sel.round_id, sel.previous_round),
-        key="change",
-    )
+    widgets.show(change, key="change")
     st.caption(
         "Only authorities with a level for the strand in both rounds are compared; "
         "incomplete returns are left out."

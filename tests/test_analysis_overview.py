@@ -268,3 +268,22 @@ def test_on_the_demo_database_counts_match_scoring(demo_db):
         assert got["count"].sum() == len(direct)
         expected_top = int((direct[item] == max(NAMES)).sum())
         assert int(got[got["level"] == max(NAMES)]["count"].iloc[0]) == expected_top
+
+
+def test_row_blocks_cover_every_row_once():
+    assert overview.row_blocks(0) == [(0, 0)]
+    assert overview.row_blocks(153) == [(0, 153)]
+    blocks = overview.row_blocks(450, size=200)
+    assert blocks == [(0, 200), (200, 400), (400, 450)]
+    assert overview.block_label(blocks[1], 450) == "201-400 of 450"
+
+
+def test_block_of_and_block_cells_find_the_authority(small):
+    levels, auth = small
+    cells = overview.heatmap_cells(levels, pd.DataFrame(), auth, MODEL, by="strand")
+    last = cells.loc[cells["row"] == cells["row"].max(), "authority_code"].iloc[0]
+    assert overview.block_of(cells, last, size=2) == int(cells["row"].max()) // 2
+    assert overview.block_of(cells, "NOT-A-CODE", size=2) == 0
+    part = overview.block_cells(cells, (1, 3))
+    assert sorted(part["row"].unique()) == [1, 2]
+    assert len(part) == 2 * len(STRANDS)

@@ -193,3 +193,29 @@ def test_the_first_round_says_there_is_no_previous_round(demo_db, monkeypatch):
     at = run(demo_db, monkeypatch, round="2023-03")
     assert any("no round before 2023-03" in i.value for i in at.info)
     assert not [t for t in figures(at) if t.startswith("Change")]
+
+
+def test_heatmap_pages_through_more_than_200_authorities(tmp_path, monkeypatch):
+    from ehdmm.analysis import overview
+    from ehdmm.demo import install_demo
+
+    db = tmp_path / "x2.duckdb"
+    install_demo(db, scale=2)
+    at = run(db, monkeypatch)
+    rows = at.select_slider(key="overview_heatmap_rows")
+    heat = figure(at, "Every authority")
+    total = len(direct(db, "2026-03")[1])
+    assert total > overview.HEATMAP_ROWS
+    chosen = rows.value
+    block = overview.row_blocks(total)[chosen]
+    assert len(heat["data"][0]["y"]) == block[1] - block[0]
+    assert (
+        f"rows {overview.block_label(block, total)}" in heat["layout"]["title"]["subtitle"]["text"]
+    )
+    assert sum("selected" in t for t in heat["layout"]["yaxis"]["ticktext"]) == 1
+    other = 1 - chosen
+    rows.set_value(other).run()
+    heat = figure(at, "Every authority")
+    block = overview.row_blocks(total)[other]
+    assert len(heat["data"][0]["y"]) == block[1] - block[0]
+    assert not any("selected" in t for t in heat["layout"]["yaxis"]["ticktext"])

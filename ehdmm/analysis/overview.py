@@ -202,6 +202,33 @@ def heatmap_cells(
     ]
 
 
+HEATMAP_ROWS = 200
+"""The heatmap shows at most this many authorities at a time (more rows are unreadable, and
+drawing 15,000 of them takes seconds); the levels table below it holds all of them."""
+
+
+def row_blocks(n_rows: int, size: int = HEATMAP_ROWS) -> list[tuple[int, int]]:
+    """Consecutive blocks of rows [start, stop) covering `n_rows` (one empty block for none)."""
+    return [(start, min(start + size, n_rows)) for start in range(0, n_rows, size)] or [(0, 0)]
+
+
+def block_label(block: tuple[int, int], n_rows: int) -> str:
+    start, stop = block
+    return f"{start + 1:,}-{stop:,} of {n_rows:,}"
+
+
+def block_of(cells: pd.DataFrame, authority_code: str, size: int = HEATMAP_ROWS) -> int:
+    """The block holding the authority's row (the first block when it has none)."""
+    rows = cells.loc[cells["authority_code"] == authority_code, "row"]
+    return int(rows.iloc[0]) // size if len(rows) else 0
+
+
+def block_cells(cells: pd.DataFrame, block: tuple[int, int]) -> pd.DataFrame:
+    """The cells of the rows in [start, stop)."""
+    start, stop = block
+    return cells[(cells["row"] >= start) & (cells["row"] < stop)]
+
+
 def heatmap_table(cells: pd.DataFrame) -> pd.DataFrame:
     """The heatmap as a table for people: one row per authority, level names in the cells."""
     items = list(dict.fromkeys(cells["item_name"]))

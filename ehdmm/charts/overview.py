@@ -149,10 +149,12 @@ def heatmap_chart(
     rule: str,
     group: str = "England",
     authority: str | None = None,
+    rows_shown: str = "",
 ) -> go.Figure:
     """Every authority (rows, highest maturity index at the top) x dimension or strand, coloured
     by level (missing, incomplete or no submission in the missing colour); hover and colour bar
-    name the level. The chosen authority's row is outlined and labelled in HIGHLIGHT."""
+    name the level. The chosen authority's row is outlined and labelled in HIGHLIGHT.
+    `rows_shown` (e.g. 'rows 201-400 of 15,300') goes in the subtitle when `cells` is a block."""
     ordered = cells.sort_values("row")
     row_labels = _unique_labels(ordered)
     codes = list(dict.fromkeys(ordered["authority_code"]))
@@ -160,9 +162,12 @@ def heatmap_chart(
     item_name = dict(zip(ordered["item_id"], ordered["item_name"], strict=False))
     x = [wrap(item_name[i], 12) for i in items]
     y = [row_labels[c] for c in codes]
-    grid = ordered.set_index(["authority_code", "item_id"])
-    z = [[_z(grid.loc[(c, i), "level"]) for i in items] for c in codes]
-    custom = [[grid.loc[(c, i), "label"] for i in items] for c in codes]
+    # one pivot per grid (a lookup per cell is quadratic in practice at 15,000 authorities)
+    levels = ordered.pivot(index="authority_code", columns="item_id", values="level")
+    levels = levels.reindex(index=codes, columns=items)
+    z = levels.astype("Float64").fillna(0).astype(int).to_numpy().tolist()
+    labels = ordered.pivot(index="authority_code", columns="item_id", values="label")
+    custom = labels.reindex(index=codes, columns=items).astype(object).to_numpy().tolist()
     top = max(model.level_names)
     fig = go.Figure(
         go.Heatmap(
@@ -211,16 +216,13 @@ def heatmap_chart(
         fig,
         title=f"Every authority's level by {view}",
         subtitle=subtitle(round_id, group, n)
+        + (f"; {rows_shown}" if rows_shown else "")
         + "; highest maturity index at the top (missing, incomplete or no submission in grey)",
         note=theme.source_note(round_id, n, rule),
         height=max(480, 15 * len(codes) + 260),
     )
     fig.update_layout(margin={"l": 230, "t": 185, "b": 90})
     return fig
-
-
-def _z(value: object) -> int:
-    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def change_chart(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +15,20 @@ from ehdmm.charts.theme import ensure_note_space, image_config
 from ehdmm.export import images, tables
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth
+
+
+@dataclass(frozen=True)
+class ChartParts:
+    """What `chart` shows: a figure, its data table, the downloads' file stem and a one-sentence
+    text alternative. Built ones are shared between reruns: read-only."""
+
+    fig: go.Figure
+    table: pd.DataFrame
+    stem: str
+    summary: str
+
+    def __post_init__(self) -> None:
+        ensure_note_space(self.fig)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -99,6 +114,11 @@ def chart(
     with st.expander("Data behind this chart, and downloads"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
         downloads(fig, table, stem=stem, key=key)
+
+
+def show(parts: ChartParts, *, key: str) -> None:
+    """`chart` for built parts."""
+    chart(parts.fig, parts.table, stem=parts.stem, summary=parts.summary, key=key)
 
 
 def table_with_download(
