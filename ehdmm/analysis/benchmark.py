@@ -15,7 +15,7 @@ from ehdmm.analysis import core
 from ehdmm.analysis.profile import NO_SUBMISSION, Items, item_names, submitted
 from ehdmm.disclosure import SUPPRESSED
 from ehdmm.model import Model
-from ehdmm.tables import INCOMPLETE, level_label
+from ehdmm.tables import INCOMPLETE, level_labels
 
 ITEMS: tuple[str, ...] = ("strand", "dimension")  # strands first: the default view
 NO_INDEX = "no maturity index: incomplete or no return"
@@ -203,37 +203,25 @@ def peer_table(
     row), Authority, ONS code, Region, LA type, strand levels (names), Overall, Maturity index;
     members without a return say so."""
     meta = authorities[authorities["code"].isin(members)].sort_values("name")
-    own = wide.set_index("authority_code")
-    rows = []
-    for member in meta.itertuples(index=False):
-        has_row = member.code in own.index
-        row = {
-            "Chosen": "yes" if member.code == authority_code else "",
-            "Authority": member.name,
-            "ONS code": member.code,
-            "Region": member.region,
-            "LA type": member.la_type,
+    own = wide.drop_duplicates("authority_code").set_index("authority_code")
+    own = own.reindex(meta["code"])
+    has_row = own.index.isin(wide["authority_code"])
+    table = pd.DataFrame(
+        {
+            "Chosen": ["yes" if code == authority_code else "" for code in meta["code"]],
+            "Authority": meta["name"].to_numpy(),
+            "ONS code": meta["code"].to_numpy(),
+            "Region": meta["region"].to_numpy(),
+            "LA type": meta["la_type"].to_numpy(),
         }
-        for strand in model.strands:
-            row[strand.name] = (
-                level_label(own.at[member.code, strand.id], model) if has_row else NO_SUBMISSION
-            )
-        row["Overall"] = (
-            level_label(own.at[member.code, "overall"], model) if has_row else NO_SUBMISSION
-        )
-        row["Maturity index"] = (
-            scoring.format_index(own.at[member.code, "index"]) if has_row else NO_SUBMISSION
-        )
-        rows.append(row)
-    columns = [
-        "Chosen",
-        "Authority",
-        "ONS code",
-        "Region",
-        "LA type",
-        *(s.name for s in model.strands),
-    ]
-    return pd.DataFrame(rows, columns=[*columns, "Overall", "Maturity index"])
+    )
+    for strand in model.strands:
+        table[strand.name] = level_labels(own[strand.id], model).to_numpy()
+    table["Overall"] = level_labels(own["overall"], model).to_numpy()
+    table["Maturity index"] = [scoring.format_index(v) for v in own["index"]]
+    levels = [*(s.name for s in model.strands), "Overall", "Maturity index"]
+    table.loc[~has_row, levels] = NO_SUBMISSION
+    return table
 
 
 def group_counts(wide: pd.DataFrame, members: list[str]) -> tuple[int, int]:
