@@ -3,10 +3,8 @@
 import streamlit as st
 
 from ehdmm.analysis import compare
-from ehdmm.charts import compare as charts
-from ehdmm.charts import theme
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, data_compare, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data_compare, roles, sidebar, widgets
 
 st.set_page_config(page_title="Compare authorities", layout="wide")
 sel = sidebar()
@@ -19,8 +17,8 @@ st.caption(
     f"{sel.rule}. {RANKING_CAVEAT}"
 )
 
-labels = compare.authority_labels(data.authorities(sel.db, sel.token))
-neighbours = data_compare.neighbours(sel.db, sel.token, sel.authority)
+picker = data_compare.choices(sel)
+labels = picker.labels
 use_group = st.toggle(
     f"Use the sidebar's peer group ({sel.peers_label})",
     key="compare_use_group",
@@ -28,8 +26,7 @@ use_group = st.toggle(
     f"sidebar (at most {compare.MAX_AUTHORITIES} authorities).",
 )
 if use_group:
-    members = data.peer_codes(sel.db, sel.token, sel.viewer, sel.authority, sel.peers)
-    chosen, group_size = compare.peer_selection(sel.authority, members, neighbours)
+    chosen, group_size = data_compare.group_selection(sel)
     group_label = sel.peers_label
     if group_size > compare.MAX_AUTHORITIES:
         st.markdown(
@@ -43,7 +40,7 @@ else:
     chosen = st.multiselect(
         f"Authorities to compare (up to {compare.MAX_AUTHORITIES})",
         list(labels),
-        default=compare.default_selection(sel.authority, neighbours, allowed=labels),
+        default=picker.default,
         format_func=labels.get,
         max_selections=compare.MAX_AUTHORITIES,
         key=f"compare_authorities_{sel.authority}",
@@ -66,66 +63,31 @@ items = st.radio(
     key="compare_items",
 )
 
-wide = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
-dims = data.dimensions(sel.db, sel.token, sel.viewer, sel.round_id)
-present, missing = compare.split_by_submission(chosen, wide)
-if missing:
+result = data_compare.comparison(sel, tuple(chosen), items, group_label)
+if result.missing:
     st.markdown(
-        f"Not in the charts or the table: {compare.names_text(missing, labels)}: no current "
-        f"submission in round {sel.round_id}"
+        f"Not in the charts or the table: {compare.names_text(result.missing, labels)}: no "
+        f"current submission in round {sel.round_id}"
         + ("." if sel.viewer.sees_all else " that you can see.")
     )
-if not present:
+if not result.present:
     st.info("Choose at least one authority with a submission in this round to compare.")
     st.stop()
 
-n = len(present)
-long = compare.comparison_long(dims, wide, present, items, model)
 radar_tab, panels_tab = st.tabs(["Overlaid radar", "One panel per authority"])
 with radar_tab:
-    widgets.chart(
-        charts.overlaid_radar(
-            long,
-            model,
-            round_id=sel.round_id,
-            n=n,
-            rule=sel.rule,
-            items=items,
-            highlight=sel.authority,
-            group_label=group_label,
-        ),
-        compare.chart_table(long, items),
-        stem=theme.file_stem(sel.authority, sel.round_id, f"compare-radar-{items}", sel.rule),
-        summary=compare.summary(long, items, sel.authority),
-        key="compare_radar",
-    )
+    widgets.show(result.radar, key="compare_radar")
 with panels_tab:
-    widgets.chart(
-        charts.small_multiples(
-            long,
-            model,
-            round_id=sel.round_id,
-            n=n,
-            rule=sel.rule,
-            items=items,
-            highlight=sel.authority,
-            group_label=group_label,
-        ),
-        compare.chart_table(long, items),
-        stem=theme.file_stem(sel.authority, sel.round_id, f"compare-panels-{items}", sel.rule),
-        summary=compare.summary(long, items, sel.authority),
-        key="compare_panels",
-    )
+    widgets.show(result.panels, key="compare_panels")
 
 st.subheader("Side by side")
-table = compare.comparison_table(dims, wide, present, model)
 st.caption(
     "Every dimension, strand, the overall level and the maturity index (the mean of the eight "
     'dimension levels, not a level). Rows where the authorities differ say "yes" under '
     "Differs and are shaded."
 )
 st.dataframe(
-    compare.highlight_differences(table),
+    compare.highlight_differences(result.table),
     hide_index=True,
     width="stretch",
     height="content",
@@ -133,11 +95,8 @@ st.dataframe(
 )
 st.download_button(
     "Download this table (CSV)",
-    widgets.audited(
-        lambda: widgets.csv_bytes(table),
-        f"{theme.file_stem(sel.authority, sel.round_id, 'compare-table', sel.rule)}.csv",
-    ),
-    file_name=f"{theme.file_stem(sel.authority, sel.round_id, 'compare-table', sel.rule)}.csv",
+    widgets.audited(lambda: widgets.csv_bytes(result.table), f"{result.table_stem}.csv"),
+    file_name=f"{result.table_stem}.csv",
     mime="text/csv",
     key="compare_table_csv",
 )
