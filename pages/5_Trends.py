@@ -3,11 +3,10 @@ transitions between two rounds and the biggest movers of the maturity index."""
 
 import streamlit as st
 
-from ehdmm.analysis import overview, trends
-from ehdmm.charts import theme
+from ehdmm.analysis import overview
 from ehdmm.charts import trends as charts
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data_trends, roles, sidebar, widgets
 
 st.set_page_config(page_title="Trends: early help data maturity", layout="wide")
 sel = sidebar()
@@ -25,32 +24,18 @@ choice = st.radio(
     key="trends_group",
     help="England, or the peer group chosen in the sidebar for the chosen authority.",
 )
-if choice == "peers":
-    members = data.peer_codes(sel.db, sel.token, sel.viewer, sel.authority, sel.peers)
-    group = f"{peers_name} ({len(members)} authorities)"
-    prefix = sel.authority
-    if sel.peers == "england":
-        st.caption("The sidebar's peer group is England: choose another one there to narrow this.")
-else:
-    members = None
-    group = "England"
-    prefix = "england"
+chosen = data_trends.group(sel, choice)
+if choice == "peers" and sel.peers == "england":
+    st.caption("The sidebar's peer group is England: choose another one there to narrow this.")
 
-frame = data.levels(sel.db, sel.token, sel.viewer, None, sel.rule)
 rounds = list(sel.rounds)
-sizes = trends.round_sizes(frame, rounds, members)
-st.caption(f"Scoring rule: {sel.rule}. {charts.sizes_text(sizes)} (authorities with a submission).")
+st.caption(
+    f"Scoring rule: {sel.rule}. {charts.sizes_text(chosen.sizes)} (authorities with a submission)."
+)
 
 # -- Shares per round ---------------------------------------------------------------------------
 st.header("Levels by round")
-shares = trends.level_shares(frame, model, rounds, members)
-widgets.chart(
-    charts.level_shares_chart(shares, model, sizes=sizes, group=group, rule=sel.rule),
-    trends.level_shares_table(shares),
-    stem=theme.file_stem(prefix, sel.round_id, "level-shares", sel.rule),
-    summary=trends.shares_summary(shares, model),
-    key="shares",
-)
+widgets.show(data_trends.shares(sel, choice), key="shares")
 st.caption("Shares are of the authorities with a level for the strand in that round.")
 
 # -- Transitions ----------------------------------------------------------------------------------
@@ -75,31 +60,9 @@ if from_round == to_round:
     st.info("Choose two different rounds to see changes.")
     st.stop()
 
-matrix = trends.transition_matrix(frame, model, from_round, to_round, item, members)
-widgets.chart(
-    charts.transition_chart(
-        matrix,
-        model,
-        from_round=from_round,
-        to_round=to_round,
-        item_name=names[item],
-        group=group,
-        rule=sel.rule,
-        authority_name=sel.authority_name,
-        authority_levels=trends.authority_transition(
-            frame, sel.authority, from_round, to_round, item
-        ),
-    ),
-    trends.transition_table(matrix, from_round, to_round),
-    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", f"transitions-{item}", sel.rule),
-    summary=trends.transition_summary(matrix, names[item], from_round, to_round),
-    key="transitions",
-)
-widgets.table_with_download(
-    trends.transition_table(matrix, from_round, to_round),
-    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", f"transition-table-{item}"),
-    key="transition_table",
-)
+transitions, table_stem = data_trends.transitions(sel, choice, from_round, to_round, item)
+widgets.show(transitions, key="transitions")
+widgets.table_with_download(transitions.table, stem=table_stem, key="transition_table")
 
 # -- Biggest movers -------------------------------------------------------------------------------
 st.header("Biggest movers of the maturity index")
@@ -109,23 +72,16 @@ st.caption(
     f"with every dimension rated in both {from_round} and {to_round} are included. Ties are "
     "listed by name."
 )
-changes = trends.index_changes(frame, from_round, to_round, members)
-up, down = trends.movers(changes, from_round, to_round)
+moved = data_trends.movers(sel, choice, from_round, to_round)
 two_decimals = {
     column: st.column_config.NumberColumn(format="%+.2f" if column == "Change" else "%.2f")
-    for column in up.columns[2:]
+    for column in moved.rises.columns[2:]
 }
-st.subheader(f"Largest rises ({len(up)})")
+st.subheader(f"Largest rises ({len(moved.rises)})")
 widgets.table_with_download(
-    up,
-    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", "rises"),
-    key="rises",
-    column_config=two_decimals,
+    moved.rises, stem=moved.rises_stem, key="rises", column_config=two_decimals
 )
-st.subheader(f"Largest falls ({len(down)})")
+st.subheader(f"Largest falls ({len(moved.falls)})")
 widgets.table_with_download(
-    down,
-    stem=theme.file_stem(prefix, f"{from_round}-to-{to_round}", "falls"),
-    key="falls",
-    column_config=two_decimals,
+    moved.falls, stem=moved.falls_stem, key="falls", column_config=two_decimals
 )
