@@ -3,12 +3,9 @@ asks, its rank in the peer group, its trajectory, its checklist answers and evid
 
 import streamlit as st
 
-from ehdmm import disclosure
-from ehdmm.analysis import aggregates, profile
-from ehdmm.charts import profile as charts
-from ehdmm.charts import theme
+from ehdmm.analysis import profile
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, data_aggregates, data_profile, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data_profile, sidebar, widgets
 
 st.set_page_config(page_title="Authority profile · ehdmm", layout="wide")
 sel = sidebar()
@@ -21,40 +18,29 @@ st.caption(
 )
 
 # Own data by name (the viewer's reads are filtered to what it may see); peers only as
-# aggregates after disclosure control (ehdmm.analysis.aggregates).
-wide = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
-wide_all = data.levels(sel.db, sel.token, sel.viewer, None, sel.rule)
-dims = data.dimensions(sel.db, sel.token, sel.viewer, sel.round_id)
-peer_args = (sel.db, sel.token, sel.viewer, sel.authority)
-counts = data_aggregates.group_counts(*peer_args, sel.peers, sel.round_id, sel.rule)
-traj = profile.trajectory(wide_all, sel.authority, sel.rounds, model)
-has_submission = profile.has_submission(wide, sel.authority)
+# aggregates after disclosure control (ehdmm.analysis.aggregates, via ehdmm.ui.data_profile).
+head = data_profile.head(sel)
 
-if not has_submission:
-    st.info(profile.no_submission_message(sel.authority_name, sel.round_id, traj), icon="ℹ️")
+if not head.has_submission:
+    st.info(head.no_submission_message, icon="ℹ️")
 
-if has_submission:
+if head.has_submission:
     # -- headline ---------------------------------------------------------------------------
-    overall, index, in_group = profile.own_headline(wide, sel.authority, counts.in_group, model)
-    rank = data_aggregates.rank(*peer_args, sel.peers, sel.round_id, sel.rule)
-    rank_text, percentile_text = profile.rank_display(rank)
     cols = st.columns(4)
-    cols[0].metric(f"Overall level ({sel.rule})", overall)
-    cols[1].metric("Maturity index", index or "–", help="Mean of the 8 dimension levels.")
+    cols[0].metric(f"Overall level ({sel.rule})", head.overall)
+    cols[1].metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
     cols[2].metric(
         f"Rank in {sel.peers_label}",
-        rank_text,
+        head.rank_text,
         help="By maturity index, 1 = highest; ties share the best rank.",
     )
     cols[3].metric(
         "Percentile in the peer group",
-        percentile_text,
+        head.percentile_text,
         help="Share of the members with a complete return whose index is lower.",
     )
-    st.caption(
-        profile.rank_caption(rank, sel.peers_label, disclosure.threshold()) + " " + RANKING_CAVEAT
-    )
-    if not in_group:
+    st.caption(head.rank_caption + " " + RANKING_CAVEAT)
+    if not head.in_group:
         st.caption(f"{sel.authority_name} is not a member of this peer group.")
 
     # -- radar and dot plot -------------------------------------------------------------------
@@ -70,58 +56,20 @@ if has_submission:
         horizontal=True,
         key="profile_items",
     )
-    tidy = profile.item_tidy(wide, dims, model, items)
-    values = profile.comparison_from(
-        tidy,
-        sel.authority,
-        data_aggregates.medians(*peer_args, sel.peers, sel.round_id, sel.rule, items),
-        data_aggregates.medians(*peer_args, "england", sel.round_id, sel.rule, items),
-        model,
-        items,
-    )
-    peer_n = counts.submitted
-    england_n = data_aggregates.group_counts(
-        *peer_args, "england", sel.round_id, sel.rule
-    ).submitted
-    notes = profile.median_notes(values, aggregates.suppressed_note())
+    shown = data_profile.levels(sel, items)
     for prefix, label in (("peer", sel.peers_label), ("england", "England")):
-        if notes[prefix]:
-            st.info(f"{label} median: {notes[prefix]}", icon="🔒")
-    missing = profile.missing_items(values)
-    if missing:
+        if shown.notes[prefix]:
+            st.info(f"{label} median: {shown.notes[prefix]}", icon="🔒")
+    if shown.missing:
         st.warning(
-            f"{sel.authority_name} has no level for: {', '.join(missing)} (incomplete: a gap "
-            "in the radar, 'incomplete' in the dot plot and tables)."
+            f"{sel.authority_name} has no level for: {', '.join(shown.missing)} (incomplete: a "
+            "gap in the radar, 'incomplete' in the dot plot and tables)."
         )
-    table = profile.comparison_table(values, sel.authority_name, sel.peers_label)
-    summary = profile.comparison_summary(values, sel.authority_name, sel.peers_label, items)
-    options = {
-        "round_id": sel.round_id,
-        "n": peer_n,
-        "rule": sel.rule,
-        "authority_name": sel.authority_name,
-        "peers_label": sel.peers_label,
-        "england_n": england_n,
-        "peer_note": notes["peer"],
-        "england_note": notes["england"],
-    }
     left, right = st.columns(2)
     with left:
-        widgets.chart(
-            charts.radar(values, model, **options),
-            table,
-            stem=theme.file_stem(sel.authority, sel.round_id, f"radar-{items}", sel.rule),
-            summary=summary,
-            key="profile_radar",
-        )
+        widgets.show(shown.radar, key="profile_radar")
     with right:
-        widgets.chart(
-            charts.dot_plot(values, model, **options),
-            table,
-            stem=theme.file_stem(sel.authority, sel.round_id, f"dots-{items}", sel.rule),
-            summary=summary,
-            key="profile_dots",
-        )
+        widgets.show(shown.dots, key="profile_dots")
 
     # -- strand cards -------------------------------------------------------------------------
     st.header("Where it is, and what the next level asks")
@@ -129,8 +77,7 @@ if has_submission:
         f"Strand levels under the {sel.rule} rule. For each dimension: the descriptor of its "
         "current level and of the next one, from the model."
     )
-    strand_tidy = profile.item_tidy(wide, dims, model, "strand")
-    for card in profile.strand_cards(dims, strand_tidy, sel.authority, model):
+    for card in data_profile.cards(sel):
         with st.container(border=True):
             st.subheader(card.name)
             st.markdown(f"Strand level: **{card.level_name}**")
@@ -151,7 +98,7 @@ if has_submission:
 
 # -- trajectory -------------------------------------------------------------------------------
 st.header("Trajectory across rounds")
-if profile.submitted_rounds(traj):
+if profile.submitted_rounds(head.trajectory):
     mode = st.radio(
         "Show",
         ["overall", "strands"],
@@ -159,31 +106,18 @@ if profile.submitted_rounds(traj):
         horizontal=True,
         key="profile_trajectory",
     )
-    widgets.chart(
-        charts.trajectory_chart(
-            traj,
-            model,
-            round_id=sel.round_id,
-            n=None,
-            rule=sel.rule,
-            authority_name=sel.authority_name,
-            mode=mode,
-        ),
-        profile.trajectory_table(traj, model),
-        stem=theme.file_stem(sel.authority, sel.round_id, f"trajectory-{mode}", sel.rule),
-        summary=profile.trajectory_summary(traj, sel.authority_name, model),
-        key="profile_trajectory_chart",
-    )
-    st.dataframe(profile.trajectory_table(traj, model), hide_index=True, width="stretch")
+    trajectory = data_profile.trajectory(sel, mode)
+    widgets.show(trajectory, key="profile_trajectory_chart")
+    st.dataframe(trajectory.table, hide_index=True, width="stretch")
 else:
     st.info(f"{sel.authority_name} has no submission in any round yet.")
 
-if has_submission:
+if head.has_submission:
     # -- evidence and checklist (the authority's own words: shown as plain text) -------------
+    evidence, answers = data_profile.evidence(sel)
     st.header("Evidence notes")
-    ratings = data_profile.ratings(sel.db, sel.token, sel.viewer, sel.authority, sel.round_id)
     st.dataframe(
-        profile.evidence_table(ratings, model),
+        evidence,
         hide_index=True,
         width="stretch",
         key="evidence",
@@ -192,9 +126,8 @@ if has_submission:
     st.header("Pre-model checklist")
     if model.checklist_intro:
         st.caption(profile.escape_markdown(model.checklist_intro))
-    answers = data_profile.checklist(sel.db, sel.token, sel.viewer, sel.authority, sel.round_id)
     st.dataframe(
-        profile.checklist_table(answers, model),
+        answers,
         hide_index=True,
         width="stretch",
         key="checklist",
