@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ehdmm import database, demo, importer, peers, scoring, templates
+from ehdmm import access, database, demo, importer, peers, scoring, templates
 from ehdmm.model import load_model
 from ehdmm.storage import DEFAULT_DB_PATH, StoreError, connect, resolve_db_path
 from ehdmm.storage import reference as ref
@@ -132,7 +132,25 @@ def cmd_import(args: argparse.Namespace) -> int:
             _err(result.message)
         else:
             print(result.message)
+        if result.outcome in AUDITED_IMPORTS:
+            access.audit(db, args.actor, "import", import_audit_detail(result))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+AUDITED_IMPORTS = ("imported", "no-op")
+"""Import outcomes that go to the audit log: a file that was read into the database, or found
+to be there already. A rejected file or a dry run writes nothing and is not logged."""
+
+
+def import_audit_detail(result: importer.ImportResult) -> str:
+    """What a command-line import did, for the audit log: the file, its outcome, the
+    submissions written and the ratings and rounds it holds."""
+    plan = result.plan
+    return (
+        f"{Path(plan.file_name).name}: {result.outcome}, "
+        f"{len(result.submission_ids)} submission(s) written, {plan.rating_count} rating(s), "
+        f"round(s) {', '.join(plan.rounds) or 'none'} (command line)"
+    )
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -238,6 +256,12 @@ def cmd_groups(args: argparse.Namespace) -> int:
         _err(f"{path}: rejected; nothing was written")
         return EXIT_FAILED
     peers.save_custom_group(db, args.name, members, args.description)
+    access.audit(
+        db,
+        args.actor,
+        "group.import",
+        f"{args.name.strip()}: {len(members)} members from {path.name} (command line)",
+    )
     print(f"Custom group '{args.name}' saved with {len(members)} members.")
     return EXIT_OK
 
@@ -321,8 +345,6 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
 def cmd_users(args: argparse.Namespace) -> int:
     """Users and their roles: add (or change), list, remove. Every change is audited."""
-    from ehdmm import access
-
     if args.action == "list":
         if args.email or args.role or args.authority:
             raise UsageError("users list takes no EMAIL, --role or --authority")
@@ -390,7 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--create-round", action="store_true", help="create rounds that do not exist")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     p.add_argument("--sheet", help="XLSX sheet to read (default: the first with the header)")
-    p.add_argument("--actor", default=_default_actor(), help="who imports (for the import log)")
+    p.add_argument(
+        "--actor", default=_default_actor(), help="who imports (import log and audit log)"
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("template", help="write blank return templates")
@@ -417,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="group name (import)")
     p.add_argument("file", nargs="?", help="CSV with an 'authority' column (import)")
     p.add_argument("--description")
+    p.add_argument("--actor", default=_default_actor(), help="who imports a group (audit log)")
     p.set_defaults(func=cmd_groups)
 
     p = sub.add_parser(

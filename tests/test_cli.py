@@ -252,3 +252,66 @@ def test_busy_database_fails_cleanly(empty_db):
     assert "busy" in out.stderr and "Traceback" not in out.stderr
     with connect(empty_db) as conn:
         assert store.table_counts(conn)["submissions"] == 0
+
+
+def audit_entries(db: Path) -> list[tuple[str, str, str]]:
+    from ehdmm import access
+
+    log = access.audit_log(db, LOCAL_VIEWER)
+    return [(r.actor, r.action, r.detail) for r in log.iloc[::-1].itertuples(index=False)]
+
+
+def test_imports_from_the_command_line_are_audited_on_success_only(empty_db, tmp_path, capsys):
+    good = tmp_path / "bristol.csv"
+    good.write_text(
+        "authority,round,dimension,level\n"
+        + "".join(f"E06000023,2026-03,{d},3\n" for d in MODEL.dimension_ids)
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text("authority,round,dimension,level\nAtlantis,2026-03,casework,9\n")
+    base = ["import", "--db", str(empty_db), "--create-round", "--actor", "cli:tester"]
+    assert cli.main([*base, "--dry-run", str(good)]) == 0  # writes nothing: not logged
+    assert cli.main([*base, str(bad)]) == 1  # rejected: not logged
+    assert audit_entries(empty_db) == []
+    assert cli.main([*base, str(good)]) == 0
+    assert cli.main([*base, str(good)]) == 0  # the same content again: a logged no-op
+    capsys.readouterr()
+    assert audit_entries(empty_db) == [
+        (
+            "cli:tester",
+            "import",
+            "bristol.csv: imported, 1 submission(s) written, 8 rating(s), round(s) 2026-03 "
+            "(command line)",
+        ),
+        (
+            "cli:tester",
+            "import",
+            "bristol.csv: no-op, 0 submission(s) written, 8 rating(s), round(s) 2026-03 "
+            "(command line)",
+        ),
+    ]
+
+
+def test_a_group_import_from_the_command_line_is_audited(empty_db, tmp_path, capsys):
+    source = tmp_path / "west.csv"
+    source.write_text("authority\nBristol\nBath and North East Somerset\nAtlantis\n")
+    argv = ["groups", "import", "west", str(source), "--db", str(empty_db), "--actor", "cli:me"]
+    assert cli.main(argv) == 1  # rejected: nothing written, nothing logged
+    assert audit_entries(empty_db) == []
+    source.write_text("authority\nBristol\nBath and North East Somerset\n")
+    assert cli.main(argv) == 0
+    assert audit_entries(empty_db) == [
+        ("cli:me", "group.import", "west: 2 members from west.csv (command line)")
+    ]
+    assert cli.main(["groups", "list", "--db", str(empty_db)]) == 0
+    assert len(audit_entries(empty_db)) == 1  # listing is not a change
+    capsys.readouterr()
+
+
+def test_the_default_actor_of_an_import_is_the_cli_user(empty_db, tmp_path, capsys):
+    source = tmp_path / "g.csv"
+    source.write_text("authority\nBristol\n")
+    assert cli.main(["groups", "import", "solo", str(source), "--db", str(empty_db)]) == 0
+    [(actor, action, _)] = audit_entries(empty_db)
+    assert actor == cli._default_actor() and actor.startswith("cli") and action == "group.import"
+    capsys.readouterr()
