@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ehdmm import peers, scoring
+from ehdmm.access import AccessDenied
 from ehdmm.model import Model, load_model
 from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
@@ -33,10 +34,30 @@ def custom_group_names(db: Db) -> list[str]:
         return list(ref.custom_groups(conn)["name"])
 
 
+_POOL = Viewer(role="national", email="ehdmm.analysis.core.rounds_with_submissions")
+"""Reads which rounds hold a current submission; only the round ids leave this module."""
+
+
 def rounds_with_submissions(db: Db, viewer: Viewer) -> list[str]:
-    """Rounds (oldest first) with at least one current submission the viewer can see."""
+    """Rounds (oldest first) with at least one current submission of any authority: the
+    rounds with data to benchmark against, the same for every viewer. An authority viewer
+    picks from them too (its peer aggregates exist there); its own authority may have no
+    submission in some of them (`own_rounds`), which its pages say. Only round ids are
+    returned: nothing says which authorities submitted."""
+    del viewer  # the same rounds for every viewer: a round id names no authority
     with connect(db) as conn:
-        history = store.submission_history(conn, viewer)
+        history = store.submission_history(conn, _POOL)
+    current = history[history["status"] == "submitted"]
+    return sorted(current["round_id"].unique())
+
+
+def own_rounds(db: Db, viewer: Viewer, authority_code: str) -> list[str]:
+    """Rounds (oldest first) in which `authority_code` has a current submission the viewer may
+    see (none for an authority the viewer may not see by name)."""
+    if not viewer.can_see(authority_code):
+        return []
+    with connect(db) as conn:
+        history = store.submission_history(conn, viewer, authority_code)
     current = history[history["status"] == "submitted"]
     return sorted(current["round_id"].unique())
 
@@ -69,8 +90,18 @@ def dimensions(db: Db, viewer: Viewer, round_id: str | None) -> pd.DataFrame:
         return scoring.dimension_levels(conn, viewer, round_id)
 
 
+PEER_LIST_NATIONAL_ONLY = (
+    "The members of a peer group are listed for the national team only; other authorities "
+    "are shown to you as peer aggregates."
+)
+
+
 def peer_codes(db: Db, viewer: Viewer, authority_code: str, group_key: str) -> list[str]:
-    """Member codes of a peer group (the authority included)."""
+    """Member codes of a peer group (the authority included). National viewers only
+    (`AccessDenied` otherwise): an authority viewer gets the group's size and figures from
+    `ehdmm.analysis.aggregates`, never its members."""
+    if not viewer.sees_all:
+        raise AccessDenied(PEER_LIST_NATIONAL_ONLY)
     group = peers.parse_peer_group(group_key)
     with connect(db) as conn:
         return peers.peer_members(conn, viewer, authority_code, group)

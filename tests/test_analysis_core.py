@@ -1,0 +1,42 @@
+"""ehdmm.analysis.core: who may list a peer group's members, and the rounds every viewer
+picks from (real DuckDB: the demo database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ehdmm.access import AccessDenied
+from ehdmm.analysis import aggregates, core
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+OWN = "E06000023"  # Bristol, City of
+OWN_VIEWER = Viewer(role="authority", authority_code=OWN, email="analyst@bristol.gov.uk")
+
+
+def test_peer_codes_are_for_national_viewers_only(demo_db):
+    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
+    assert OWN in members and len(members) == 15
+    for group in ("region", "neighbours", "england", "type"):
+        with pytest.raises(AccessDenied, match="national team only") as exc:
+            core.peer_codes(demo_db, OWN_VIEWER, OWN, group)
+        assert isinstance(exc.value, PermissionError)
+        assert not any(code in str(exc.value) for code in members)
+
+
+def test_an_authority_viewer_gets_the_group_size_through_aggregates(demo_db):
+    counts = aggregates.group_counts(demo_db, OWN_VIEWER, OWN, "region", "2026-03", "gated")
+    assert (counts.members, counts.in_group) == (15, True)
+
+
+def test_rounds_are_the_pool_s_for_every_viewer(demo_db):
+    pool = core.rounds_with_submissions(demo_db, LOCAL_VIEWER)
+    assert pool == ["2023-03", "2024-03", "2025-03", "2026-03"]
+    gap = Viewer(role="authority", authority_code="E06000022")  # none in 2026-03
+    assert core.rounds_with_submissions(demo_db, gap) == pool
+    assert core.own_rounds(demo_db, gap, "E06000022") == ["2023-03", "2024-03", "2025-03"]
+    assert core.own_rounds(demo_db, gap, OWN) == []
+    assert core.own_rounds(demo_db, LOCAL_VIEWER, "E06000022") == pool[:3]
+
+
+def test_rounds_of_an_empty_database(empty_db):
+    assert core.rounds_with_submissions(empty_db, OWN_VIEWER) == []
