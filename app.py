@@ -30,6 +30,14 @@ st.caption(
     + f"; scoring rule: {sel.rule}. "
     + RANKING_CAVEAT
 )
+if frame.empty and not sel.viewer.sees_all:
+    st.info(
+        f"{sel.authority_name} has no current submission in round {sel.round_id}. Other "
+        "authorities submitted in this round: the Authority profile and Peer benchmark pages "
+        "show them as peer aggregates. Choose another round in the sidebar for your own levels, "
+        "or fill in this round on the Assess page.",
+        icon="ℹ️",
+    )
 st.dataframe(
     tables.levels_table(frame, model),
     hide_index=True,

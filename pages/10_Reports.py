@@ -1,10 +1,13 @@
 """Reports: the chosen authority's benchmark report (Word, PDF, HTML), the national pack (XLSX)
-and the reports of every authority, or of some regions and LA types, as one zip."""
+and the reports of every authority, or of some regions and LA types, as one zip. An authority
+user gets its own authority's report only (peers as aggregates under disclosure control), and a
+note instead of the pack and the zips."""
 
 import streamlit as st
 
+from ehdmm.analysis import profile
 from ehdmm.export import pack, report
-from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data, data_reports, sidebar
 
 st.set_page_config(page_title="Reports · ehdmm", layout="wide")
 sel = sidebar()
@@ -24,8 +27,10 @@ if problem:
         icon="⚠️",
     )
 
-if not sel.viewer.sees_all:
-    st.info(report.NATIONAL_ONLY)
+try:
+    report.check_report_access(sel.viewer, sel.authority)
+except PermissionError as exc:
+    st.error(str(exc))
     st.stop()
 
 # -- one authority -----------------------------------------------------------------------------
@@ -37,6 +42,15 @@ st.markdown(
     "and the strand's MEASURES; its evidence notes and checklist; the data tables; caveats, "
     "source, scoring rule and date."
 )
+if not sel.viewer.sees_all:
+    st.info(f"Your own authority's report. {report.AGGREGATES_TEXT}", icon="🔒")
+own = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
+if not profile.has_submission(own, sel.authority):
+    st.info(
+        f"{sel.authority_name} has no current submission in round {sel.round_id}: its report "
+        "shows the peer group without its own position, and its trajectory.",
+        icon="ℹ️",
+    )
 st.caption(
     "Word: real headings (a table of contents updates from them), charts as pictures with alt "
     "text, tables as Word tables. HTML: one self-contained file with interactive charts that "
@@ -58,6 +72,10 @@ for column, fmt in zip(columns, report.FORMATS, strict=True):
         width="stretch",
     )
     column.caption(name)
+
+if not sel.viewer.sees_all:
+    st.info(report.NATIONAL_ONLY)
+    st.stop()
 
 # -- the national pack ---------------------------------------------------------------------------
 st.header("National pack")

@@ -346,3 +346,29 @@ def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db
         values, "Bristol", "Custom: three", "strand"
     )
     assert profile.rank_display(None) == ("suppressed", "suppressed")
+
+
+@pytest.mark.parametrize("viewer", [AUTHORITY, NATIONAL], ids=["authority", "national"])
+@pytest.mark.parametrize("group", ["region", "custom:three"])
+def test_report_figures_equal_the_loaders_one_by_one(demo_db, viewer, group):
+    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    args = (demo_db, viewer, OWN)
+    got = aggregates.report_figures(*args, group, ROUND, "gated", MODEL)
+    assert got.counts == aggregates.group_counts(*args, group, ROUND, "gated")
+    assert got.england == aggregates.group_counts(*args, "england", ROUND, "gated")
+    assert got.rank == aggregates.peer_rank(*args, group, ROUND, "gated")
+    assert got.index == aggregates.index_summary(*args, group, ROUND, "gated")
+    pd.testing.assert_frame_equal(
+        got.distribution,
+        aggregates.peer_distribution(*args, group, ROUND, "gated", "strand", MODEL),
+    )
+    for key, frame in got.medians.items():
+        prefix, items = key.split(":")
+        expected = aggregates.peer_medians(
+            *args, group if prefix == "peer" else "england", ROUND, "gated", items, MODEL
+        )
+        pd.testing.assert_frame_equal(frame, expected)
+    if viewer is AUTHORITY and group == "custom:three":
+        assert got.rank is None and got.index is None and got.counts.submitted is None
+    with pytest.raises(AccessDenied):
+        aggregates.report_figures(demo_db, AUTHORITY, OTHER, group, ROUND, "gated")

@@ -14,12 +14,16 @@ import os
 import re
 import shutil
 import zipfile
+import zlib
 from datetime import date
+from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 
-from ehdmm import scoring
+from ehdmm import peers, scoring
+from ehdmm.analysis import core
 from ehdmm.export import images, pack, report, tables
 from ehdmm.model import load_model
 from ehdmm.storage import connect
@@ -131,12 +135,18 @@ def test_unknown_round_peers_or_authority_are_report_errors(small_db):
         )
 
 
-def test_reports_are_for_national_viewers(small_db):
+def test_batches_are_for_national_viewers_and_another_authority_is_refused(small_db):
     own = Viewer(role="authority", authority_code=BRISTOL)
     with pytest.raises(PermissionError, match="national team"):
-        report.report_data(small_db, own, BRISTOL, "2026-03", "region", "gated")
+        report.load_inputs(small_db, own, "2026-03", "region", "gated", [BRISTOL])
     with pytest.raises(PermissionError):
         pack.reports_zip(small_db, own, [BRISTOL], None, "region", "gated", "html")
+    for fmt in report.FORMATS:
+        with pytest.raises(PermissionError, match="your own authority's report only") as exc:
+            report.report_bytes(small_db, own, "E08000025", "2026-03", "region", "gated", fmt)
+        assert "E08000025" not in str(exc.value) and "Birmingham" not in str(exc.value)
+    with pytest.raises(PermissionError, match="your own authority's report only"):
+        report.own_report_data(small_db, own, "E06000022", "2026-03", "region", "gated")
 
 
 def test_report_tables_are_formula_safe_when_exported(bristol):
@@ -262,3 +272,192 @@ def test_reports_zip_holds_one_named_file_per_authority(small_db):
     names = list(pack.zip_contents(data)["File"])
     assert names == ["E06000023_2026-03_report_gated.html", "E06000022_2026-03_report_gated.html"]
     assert seen == [(0, 2, ""), (1, 2, "Bristol, City of"), (2, 2, "Bath and North East Somerset")]
+
+
+# -- an authority user's own report ---------------------------------------------------------------
+
+SMALL_GROUP = "three"  # Bristol, Birmingham and the City of London
+SUPPRESSED_NOTE = "Suppressed: fewer than 5 other authorities"
+CODE = re.compile(r"\b[EW]\d{8}\b")
+OWN_VIEWER = Viewer(role="authority", authority_code=BRISTOL, email="analyst@bristol.gov.uk")
+
+
+@pytest.fixture(scope="module")
+def pool_db(_demo_template, tmp_path_factory) -> Path:
+    """The demo database (every authority submitted) with a custom group of 3."""
+    path = tmp_path_factory.mktemp("own-report") / "demo.duckdb"
+    shutil.copy(_demo_template, path)
+    peers.save_custom_group(path, SMALL_GROUP, [BRISTOL, "E08000025", "E09000001"])
+    return path
+
+
+def _model_strings() -> list[str]:
+    found: list[str] = []
+
+    def collect(value: object) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    collect(MODEL.to_json_dict())
+    return sorted({s for s in found if len(s) > 3}, key=len, reverse=True)
+
+
+def leaks(text: str, db: Path) -> list[str]:
+    """Other authorities' ONS codes and names (whole words) in `text`; the published model's
+    text (its case studies name four authorities) and Bristol's own name are not peer data."""
+    frame = core.authorities(db)
+    names = sorted(set(frame.loc[frame["code"] != BRISTOL, "name"]), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
+    found = sorted({c for c in CODE.findall(text) if c != BRISTOL})
+    for public in _model_strings():
+        if pattern.search(public):
+            text = text.replace(public, " ")
+    text = text.replace("Bristol, City of", " ")
+    return found + sorted(set(pattern.findall(text)))
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph and table cell (python-docx), and every XML part of the package
+    (headers, footers, alt texts, document properties)."""
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts += [archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml")]
+    return "\n".join(parts)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's bytes with every zlib stream inflated and literal strings unescaped: with the
+    core fonts (no DejaVu) the text is written as plain Latin-1 strings."""
+    parts = [data.decode("latin-1")]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S):
+        try:
+            parts.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue
+    text = "\n".join(parts)
+    return text.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
+
+
+def html_text(data: bytes) -> str:
+    """The HTML without the plotly.js bundle (library code, not report content)."""
+    from plotly.offline import get_plotlyjs
+
+    return data.decode("utf-8").replace(get_plotlyjs(), "")
+
+
+def outline_text(data: report.ReportData) -> str:
+    """Every block of the report as text, and every chart's figure spec (what its picture
+    shows)."""
+    parts = []
+    for block in report.outline(data):
+        if isinstance(block, report.Table):
+            parts.append(block.caption + "\n" + block.frame.to_csv(index=False))
+        elif isinstance(block, report.Chart):
+            parts.append(block.chart.figure.to_json() + block.chart.summary)
+        else:
+            parts.append(str(block))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("group", ["region", f"custom:{SMALL_GROUP}", "neighbours", "england"])
+def test_an_authority_user_s_own_report_names_no_other_authority(pool_db, group):
+    data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
+    assert data.title == "Data maturity benchmark report: Bristol, City of"
+    assert data.has_submission and data.overall in {m for m in MODEL.level_names.values()}
+    assert [c.key for c in data.charts] == CHART_KEYS
+    assert leaks(outline_text(data), pool_db) == []
+    assert not any(t.frame.columns.isin(["ONS code", "Authority"]).any() for t in data.tables)
+    national = report.report_data(pool_db, LOCAL_VIEWER, BRISTOL, "2026-03", group, "gated")
+    assert leaks(outline_text(national), pool_db)  # the check would catch a named peer
+
+
+def test_own_report_figures_are_the_suppressed_aggregates(pool_db):
+    from ehdmm.analysis import aggregates
+
+    data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+    rank = aggregates.peer_rank(pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated")
+    assert data.rank == f"{rank.rank} of {rank.n}"
+    quartiles = aggregates.index_summary(pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated")
+    assert data.index_summary.startswith(f"The middle half of the {quartiles.n} members")
+    medians = aggregates.peer_medians(
+        pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated", "strand"
+    )
+    assert list(data.strands["Same region median"]) == [f"{v:g}" for v in medians["median"]]
+    dist = aggregates.peer_distribution(
+        pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated", "strand"
+    )
+    table = data.chart("distribution").table
+    assert list(table["Authorities"]) == [
+        "suppressed" if v is pd.NA else str(v) for v in dist["count"]
+    ]
+    assert "suppressed" in set(table["Authorities"])  # the region has small cells
+    radar = data.chart("radar").figure
+    assert [t.name for t in radar.data if t.name and "closing" not in t.name][
+        2
+    ] == "Bristol, City of"
+    assert not any(t.type == "box" and t.boxpoints for t in data.chart("distribution").figure.data)
+
+
+def test_a_small_custom_group_is_suppressed_in_the_own_report(pool_db):
+    group = f"custom:{SMALL_GROUP}"
+    data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
+    assert (data.rank, data.percentile, data.n) == ("suppressed", "suppressed", None)
+    assert f"Custom: {SMALL_GROUP} median: {SUPPRESSED_NOTE}" in data.notices
+    assert data.index_summary == f"The maturity index of Custom: {SMALL_GROUP}: {SUPPRESSED_NOTE}."
+    assert set(data.strands[f"Custom: {SMALL_GROUP} median"]) == {"suppressed"}
+    assert "suppressed" not in set(data.strands["England median"])
+    bars = data.chart("distribution").figure
+    assert all(list(t.y) == [None] * 4 for t in bars.data if t.type == "bar")
+    text = outline_text(data)
+    assert SUPPRESSED_NOTE in text and "Custom: three has 3 members" in text
+    assert leaks(text, pool_db) == []
+    # a national user's report of the same group is not suppressed
+    national = report.report_data(pool_db, LOCAL_VIEWER, BRISTOL, "2026-03", group, "gated")
+    assert national.rank != "suppressed" and SUPPRESSED_NOTE not in outline_text(national)
+
+
+def test_an_own_report_in_a_round_without_its_submission(pool_db, tmp_path):
+    db = tmp_path / "gap.duckdb"
+    shutil.copy(pool_db, db)
+    with connect(db) as conn:  # Bristol withdraws its 2026-03 return (a test-only edit)
+        conn.execute(
+            "UPDATE submissions SET status = 'superseded' WHERE authority_code = ? "
+            "AND round_id = ? AND status = 'submitted'",
+            [BRISTOL, "2026-03"],
+        )
+    data = report.report_data(db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+    assert not data.has_submission and [c.key for c in data.charts] == [
+        "distribution",
+        "trajectory",
+    ]
+    assert any("no current submission in round 2026-03" in n for n in data.notices)
+    assert leaks(outline_text(data), db) == []
+    assert report.html_bytes(data).startswith(b"<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("fmt", list(report.FORMATS))
+def test_own_report_files_name_no_other_authority_and_say_suppressed(
+    pool_db, fmt, monkeypatch, tmp_path
+):
+    if fmt == "pdf":  # core fonts: the text is in the PDF as plain strings
+        monkeypatch.setattr(report, "DEJAVU_DIR", tmp_path)
+    name, data = report.report_bytes(
+        pool_db, OWN_VIEWER, BRISTOL, "2026-03", f"custom:{SMALL_GROUP}", "gated", fmt, TODAY
+    )
+    assert name == f"E06000023_2026-03_report_gated.{fmt}"
+    text = {"docx": docx_text, "pdf": pdf_text, "html": html_text}[fmt](data)
+    assert "Bristol" in text and "E06000023" in text
+    assert SUPPRESSED_NOTE in text.replace("\n", " ")
+    assert leaks(text, pool_db) == []
+    _, wider = report.report_bytes(
+        pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", fmt, TODAY
+    )
+    assert leaks({"docx": docx_text, "pdf": pdf_text, "html": html_text}[fmt](wider), pool_db) == []

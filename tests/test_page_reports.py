@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm.analysis import core, exports
+from ehdmm.export import report
 from ehdmm.ui import RANKING_CAVEAT
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "10_Reports.py")
@@ -83,3 +84,80 @@ def test_a_zip_of_one_region_with_a_progress_bar(demo_db, monkeypatch):
     # a different choice hides the zip made for the previous one
     at.radio(key="batch_format").set_value("docx").run()
     assert not at.success and "Download the zip" not in buttons(at)
+
+
+# -- an authority user ---------------------------------------------------------------------------
+
+OWN, OTHER = "E06000023", "E08000025"  # Bristol; Birmingham
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-tests",
+    "client_id": "ehdmm-tests",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+USER = "analyst@bristol.gov.uk"
+
+
+@pytest.fixture
+def signed_db(demo_db: Path) -> Path:
+    from ehdmm import access, peers
+
+    access.add_user(demo_db, USER, "authority", OWN, actor="tests")
+    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    return demo_db
+
+
+def run_as(db: Path, monkeypatch: pytest.MonkeyPatch, email: str, **params: str) -> AppTest:
+    monkeypatch.setenv("EHDMM_DB", str(db))
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.secrets["auth"] = dict(AUTH)
+    at.user = {"is_logged_in": True, "email": email}
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, monkeypatch):
+    at = run_as(signed_db, monkeypatch, USER, authority=OTHER, peers="custom:three")
+    assert at.header[0].value == "Benchmark report: Bristol, City of"  # the link was refused
+    assert any("authority in the link was refused" in i.value for i in at.info)
+    assert [h.value for h in at.main.header] == ["Benchmark report: Bristol, City of"]
+    shown = buttons(at)
+    assert list(shown) == ["Word (.docx)", "PDF", "HTML (interactive, offline)"]
+    assert all(b.deferred_file_id for b in shown.values())
+    assert "E06000023_2026-03_report_gated.pdf" in captions(at)
+    infos = [i.value for i in at.info]
+    assert report.NATIONAL_ONLY in infos  # instead of the pack and the zips
+    assert any(report.AGGREGATES_TEXT in i for i in infos)
+    assert not at.main.multiselect and not at.main.button and not at.main.radio
+    assert "National pack (XLSX)" not in shown and not at.get("progress")
+    assert not any(OTHER in c or "Birmingham" in c for c in captions(at))
+
+
+def test_the_cached_report_is_keyed_by_the_viewer(signed_db):
+    from ehdmm.ui import data, data_reports
+    from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+    own = Viewer(role="authority", authority_code=OWN, email=USER)
+    token = data.token(str(signed_db))
+    args = (OWN, "2026-03", "custom:three", "gated", "html")
+    national = data_reports.report_file(str(signed_db), token, LOCAL_VIEWER, *args)
+    mine = data_reports.report_file(str(signed_db), token, own, *args)
+    assert "Birmingham" in national.decode("utf-8")  # the national report names the members
+    text = mine.decode("utf-8")
+    assert "Birmingham" not in text and OTHER not in text
+    assert "Suppressed: fewer than 5 other authorities" in text
+    with pytest.raises(PermissionError, match="your own authority's report only"):
+        data_reports.report_file(str(signed_db), token, own, OTHER, *args[1:])
+
+
+def test_a_round_without_the_authority_s_submission_says_so(demo_db, monkeypatch):
+    at = run(demo_db, monkeypatch, authority="E06000022", round="2026-03")  # Bath: none
+    assert any(
+        i.value.startswith("Bath and North East Somerset has no current submission in round")
+        for i in at.info
+    )
+    assert "E06000022_2026-03_report_gated.docx" in captions(at)

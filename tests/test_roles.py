@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from ehdmm import access, assessment, peers, upload
 from ehdmm.analysis import core
+from ehdmm.export import report
 from ehdmm.model import load_model
 from ehdmm.ui.roles import NATIONAL_ONLY
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
@@ -139,24 +140,24 @@ MODEL_STRINGS = _model_strings()
 
 
 @functools.cache
-def forbidden(db: Path) -> tuple[re.Pattern[str], tuple[str, ...]]:
+def forbidden(db: Path, own: str = OWN) -> tuple[re.Pattern[str], tuple[str, ...]]:
     """A pattern of every other authority's name (whole words, case as written) and the
     model's strings that hold one of them (removed from the text before matching)."""
     frame = core.authorities(db)
-    names = sorted(set(frame.loc[frame["code"] != OWN, "name"]), key=len, reverse=True)
+    names = sorted(set(frame.loc[frame["code"] != own, "name"]), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, names)) + r")(?![\w])")
     public = tuple(s for s in MODEL_STRINGS if pattern.search(s))
     return pattern, public
 
 
-def leaks(at: AppTest, db: Path) -> list[str]:
+def leaks(at: AppTest, db: Path, own: str = OWN, own_name: str = OWN_NAME) -> list[str]:
     """Other authorities' codes and names found in what the page shows (own ones allowed)."""
     text = rendered_text(at)
-    found = sorted({c for c in CODE.findall(text) if c != OWN})
-    pattern, public = forbidden(db)
+    found = sorted({c for c in CODE.findall(text) if c != own})
+    pattern, public = forbidden(db, own)
     for model_text in public:
         text = text.replace(model_text, " ")
-    text = text.replace(OWN_NAME, " ")
+    text = text.replace(own_name, " ")
     return found + sorted(set(pattern.findall(text)))
 
 
@@ -299,6 +300,26 @@ def test_small_cells_are_suppressed_not_zero_and_the_index_is_a_box_of_quartiles
     assert leaks(at, roles_db) == []
 
 
+def test_reports_for_an_authority_user_are_its_own_report_without_pack_or_zips(roles_db):
+    at = run(page_path("10_Reports"), signed_in(AUTHORITY_USER), peers=f"custom:{SMALL_GROUP}")
+    assert [h.value for h in at.main.header] == [f"Benchmark report: {OWN_NAME}"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Word (.docx)", "PDF", "HTML (interactive, offline)"]
+    assert report.NATIONAL_ONLY in [i.value for i in at.info]
+    assert not at.main.multiselect and not at.main.button  # no pack rounds, no zip
+    assert leaks(at, roles_db) == []
+    # the report itself: own levels by name, the small group suppressed, no other authority
+    viewer = access.viewer_for(roles_db, AUTHORITY_USER)
+    name, data = report.report_bytes(
+        roles_db, viewer, OWN, None, f"custom:{SMALL_GROUP}", "gated", "html"
+    )
+    text = data.decode("utf-8")
+    assert name.startswith(OWN) and OWN_NAME in text and SUPPRESSED_NOTE in text
+    assert OTHER not in text and "Birmingham" not in text and "E09000001" not in text
+    with pytest.raises(PermissionError, match="your own authority's report only"):
+        report.report_bytes(roles_db, viewer, OTHER, None, "region", "gated", "html")
+
+
 def test_history_and_assess_are_the_authority_s_own(roles_db):
     history = run(page_path("9_History"), signed_in(AUTHORITY_USER))
     assert history.title[0].value == f"Submission history: {OWN_NAME}"
@@ -409,3 +430,38 @@ def test_submissions_and_imports_go_to_the_audit_log(demo_db):
     entry = access.audit_log(demo_db, LOCAL_VIEWER).iloc[0]
     assert (entry["actor"], entry["action"]) == (NATIONAL_USER, "import")
     assert entry["detail"] == f"one.csv: {result.outcome}, 1 submission(s) written"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounds: an authority user picks from every round with submissions, its own or not
+
+GAP = "E06000022"  # Bath and North East Somerset: no submission in the demo's 2026-03
+GAP_NAME = "Bath and North East Somerset"
+GAP_USER = "analyst@bathnes.gov.uk"
+AUTHORITY_PAGES = ["app", "2_Authority_profile", "3_Peer_benchmark", "7_Assess", "9_History"]
+
+
+@pytest.fixture(scope="module")
+def gap_user(roles_db: Path) -> str:
+    access.add_user(roles_db, GAP_USER, "authority", GAP, actor="tests")
+    return GAP_USER
+
+
+@pytest.mark.parametrize("stem", [*AUTHORITY_PAGES, "10_Reports"])
+def test_an_authority_without_a_submission_in_the_round_is_told_so(stem, roles_db, gap_user):
+    at = run(page_path(stem), signed_in(gap_user), round="2026-03")
+    picker = next(s for s in at.sidebar.selectbox if s.label == "Round")
+    assert picker.options == ["2026-03", "2025-03", "2024-03", "2023-03"]  # every round's pool
+    assert picker.value == "2026-03"
+    shown = " ".join(i.value for i in at.info)
+    if stem in ("app", "2_Authority_profile", "3_Peer_benchmark", "10_Reports"):
+        assert f"{GAP_NAME} has no current submission in round 2026-03" in shown
+    assert leaks(at, roles_db, GAP, GAP_NAME) == []
+
+
+def test_the_round_list_is_the_pool_s_for_every_viewer(roles_db, gap_user):
+    viewer = access.viewer_for(roles_db, gap_user)
+    pool = core.rounds_with_submissions(roles_db, LOCAL_VIEWER)
+    assert core.rounds_with_submissions(roles_db, viewer) == pool
+    assert core.own_rounds(roles_db, viewer, GAP) == ["2023-03", "2024-03", "2025-03"]
+    assert core.own_rounds(roles_db, viewer, OWN) == []  # another authority: nothing

@@ -300,3 +300,63 @@ def group_counts(
     wide = core.levels(db, _READER, round_id, rule)
     members = _members(db, authority_code, group_key)
     return group_counts_of(wide, authority_code, members, restrict=restricted(viewer))
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """Every peer and England aggregate of one authority's report, after disclosure control
+    for an authority viewer: counts of the peer group and of England, the authority's rank,
+    the quartiles of the group's index, the strand distribution, and the peer and England
+    medians per strand and per dimension (keyed 'peer:strand', 'england:dimension', ...)."""
+
+    counts: GroupCounts
+    england: GroupCounts
+    rank: core.Rank | None
+    index: IndexSummary | None
+    distribution: pd.DataFrame
+    medians: dict[str, pd.DataFrame]
+
+
+def report_figures(
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str,
+    rule: str,
+    model: Model | None = None,
+) -> ReportFigures:
+    """The aggregates of `authority_code`'s report (see `ReportFigures`), from the round's
+    levels read once: the same values as `group_counts`, `peer_rank`, `index_summary`,
+    `peer_distribution` and `peer_medians` one by one."""
+    check_asker(viewer, authority_code)
+    model = model or load_model()
+    restrict = restricted(viewer)
+    wide = core.levels(db, _READER, round_id, rule, model)
+    tidy = {
+        "strand": core.long_levels(wide, model),
+        "dimension": core.dimension_long(core.dimensions(db, _READER, round_id)),
+    }
+    groups = {
+        "peer": _members(db, authority_code, group_key),
+        "england": _members(db, authority_code, "england"),
+    }
+    members = groups["peer"]
+    medians = {}
+    for prefix, group in groups.items():
+        for items, frame in tidy.items():
+            order = list(item_names(model, items))  # type: ignore[arg-type]
+            medians[f"{prefix}:{items}"] = medians_of(
+                frame, group, authority_code, order, restrict=restrict
+            )
+    strand_order = list(item_names(model, "strand"))
+    dist = raw_distribution(tidy["strand"], members, authority_code, model, "strand")
+    own = own_levels(tidy["strand"], authority_code, strand_order)
+    return ReportFigures(
+        counts=group_counts_of(wide, authority_code, members, restrict=restrict),
+        england=group_counts_of(wide, authority_code, groups["england"], restrict=restrict),
+        rank=rank_of(wide, authority_code, members, restrict=restrict),
+        index=index_summary_of(wide, authority_code, members, restrict=restrict),
+        distribution=protect_distribution(dist, own, authority_code in members, restrict=restrict),
+        medians=medians,
+    )

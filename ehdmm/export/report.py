@@ -28,9 +28,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ehdmm import disclosure, scoring
 from ehdmm import peers as peer_groups
-from ehdmm import scoring
-from ehdmm.analysis import benchmark, core, profile
+from ehdmm.access import AccessDenied
+from ehdmm.analysis import aggregates, benchmark, core, profile
 from ehdmm.charts import benchmark as benchmark_charts
 from ehdmm.charts import profile as profile_charts
 from ehdmm.charts import theme
@@ -63,9 +64,17 @@ INDEX_TEXT = (
     "it orders and spreads authorities out and is not a level."
 )
 NATIONAL_ONLY = (
-    "The benchmark report names every member of the peer group with its levels: it is for the "
-    "national team. (An authority's own report, with the peer figures under disclosure control, "
-    "is not made yet.)"
+    "The national pack, reports for many authorities (zips) and reports that name the peer "
+    "group's members are for the national team; an authority user gets its own authority's "
+    "report, with its peers as aggregates under disclosure control."
+)
+OWN_ONLY = (
+    "You can get your own authority's report only: other authorities are shown to you as peer "
+    "aggregates, never by name."
+)
+AGGREGATES_TEXT = (
+    "Peer-group and England figures are aggregates under disclosure control: no other "
+    "authority is named, listed or shown as a point."
 )
 DEJAVU_DIR = Path(os.environ.get("EHDMM_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 CHART_WIDTH = 1100  # px of every chart image (scale 2 doubles it)
@@ -155,7 +164,7 @@ class ReportData:
     percentile: str
     rank_n: int
     member_count: int
-    n: int
+    n: int | None  # members with a submission; None when suppressed
     strands: pd.DataFrame  # the strand comparison (profile.comparison_table)
     position: str
     index_summary: str
@@ -213,24 +222,7 @@ def load_inputs(
     if not viewer.sees_all:
         raise PermissionError(NATIONAL_ONLY)
     model = model or load_model()
-    try:
-        scoring.check_rule(rule)
-        group = peer_groups.parse_peer_group(peers)
-    except ValueError as exc:
-        raise ReportError(str(exc)) from exc
-    rounds = tuple(core.rounds_with_submissions(db, viewer))
-    if not rounds:
-        raise ReportError(
-            "No self-assessments have been submitted yet: there is nothing to report."
-        )
-    round_id = round_id or rounds[-1]
-    if round_id not in rounds:
-        raise ReportError(
-            f"round '{round_id}' has no current submissions (rounds with submissions: "
-            f"{', '.join(rounds)})"
-        )
-    if group.kind == "custom" and group.custom_name not in core.custom_group_names(db):
-        raise ReportError(f"there is no custom peer group '{group.custom_name}'")
+    group, rounds, round_id = _check_request(db, viewer, round_id, peers, rule)
     authorities = core.authorities(db)
     known = set(authorities["code"])
     codes = list(authorities["code"]) if codes is None else list(codes)
@@ -264,6 +256,39 @@ def load_inputs(
         demo=core.is_demo(db),
         source=source,
     )
+
+
+def _check_request(
+    db: core.Db, viewer: Viewer, round_id: str | None, peers: str, rule: str
+) -> tuple[peer_groups.PeerGroup, tuple[str, ...], str]:
+    """(peer group, rounds with submissions, the round) of a report request; `ReportError`
+    for an unknown rule, peer group or round."""
+    try:
+        scoring.check_rule(rule)
+        group = peer_groups.parse_peer_group(peers)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from exc
+    rounds = tuple(core.rounds_with_submissions(db, viewer))
+    if not rounds:
+        raise ReportError(
+            "No self-assessments have been submitted yet: there is nothing to report."
+        )
+    round_id = round_id or rounds[-1]
+    if round_id not in rounds:
+        raise ReportError(
+            f"round '{round_id}' has no current submissions (rounds with submissions: "
+            f"{', '.join(rounds)})"
+        )
+    if group.kind == "custom" and group.custom_name not in core.custom_group_names(db):
+        raise ReportError(f"there is no custom peer group '{group.custom_name}'")
+    return group, rounds, round_id
+
+
+def check_report_access(viewer: Viewer, authority: str) -> None:
+    """A national viewer may have any authority's report; an authority viewer its own only
+    (`AccessDenied`, a `PermissionError`, with a message that names no authority)."""
+    if not viewer.can_see(authority):
+        raise AccessDenied(OWN_ONLY)
 
 
 def _own(frame: pd.DataFrame, code: str, columns: list[str]) -> pd.DataFrame:
@@ -470,9 +495,249 @@ def report_data(
     rule: str,
     today: date | None = None,
 ) -> ReportData:
-    """One authority's report (its round's data loaded once)."""
+    """One authority's report. A national viewer gets the report that names the peer group's
+    members (`load_inputs` and `build_report`); an authority viewer gets its own authority's
+    report with every peer and England figure an aggregate under disclosure control
+    (`own_report_data`), and `AccessDenied` for any other authority."""
+    check_report_access(viewer, authority)
+    if not viewer.sees_all:
+        return own_report_data(db, viewer, authority, round_id, peers, rule, today)
     inputs = load_inputs(db, viewer, round_id, peers, rule, [authority])
     return build_report(inputs, authority, today)
+
+
+def own_report_data(
+    db: core.Db,
+    viewer: Viewer,
+    authority: str,
+    round_id: str | None,
+    peers: str,
+    rule: str,
+    today: date | None = None,
+    model: Model | None = None,
+) -> ReportData:
+    """The report of the viewer's own authority: its own levels, evidence, checklist and
+    trajectory read through the viewer; every peer-group and England figure (medians, the
+    distribution with suppressed cells, rank, the quartiles of the index, counts) from
+    `ehdmm.analysis.aggregates` only. Nothing in it names, lists or plots another authority.
+    `AccessDenied` when the viewer may not see `authority` by name."""
+    check_report_access(viewer, authority)
+    model = model or load_model()
+    group, rounds, round_id = _check_request(db, viewer, round_id, peers, rule)
+    authorities = core.authorities(db)
+    if authority not in set(authorities["code"]):
+        raise ReportError(f"unknown authority code(s): {authority}")
+    meta = authorities.set_index("code").loc[authority]
+    name, code, peers_label = str(meta["name"]), authority, group.label
+    wide_all = core.levels(db, viewer, None, rule, model)
+    wide_all = wide_all[wide_all["authority_code"] == code].reset_index(drop=True)
+    wide = wide_all[wide_all["round_id"] == round_id].reset_index(drop=True)
+    dims = core.dimensions(db, viewer, round_id)
+    dims = dims[dims["authority_code"] == code].reset_index(drop=True)
+    figures = aggregates.report_figures(db, viewer, code, group.key, round_id, rule, model)
+    has_submission = profile.has_submission(wide, code)
+    counts, n = figures.counts, figures.counts.submitted
+    stem = theme.file_stem
+    charts: list[ReportChart] = []
+    notices: list[str] = []
+    suppressed = aggregates.suppressed_note()
+
+    def compared(items: profile.Items) -> pd.DataFrame:
+        return profile.comparison_from(
+            profile.item_tidy(wide, dims, model, items),
+            code,
+            figures.medians[f"peer:{items}"],
+            figures.medians[f"england:{items}"],
+            model,
+            items,
+        )
+
+    overall, index, in_group = profile.own_headline(wide, code, counts.in_group, model)
+    rank_text, percentile_text = profile.rank_display(figures.rank)
+    strand_values = compared("strand")
+    strands = profile.comparison_table(strand_values, name, peers_label)
+    values = compared("dimension")
+    comparison_table = profile.comparison_table(values, name, peers_label)
+    notes = profile.median_notes(values, suppressed)
+    if has_submission:
+        options = {
+            "round_id": round_id,
+            "n": n,
+            "rule": rule,
+            "authority_name": name,
+            "peers_label": peers_label,
+            "england_n": figures.england.submitted,
+            "peer_note": notes["peer"],
+            "england_note": notes["england"],
+        }
+        summary = profile.comparison_summary(values, name, peers_label, "dimension")
+        for prefix, label in (("peer", peers_label), ("england", "England")):
+            if notes[prefix]:
+                notices.append(f"{label} median: {notes[prefix]}")
+        missing = profile.missing_items(values)
+        if missing:
+            notices.append(
+                f"{name} has no level for: {', '.join(missing)} (incomplete: a gap in the radar, "
+                "'incomplete' in the dot plot and tables)."
+            )
+        for key, heading, make in (
+            ("radar", "Radar: level by dimension", profile_charts.radar),
+            ("dots", "The same levels as a dot plot", profile_charts.dot_plot),
+        ):
+            charts.append(
+                ReportChart(
+                    key,
+                    heading,
+                    make(values, model, **options),
+                    comparison_table,
+                    summary,
+                    stem(code, round_id, f"{key}-dimension", rule),
+                )
+            )
+    else:
+        notices.append(
+            f"{name} has no current submission in round {round_id}: the report shows its peer "
+            "group's aggregates without its own position, and its trajectory."
+        )
+    if not in_group:
+        notices.append(
+            f"{name} is not a member of {peers_label}: its own level is marked for comparison "
+            "but not counted."
+        )
+    if n is None:
+        notices.append(f"{peers_label}, members with a submission: {suppressed}")
+
+    dist = figures.distribution
+    distribution_table = benchmark.distribution_table(dist, name)
+    charts.append(
+        ReportChart(
+            "distribution",
+            f"Members at each level, by strand ({peers_label})",
+            benchmark_charts.distribution_chart(
+                dist,
+                model,
+                round_id=round_id,
+                n=n,
+                rule=rule,
+                authority_name=name,
+                peers_label=peers_label,
+                has_submission=has_submission,
+            ),
+            distribution_table,
+            benchmark.distribution_summary(dist),
+            stem(code, round_id, "distribution-strand", rule),
+        )
+    )
+    quartiles = figures.index
+    if quartiles is None:
+        index_text = f"The maturity index of {peers_label}: {suppressed}."
+        index_table = pd.DataFrame(
+            {
+                "Statistic": ["Lower quartile", "Median", "Upper quartile", name],
+                "Maturity index": [disclosure.SUPPRESSED] * 3 + [index or benchmark.NO_INDEX],
+            }
+        )
+    else:
+        index_text = benchmark.index_quartiles_summary(quartiles, name)
+        index_table = benchmark.index_quartiles_table(quartiles, name)
+
+    traj = profile.trajectory(wide_all, code, rounds, model)
+    trajectory_table = profile.trajectory_table(traj, model)
+    trajectory_summary = profile.trajectory_summary(traj, name, model)
+    if profile.submitted_rounds(traj):
+        charts.append(
+            ReportChart(
+                "trajectory",
+                "Overall level and maturity index by round",
+                profile_charts.trajectory_chart(
+                    traj,
+                    model,
+                    round_id=round_id,
+                    n=None,
+                    rule=rule,
+                    authority_name=name,
+                    mode="overall",
+                ),
+                trajectory_table,
+                trajectory_summary,
+                stem(code, round_id, "trajectory-overall", rule),
+            )
+        )
+
+    strand_tidy = profile.item_tidy(wide, dims, model, "strand")
+    cards = tuple(profile.strand_cards(dims, strand_tidy, code, model)) if has_submission else ()
+    evidence = profile.evidence_table(profile.ratings(db, viewer, code, round_id), model)
+    answers = profile.checklist_table(profile.checklist(db, viewer, code, round_id), model)
+    against = "England" if peers_label == "England" else f"{peers_label} and England"
+    tables = [
+        ReportTable(f"Levels by dimension: {name}, {against}", comparison_table),
+        ReportTable(f"Levels by strand: {name}, {against}", strands),
+        ReportTable(
+            f"Members at each level, by strand ({peers_label})",
+            distribution_table,
+            note=benchmark.suppression_rules(),
+        ),
+        ReportTable(f"{name}: trajectory across rounds", trajectory_table),
+        ReportTable(
+            f"Maturity index of {peers_label}: quartiles",
+            index_table,
+            note=benchmark.members_text(counts.members, peers_label, in_group)
+            + f" Members with a submission in round {round_id}: "
+            + benchmark.count_text(n)
+            + ". "
+            + AGGREGATES_TEXT,
+        ),
+    ]
+    caveats = [
+        SELF_ASSESSED,
+        AGGREGATES_TEXT + " " + benchmark.suppression_rules(),
+        f"Scoring rule {RULE_TEXT[rule]}. A strand with a dimension not rated has no level "
+        "(incomplete); nothing is averaged over fewer dimensions.",
+        INDEX_TEXT,
+        "Rank and percentile: among the members of the peer group with a complete return, by "
+        "maturity index (1 = highest; ties share the best rank); "
+        + profile.rank_caption(figures.rank, peers_label, disclosure.threshold()),
+    ]
+    demo = core.is_demo(db)
+    if demo:
+        caveats.insert(0, DEMO_WARNING)
+    la_number = meta["la_number"]
+    path = Path(os.fspath(db)) if db is not None else None
+    return ReportData(
+        authority=code,
+        authority_name=name,
+        region=str(meta["region"]),
+        la_type=str(meta["la_type"]),
+        la_number=None if pd.isna(la_number) else int(la_number),
+        round_id=round_id,
+        rule=rule,
+        peers=group.key,
+        peers_label=peers_label,
+        demo=demo,
+        generated=today or date.today(),
+        source=f"ehdmm database {path.name}" if path is not None else "ehdmm database",
+        has_submission=has_submission,
+        in_group=in_group,
+        overall=overall,
+        index=index,
+        rank=rank_text,
+        percentile=percentile_text,
+        rank_n=figures.rank.n if figures.rank is not None else 0,
+        member_count=counts.members,
+        n=n,
+        strands=strands,
+        position=benchmark.position_text(dist, name, model, has_submission),
+        index_summary=index_text,
+        charts=tuple(charts),
+        cards=cards,
+        evidence=evidence,
+        checklist=answers,
+        checklist_intro=model.checklist_intro,
+        tables=tuple(tables),
+        notices=tuple(notices),
+        caveats=tuple(caveats),
+        trajectory_summary=trajectory_summary,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,6 +778,20 @@ class Contents:
 Block = Heading | Para | Chart | Table | Contents
 
 
+def _rank_text(report: ReportData) -> str:
+    if report.rank == disclosure.SUPPRESSED:
+        return (
+            f"{disclosure.SUPPRESSED} (fewer than {disclosure.threshold()} other members with a "
+            "complete return)"
+        )
+    if report.rank == "–":
+        return "no rank (incomplete return)"
+    return (
+        f"{report.rank} (percentile {report.percentile}), by maturity index among the members "
+        "with a complete return"
+    )
+
+
 def outline(report: ReportData) -> list[Block]:
     """The report's content in order: what every format renders."""
     blocks: list[Block] = [
@@ -537,10 +816,7 @@ def outline(report: ReportData) -> list[Block]:
             Para(report.overall, label=f"Overall level ({report.rule} rule): "),
             Para(report.index or "none (incomplete return)", label="Maturity index: "),
             Para(
-                f"{report.rank} (percentile {report.percentile}), by maturity index among the "
-                "members with a complete return"
-                if report.rank != "–"
-                else "no rank (incomplete return)",
+                _rank_text(report),
                 label=f"Rank in {report.peers_label}: ",
             ),
         ]
