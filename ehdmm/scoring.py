@@ -12,6 +12,7 @@ Rules (README, "Scoring"):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
@@ -59,17 +60,29 @@ def authority_levels(
     rule: str = DEFAULT_RULE,
     model: Model | None = None,
 ) -> pd.DataFrame:
-    """One row per authority and round with a current submission: authority_code,
-    authority_name, round_id, one column per strand id (model order), overall, index, rated,
-    expected. Levels are nullable integers; index is a float (<NA> when incomplete)."""
+    """One row per authority and round with a current submission (ordered by round, then
+    authority code): authority_code, authority_name, round_id, one column per strand id (model
+    order), overall, index, rated, expected. Levels are nullable integers; index is a float
+    (<NA> when incomplete)."""
+    return authority_levels_by_rule(conn, viewer, round_id, [rule], model)[rule]
+
+
+def authority_levels_by_rule(
+    conn: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    round_id: str | None = None,
+    rules: Sequence[str] = RULES,
+    model: Model | None = None,
+) -> dict[str, pd.DataFrame]:
+    """`authority_levels` under each of `rules`, from one query (cheaper than one call a
+    rule when more than one is wanted)."""
     model = model or load_model()
-    check_rule(rule)
-    out = sql.authority_levels_wide(conn, viewer, round_id, rule, model.strand_ids)
-    for col in [*model.strand_ids, "overall"]:
-        out[col] = out[col].astype("Int64")
-    out["index"] = out["index"].astype("Float64")
+    for rule in rules:
+        check_rule(rule)
+    frames = sql.authority_levels_by_rule(conn, viewer, round_id, rules, model.strand_ids)
     columns = ["authority_code", "authority_name", "round_id", *model.strand_ids]
-    return out[[*columns, "overall", "index", "rated", "expected"]].reset_index(drop=True)
+    columns += ["overall", "index", "rated", "expected"]
+    return {rule: frame[columns] for rule, frame in frames.items()}
 
 
 def latest_round(conn: duckdb.DuckDBPyConnection, viewer: Viewer) -> str | None:

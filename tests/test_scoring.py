@@ -298,3 +298,83 @@ def test_raising_one_dimension_never_lowers_any_level(ratings, dim):
         frame = sql_levels(conn, rule)
         for col in [*STRANDS, "overall", "index"]:
             assert frame.loc[B, col] >= frame.loc[A, col], (rule, col)
+
+
+# ---------------------------------------------------------------------------------------------
+# The packed one-pass query (`authority_levels`) against the row-per-dimension grid queries
+# (`strand_levels`, `overall_levels`), with more than one model version in the database
+
+OLD = "2015-01"  # a made-up earlier model version: fewer dimensions, strands laid out otherwise
+OLD_LAYOUT = [
+    ("information_governance", "governance"),
+    ("data_sharing", "systems"),
+    ("data_systems", "systems"),
+    ("casework", "casework"),
+    ("cba", "casework"),
+    ("legacy", "retired"),  # a dimension and strand the current model does not have
+]
+versioned_return = st.tuples(
+    st.sampled_from([MODEL.version, OLD]),
+    st.dictionaries(st.sampled_from([*DIMS, "legacy"]), st.integers(1, 4), min_size=1),
+)
+versioned_returns = st.dictionaries(
+    st.sampled_from(codes), versioned_return, min_size=1, max_size=5
+)
+
+
+def versioned_conn(returns: dict[str, tuple[str, dict[str, int]]]) -> duckdb.DuckDBPyConnection:
+    conn = memory_conn()
+    conn.executemany(
+        "INSERT INTO model_dimensions "
+        "(model_version, dimension_id, strand_id, strand_order, dimension_order) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(OLD, d, s, 1, n) for n, (d, s) in enumerate(OLD_LAYOUT, start=1)],
+    )
+    insert(conn, {code: dims for code, (_, dims) in returns.items()})
+    for code, (version, _) in returns.items():
+        conn.execute(
+            "UPDATE submissions SET model_version = ? WHERE authority_code = ?", [version, code]
+        )
+    return conn
+
+
+@quick
+@pytest.mark.parametrize("per_word", [21, 2])  # 2: the levels spread over several integers
+@given(returns=versioned_returns)
+def test_packed_levels_agree_with_the_grid_queries_across_model_versions(per_word, returns):
+    from ehdmm.storage import scoring as sql
+
+    conn = versioned_conn(returns)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sql, "_PER_WORD", per_word)
+        check_packed_against_grid(conn, returns)
+
+
+def check_packed_against_grid(conn, returns) -> None:
+    from ehdmm.storage import scoring as sql
+
+    both = scoring.authority_levels_by_rule(conn, LOCAL_VIEWER, "2026-03", scoring.RULES)
+    for rule in scoring.RULES:
+        got = both[rule].set_index("authority_code")
+        one = scoring.authority_levels(conn, LOCAL_VIEWER, "2026-03", rule)
+        pd.testing.assert_frame_equal(one.set_index("authority_code"), got)
+        overall = sql.overall_levels(conn, LOCAL_VIEWER, "2026-03", rule)
+        strands = sql.strand_levels(conn, LOCAL_VIEWER, "2026-03", rule)
+        assert sorted(got.index) == sorted(returns) == sorted(overall["authority_code"])
+        assert list(got.index) == sorted(got.index), "ordered by authority code"
+        for row in overall.itertuples():
+            mine = got.loc[row.authority_code]
+            assert (mine["rated"], mine["expected"]) == (row.rated, row.expected)
+            for column in ("overall", "index"):
+                theirs = getattr(row, column)
+                assert pd.isna(mine[column]) == pd.isna(theirs), column
+                if not pd.isna(theirs):
+                    assert mine[column] == pytest.approx(theirs), column
+        expected = {(r.authority_code, r.strand_id): r.level for r in strands.itertuples()}
+        for code in got.index:
+            for strand in STRANDS:
+                theirs = expected.get((code, strand))
+                mine = got.loc[code, strand]
+                assert pd.isna(mine) == (theirs is None or pd.isna(theirs)), (code, strand)
+                if not pd.isna(mine):
+                    assert mine == theirs, (code, strand)

@@ -12,7 +12,9 @@ import warnings
 from collections.abc import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ehdmm.storage.db import fetch_one
 from ehdmm.viewer import Viewer
@@ -100,6 +102,24 @@ def overall_levels(
     return conn.execute(sql, [*_params(viewer, round_id), rule]).df()
 
 
+# Levels are 1 to 4 (a CHECK on ratings), so three bits hold one dimension's level (0: not
+# rated) and a BIGINT the levels of 21 dimensions; a model with more takes more BIGINTs.
+_BITS = 3
+_PER_WORD = 21
+
+
+def model_layouts(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """{model version: [(dimension_id, strand_id), ...] in dimension order}."""
+    rows = conn.execute(
+        "SELECT model_version, dimension_id, strand_id FROM model_dimensions "
+        "ORDER BY model_version, strand_order, dimension_order"
+    ).fetchall()
+    layouts: dict[str, list[tuple[str, str]]] = {}
+    for version, dimension_id, strand_id in rows:
+        layouts.setdefault(version, []).append((dimension_id, strand_id))
+    return layouts
+
+
 def authority_levels_wide(
     conn: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -107,31 +127,48 @@ def authority_levels_wide(
     rule: str,
     strand_ids: Sequence[str],
 ) -> pd.DataFrame:
-    """One row per authority and round, in one query: authority_code, authority_name, round_id,
-    submission_id, rated, expected, overall, index, then one column per strand (named by
-    `strand_ids`, in that order; NULL when incomplete or not in the submission's model).
+    """One row per authority and round, ordered by round and authority code: authority_code,
+    authority_name, round_id, submission_id, rated, expected, overall, index, then one column
+    per strand (named by `strand_ids`, in that order). Levels are nullable integers (<NA> when
+    incomplete, or for a strand not in the submission's model version); index is a nullable
+    float (<NA> unless complete).
 
-    The same rules as `strand_levels` and `overall_levels`, computed for speed on a large pool:
-    one pass over the ratings grouped by submission (an integer), with each strand's count and
-    lowest level (gated) or total (best fit) kept apart by a FILTER on the strand's position; a
-    strand (or the whole return) is complete when its count of ratings equals its count of
-    dimensions in the submission's model version."""
-    gated = rule == "gated"
-    parts, columns = [], []
-    for k in range(1, len(strand_ids) + 1):
-        # gated needs each strand's lowest level, best fit its total: only one is computed
-        parts.append(
-            f", count(r.level) FILTER (WHERE d.k = {k}) AS n{k}"
-            f", {'min' if gated else 'sum'}(r.level) FILTER (WHERE d.k = {k}) AS v{k}"
-        )
-        level = f"g.v{k}" if gated else f"CAST(floor(g.v{k} / g.n{k}) AS INTEGER)"
-        columns.append(
-            f", CASE WHEN coalesce(g.n{k}, 0) = e.n{k} AND e.n{k} > 0 THEN {level} END AS s{k}"
-        )
-    expected = "".join(
-        f", count(*) FILTER (WHERE k = {k}) AS n{k}" for k in range(1, len(strand_ids) + 1)
+    The same rules as `strand_levels` and `overall_levels`, computed for speed on a large pool
+    (see `authority_levels_by_rule`)."""
+    return authority_levels_by_rule(conn, viewer, round_id, [rule], strand_ids)[rule]
+
+
+def authority_levels_by_rule(
+    conn: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    round_id: str | None,
+    rules: Sequence[str],
+    strand_ids: Sequence[str],
+) -> dict[str, pd.DataFrame]:
+    """`authority_levels_wide` for each of `rules` ('gated', 'best-fit'), from one query.
+
+    One pass over the current submissions' ratings, grouped by submission (an integer), packs
+    each submission's levels into one integer (three bits a dimension: `bit_or` of the level
+    shifted to the dimension's place; each dimension is rated at most once a submission). The
+    strands, overall level and index are then read from those integers column-wise (numpy),
+    for each model version with its own dimensions and strands: a dimension rated but not in
+    the submission's model version does not count, and a submission of a model version with no
+    dimensions is left out."""
+    unknown = [r for r in rules if r not in ("gated", "best-fit")]
+    if unknown:
+        raise ValueError(f"unknown scoring rule '{unknown[0]}' (use gated or best-fit)")
+    layouts = model_layouts(conn)
+    dimension_ids = sorted({d for layout in layouts.values() for d, _ in layout})
+    words = [
+        dimension_ids[start : start + _PER_WORD]
+        for start in range(0, len(dimension_ids), _PER_WORD)
+    ] or [[]]
+    packs = "".join(
+        f", bit_or(CAST(r.level AS BIGINT) << ({_BITS} * "
+        f"(list_position(?::VARCHAR[], r.dimension_id) - 1))) AS w{w}"
+        for w in range(len(words))
     )
-    overall = "g.low" if gated else "CAST(floor(g.total / g.rated) AS INTEGER)"
+    unpacked = "".join(f", coalesce(g.w{w}, 0) AS w{w}" for w in range(len(words)))
     sql = f"""
         WITH cur AS (
             SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
@@ -140,42 +177,110 @@ def authority_levels_wide(
               AND (CAST(? AS VARCHAR) IS NULL OR s.round_id = ?)
               AND (? OR s.authority_code = ?)
         ),
-        dims AS (
-            SELECT model_version, dimension_id, list_position(?::VARCHAR[], strand_id) AS k
-            FROM model_dimensions
-        ),
-        expected AS (
-            SELECT model_version, count(*) AS n{expected} FROM dims GROUP BY model_version
-        ),
-        scored AS (
-            SELECT r.submission_id, count(r.level) AS rated,
-                   {"min(r.level)" if gated else "NULL"} AS low,
-                   sum(r.level) AS total{"".join(parts)}
-            FROM ratings r
-            JOIN cur c ON c.submission_id = r.submission_id
-            JOIN dims d ON d.model_version = c.model_version AND d.dimension_id = r.dimension_id
+        packed AS (
+            SELECT r.submission_id{packs}
+            FROM ratings r JOIN cur c ON c.submission_id = r.submission_id
             GROUP BY r.submission_id
         )
         SELECT c.authority_code, a.name AS authority_name, c.round_id, c.submission_id,
-               coalesce(g.rated, 0) AS rated, e.n AS expected,
-               CASE WHEN g.rated = e.n THEN {overall} END AS overall,
-               CASE WHEN g.rated = e.n THEN g.total / g.rated END AS "index"
-               {"".join(columns)}
+               list_position(?::VARCHAR[], c.model_version) AS version{unpacked}
         FROM cur c
-        JOIN expected e ON e.model_version = c.model_version
         JOIN authorities a ON a.code = c.authority_code
-        LEFT JOIN scored g ON g.submission_id = c.submission_id
+        LEFT JOIN packed g ON g.submission_id = c.submission_id
         ORDER BY c.round_id, c.authority_code
     """
-    params = [*_params(viewer, round_id), list(strand_ids)]
-    # Through Arrow: several times faster than .df() for 200,000 rows with text columns (levels
-    # come back as floats with NaN where missing; the caller makes them nullable integers).
+    versions = list(layouts)
+    params = [*_params(viewer, round_id), *(list(ids) for ids in words), versions]
+    # Through Arrow: several times faster than .df() for 200,000 rows with text columns.
     # `execute` rather than `sql`: the caller may have left a result unfinished on conn.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
         table = conn.execute(sql, params).to_arrow_table()
-    frame = table.to_pandas()
-    return frame.rename(columns={f"s{k}": sid for k, sid in enumerate(strand_ids, start=1)})
+    return _unpack(table, layouts, words, rules, strand_ids)
+
+
+def _unpack(
+    table: pa.Table,
+    layouts: dict[str, list[tuple[str, str]]],
+    words: list[list[str]],
+    rules: Sequence[str],
+    strand_ids: Sequence[str],
+) -> dict[str, pd.DataFrame]:
+    """The levels under each rule from the packed words of `authority_levels_by_rule`."""
+    mask = (1 << _BITS) - 1
+    level_of: dict[str, np.ndarray] = {}
+    for w, ids in enumerate(words):
+        word = table.column(f"w{w}").to_numpy()
+        for place, dimension_id in enumerate(ids):
+            level_of[dimension_id] = ((word >> (_BITS * place)) & mask).astype(np.int16)
+    # the model version as its 1-based place in `layouts`
+    version = table.column("version").to_numpy(zero_copy_only=False)
+    n = len(version)
+    columns = ["overall", *strand_ids]
+    rated, expected, total = (np.zeros(n, dtype=np.int16) for _ in range(3))
+    level = {r: {c: np.zeros(n, dtype=np.int16) for c in columns} for r in rules}
+    complete = {c: np.zeros(n, dtype=bool) for c in columns}
+
+    def score(dims: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
+        """(rated, total, complete, {rule: level, where complete}) of a group of dimensions."""
+        first, *rest = (level_of[d] for d in dims)
+        count = (first > 0).astype(np.int16)
+        total, low = first.copy(), first.copy()
+        for values in rest:
+            count += values > 0
+            total += values
+            np.minimum(low, values, out=low)
+        out = {}
+        for r in rules:  # when complete, the lowest is the lowest level and the floor of the
+            # mean is the total over the number of dimensions
+            out[r] = low if r == "gated" else total // len(dims)
+        return count, total, count == len(dims), out
+
+    keep = np.zeros(n, dtype=bool)
+    for place, layout in enumerate(layouts.values(), start=1):
+        rows = version == place
+        if not rows.any():
+            continue
+        keep |= rows
+        dims = [d for d, _ in layout]
+        count, dims_total, whole, by_rule = score(dims)
+        np.copyto(rated, count, where=rows)
+        np.copyto(total, dims_total, where=rows)
+        np.copyto(expected, len(dims), where=rows)
+        parts = {"overall": (whole, by_rule)}
+        for strand_id in strand_ids:
+            in_strand = [d for d, s in layout if s == strand_id]
+            if in_strand:
+                _, _, strand_whole, strand_levels = score(in_strand)
+                parts[strand_id] = (strand_whole, strand_levels)
+        for column, (whole_part, levels) in parts.items():
+            np.copyto(complete[column], whole_part, where=rows)
+            for r in rules:
+                np.copyto(level[r][column], levels[r], where=rows)
+    whole = complete["overall"]
+    index = pd.arrays.FloatingArray(
+        np.divide(total, expected, out=np.zeros(n), where=whole), ~whole
+    )
+    base = {
+        name: table.column(name).to_pandas()
+        for name in ("authority_code", "authority_name", "round_id", "submission_id")
+    }
+    base["rated"] = rated.astype(np.int64)
+    base["expected"] = expected.astype(np.int64)
+    results = {}
+    for r in rules:
+        data = dict(base)
+        data["overall"] = pd.arrays.IntegerArray(level[r]["overall"].astype(np.int64), ~whole)
+        data["index"] = index
+        for strand_id in strand_ids:
+            data[strand_id] = pd.arrays.IntegerArray(
+                level[r][strand_id].astype(np.int64), ~complete[strand_id]
+            )
+        out = pd.DataFrame(data, copy=False)
+        if not keep.all():
+            out = out[keep].reset_index(drop=True)
+        results[r] = out
+    return results
 
 
 def latest_round_with_submissions(conn: duckdb.DuckDBPyConnection, viewer: Viewer) -> str | None:
