@@ -6,12 +6,15 @@ submission) makes fresh entries, while widget changes rerun from cache.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
 from ehdmm.analysis import core
 from ehdmm.database import ensure_demo_db
 from ehdmm.storage import last_write_token, resolve_db_path
+from ehdmm.ui import memo
 from ehdmm.viewer import Viewer
 
 
@@ -76,3 +79,28 @@ def authority_labels(db: str, token: tuple[float, int]) -> dict[str, str]:
 def authority_names(db: str, token: tuple[float, int]) -> dict[str, str]:
     frame = core.authorities(db)
     return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What the sidebar offers: every authority's picker label and name, the rounds the viewer
+    can see, the custom peer groups, and whether the data are the synthetic demo set."""
+
+    labels: dict[str, str]
+    names: dict[str, str]
+    rounds: list[str]
+    groups: list[str]
+    demo: bool
+
+
+@memo.section
+def catalogue(db: str, token: tuple[float, int], viewer: Viewer) -> Catalogue:
+    """The sidebar's choices, built once per database state and viewer (one object instead of
+    five cache look-ups, each a copy, on every rerun)."""
+    return Catalogue(
+        labels=authority_labels(db, token),
+        names=authority_names(db, token),
+        rounds=rounds(db, token, viewer),
+        groups=custom_group_names(db, token),
+        demo=is_demo(db, token),
+    )

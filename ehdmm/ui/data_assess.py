@@ -19,7 +19,7 @@ from ehdmm import assessment, upload
 from ehdmm.analysis.profile import escape_markdown
 from ehdmm.importer import max_import_bytes
 from ehdmm.model import Model, load_model
-from ehdmm.storage import DatabaseBusy, StoreError
+from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
 from ehdmm.viewer import Viewer
 
 FORM_KEY = "assess_form"
@@ -29,6 +29,7 @@ SUBMITTED_KEY = "assess_submitted"
 ROUND_KEY = "assess_round"
 ROUND_SEEN_KEY = "assess_round_sidebar"
 GUIDED_KEY = "assess_guided"
+_CHECKED_KEY = "assess_revision_checked"  # (form key, database token) of the last check
 YES_NO = ("yes", "no")
 PROFILE_PAGE = "pages/2_Authority_profile.py"
 
@@ -204,7 +205,14 @@ def open_form(ctx: FormContext, model: Model) -> FormState:
     if state is None or state.key != ctx.key:
         _load(ctx, model)
     elif not state.unsaved:
+        # The database file unchanged since the last look means no other session saved: skip
+        # opening it (a connection per rerun is most of this page's own time).
+        token = last_write_token(ctx.db)
+        if st.session_state.get(_CHECKED_KEY) == (ctx.key, token):
+            _install(state.draft, model, overwrite=False)
+            return st.session_state[FORM_KEY]
         revision = assessment.current_revision(ctx.db, ctx.viewer, ctx.authority_code, ctx.round_id)
+        st.session_state[_CHECKED_KEY] = (ctx.key, token)
         if revision != state.draft.revision:
             _load(ctx, model)
             _notify(

@@ -91,11 +91,14 @@ def sidebar(*, need_round: bool = True) -> Selection:
         db = data.database_path()
         token = data.token(db)
         viewer = auth.session_viewer(db)
-        labels = data.authority_labels(db, token)
-        names = data.authority_names(db, token)
-        rounds = data.rounds(db, token, viewer)
-        groups = data.custom_group_names(db, token)
-        demo = data.is_demo(db, token)
+        found = data.catalogue(db, token, viewer)
+        labels, names, rounds, groups, demo = (
+            found.labels,
+            found.names,
+            found.rounds,
+            found.groups,
+            found.demo,
+        )
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
