@@ -171,3 +171,52 @@ def test_init_and_demo_on_an_impossible_path_fail_cleanly(tmp_path: Path) -> Non
         assert "Traceback" not in proc.stderr
         assert f"{tmp_path / 'afile'} is a file, not a folder" in proc.stderr
     assert (tmp_path / "afile").read_bytes() == b"x"
+
+
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+
+
+def later_damage(good: bytes, folder: Path) -> list[Path]:
+    """Copies of the demo file, each with one broken block that opening does not notice (the
+    damage is met by a later read)."""
+    found = []
+    for block in range(len(good) // BLOCK):
+        data = bytearray(good)
+        offset = 3 * 4096 + block * BLOCK + 100
+        data[offset : offset + 16] = b"\xaa" * 16
+        path = folder / f"block{block}.duckdb"
+        path.write_bytes(bytes(data))
+        try:
+            with connect(path) as conn:
+                conn.execute("SELECT * FROM authorities").fetchall()
+        except StoreError:
+            continue
+        found.append(path)
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_damage_met_by_a_page_shows_the_message_not_a_traceback(
+    page: Path, good: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Wherever the page meets the broken block (the sidebar, a cached loader or a section
+    being built), it shows the store's advice once and no exception box."""
+    damaged = later_damage(good, tmp_path)
+    assert damaged, "no block could be broken without breaking the opening"
+    shown = 0
+    for path in reversed(damaged):  # pages meet the later blocks sooner (half the runs)
+        before = path.read_bytes()
+        monkeypatch.setenv("EHDMM_DB", str(path))
+        at = AppTest.from_file(str(page), default_timeout=60)
+        at.run()
+        assert not at.exception, (path.name, at.exception[0].message)
+        errors = [e.value for e in at.error if "Corrupt database file" in e.value]
+        if errors:
+            shown += 1
+            assert len(errors) == 1
+            for words in WHAT_TO_DO:
+                assert words in errors[0]
+        assert path.read_bytes() == before, "the damaged file was changed"
+        if shown == 2:  # met twice, in different blocks: enough (each run takes a while)
+            break
+    assert shown, "no broken block was met by this page: the test proved nothing"

@@ -29,26 +29,31 @@ def token(db: str) -> tuple[float, int]:
     return last_write_token(db)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def authorities(db: str, token: tuple[float, int]) -> pd.DataFrame:
     return core.authorities(db)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def custom_group_names(db: str, token: tuple[float, int]) -> list[str]:
     return core.custom_group_names(db)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def rounds(db: str, token: tuple[float, int], viewer: Viewer) -> list[str]:
     return core.rounds_with_submissions(db, viewer)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def is_demo(db: str, token: tuple[float, int]) -> bool:
     return core.is_demo(db)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def levels(
     db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None, rule: str
@@ -56,6 +61,7 @@ def levels(
     return core.levels(db, viewer, round_id, rule)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def dimensions(
     db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None
@@ -63,6 +69,7 @@ def dimensions(
     return core.dimensions(db, viewer, round_id)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def peer_codes(
     db: str, token: tuple[float, int], viewer: Viewer, authority_code: str, group_key: str
@@ -70,11 +77,13 @@ def peer_codes(
     return core.peer_codes(db, viewer, authority_code, group_key)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def authority_labels(db: str, token: tuple[float, int]) -> dict[str, str]:
     return core.authority_labels(core.authorities(db))
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def authority_names(db: str, token: tuple[float, int]) -> dict[str, str]:
     frame = core.authorities(db)

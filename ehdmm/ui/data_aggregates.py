@@ -12,11 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from ehdmm.analysis import aggregates, core
+from ehdmm.ui import memo
 from ehdmm.viewer import Viewer
 
 Token = tuple[float, int]
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def distribution(
     db: str,
@@ -31,6 +33,7 @@ def distribution(
     return aggregates.peer_distribution(db, viewer, authority, group_key, round_id, rule, items)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def medians(
     db: str,
@@ -45,6 +48,7 @@ def medians(
     return aggregates.peer_medians(db, viewer, authority, group_key, round_id, rule, items)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def rank(
     db: str,
@@ -58,6 +62,7 @@ def rank(
     return aggregates.peer_rank(db, viewer, authority, group_key, round_id, rule)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def index_summary(
     db: str,
@@ -71,6 +76,7 @@ def index_summary(
     return aggregates.index_summary(db, viewer, authority, group_key, round_id, rule)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def group_counts(
     db: str,

@@ -20,6 +20,7 @@ from ehdmm.analysis.profile import escape_markdown
 from ehdmm.importer import max_import_bytes
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
+from ehdmm.ui import memo
 from ehdmm.viewer import Viewer
 
 FORM_KEY = "assess_form"
@@ -38,17 +39,20 @@ PROFILE_PAGE = "pages/2_Authority_profile.py"
 # Cached loaders (db and token in every key: a write makes fresh entries)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def all_rounds(db: str, token: tuple[float, int]) -> list[str]:
     """Every round in the database, newest first."""
     return assessment.assessment_rounds(db)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def history(db: str, token: tuple[float, int], viewer: Viewer, authority: str) -> pd.DataFrame:
     return assessment.history(db, viewer, authority)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def submission_ratings(
     db: str, token: tuple[float, int], viewer: Viewer, ids: tuple[int, ...]
@@ -56,16 +60,19 @@ def submission_ratings(
     return assessment.submission_ratings(db, viewer, list(ids))
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def import_log(db: str, token: tuple[float, int]) -> pd.DataFrame:
     return upload.import_log(db)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def database_rounds(db: str, token: tuple[float, int], viewer: Viewer) -> pd.DataFrame:
     return upload.database_rounds(db, viewer)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=32)
 def preview(
     db: str,
@@ -78,6 +85,7 @@ def preview(
     return upload.preview(db, file_name, data, round_id=round_id, create_round=create_round)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False)
 def template_files() -> list[upload.Template]:
     return upload.template_files()
@@ -197,6 +205,7 @@ def _load(ctx: FormContext, model: Model) -> assessment.Draft:
     return draft
 
 
+@memo.guarded
 def open_form(ctx: FormContext, model: Model) -> FormState:
     """The form's state for the authority and round: loaded from the database when the page is
     opened in a new session, when the authority or round changed, or when another session

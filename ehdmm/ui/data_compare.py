@@ -16,6 +16,7 @@ from ehdmm.ui.state import Selection
 from ehdmm.ui.widgets import ChartParts
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=256)
 def neighbours(db: str, token: tuple[float, int], authority_code: str) -> list[str]:
     """The authority's DfE statistical neighbours, closest first."""

@@ -23,6 +23,7 @@ from ehdmm.ui.widgets import ChartParts
 from ehdmm.viewer import Viewer
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def ratings(
     db: str, token: tuple[float, int], viewer: Viewer, authority_code: str, round_id: str
@@ -31,6 +32,7 @@ def ratings(
     return profile.ratings(db, viewer, authority_code, round_id)
 
 
+@memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def checklist(
     db: str, token: tuple[float, int], viewer: Viewer, authority_code: str, round_id: str

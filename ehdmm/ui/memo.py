@@ -20,6 +20,8 @@ from typing import ParamSpec, TypeVar
 
 import streamlit as st
 
+from ehdmm.storage import StoreError
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -46,12 +48,29 @@ def section(build: Callable[P, T]) -> Callable[P, T]:
             if key in store:
                 store.move_to_end(key)
                 return store[key]  # type: ignore[return-value]
-        value = build(*args, **kwargs)
+        value = guarded(build)(*args, **kwargs)
         with _LOCK:
             store[key] = value
             store.move_to_end(key)
             while len(store) > MAX_ENTRIES:
                 store.popitem(last=False)
         return value
+
+    return wrapper
+
+
+def guarded(load: Callable[P, T]) -> Callable[P, T]:
+    """Decorator: a database problem met while a page loads or builds (e.g. a broken block
+    found by the first query that reads it) shows the store's message, which says what to do,
+    and stops the page, instead of a traceback."""
+
+    @functools.wraps(load)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return load(*args, **kwargs)
+        except StoreError as exc:
+            st.error(str(exc))
+            st.stop()
+            raise  # not reached: st.stop() raises
 
     return wrapper
