@@ -33,8 +33,7 @@ st.caption(f"{model.licence_note or model.licence} Model version {model.version}
 
 with intro_tab:
     st.subheader("Introduction")
-    for paragraph in model.introduction:
-        st.markdown(paragraph)
+    st.markdown("\n\n".join(model.introduction))
 
 with checklist_tab:
     st.subheader("Pre-model checklist")
@@ -51,8 +50,9 @@ with levels_tab:
             st.columns(len(model.overview_columns)), model.overview_columns.items(), strict=True
         ):
             with column:
-                st.markdown(f"**{label}**")
-                st.markdown("\n".join(f"- {bullet}" for bullet in level.overview[key]))
+                st.markdown(
+                    f"**{label}**\n\n" + "\n".join(f"- {bullet}" for bullet in level.overview[key])
+                )
                 if key in level.overview_incomplete:
                     st.caption(
                         "The last bullet is cut short in the published model; it is kept as "
@@ -82,14 +82,15 @@ with strands_tab:
                 st.markdown(f"#### {dimension.name}")
                 for column, level in zip(st.columns(len(model.levels)), model.levels, strict=True):
                     with column:
-                        st.markdown(f"**{level.number} {level.name}**")
-                        st.markdown(dimension.descriptor(level.number))
+                        st.markdown(
+                            f"**{level.number} {level.name}**\n\n"
+                            + dimension.descriptor(level.number)
+                        )
 
 with cases_tab:
     st.subheader("Case studies")
     for study in model.case_studies:
-        st.markdown(f"#### {study.authority}")
-        st.markdown(study.text)
+        st.markdown(f"#### {study.authority}\n\n{study.text}")
     if model.case_studies_footer:
         st.caption(model.case_studies_footer)
 
@@ -100,8 +101,10 @@ with corrections_tab:
         "typos corrected; nothing else differs. Each line shows the place in the model file, "
         "the text as printed, the text used here and why."
     )
-    for correction in model.corrections:
-        st.markdown(
+    st.markdown(
+        "\n".join(
             f"- `{correction.where}`: “{correction.from_text}” → “{correction.to_text}”. "
             f"{correction.reason}"
+            for correction in model.corrections
         )
+    )
