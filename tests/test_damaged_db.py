@@ -125,29 +125,38 @@ def test_the_cli_says_what_to_do_and_exits_1(
         assert path.read_bytes() == before, "the damaged file was changed"
 
 
+def later_damage(good: bytes, folder: Path) -> list[Path]:
+    """Copies of the demo file, each with one broken block that opening does not notice (the
+    damage is met by a later read)."""
+    found = []
+    for block in range(len(good) // BLOCK):
+        data = bytearray(good)
+        offset = 3 * 4096 + block * BLOCK + 100
+        data[offset : offset + 16] = b"\xaa" * 16
+        path = folder / f"block{block}.duckdb"
+        path.write_bytes(bytes(data))
+        try:
+            with connect(path) as conn:
+                conn.execute("SELECT * FROM authorities").fetchall()
+        except StoreError:
+            continue
+        found.append(path)
+    return found
+
+
 def test_damage_found_only_when_a_page_is_read_is_a_store_error(
     good: bytes, tmp_path: Path
 ) -> None:
     """A file that opens but has one broken data block: the first read that meets it raises
     StoreError with the same advice (not DuckDB's own exception, not a traceback)."""
     found = []
-    for block in range(len(good) // BLOCK):
-        data = bytearray(good)
-        offset = 3 * 4096 + block * BLOCK + 100
-        data[offset : offset + 16] = b"\xaa" * 16
-        path = tmp_path / f"block{block}.duckdb"
-        path.write_bytes(bytes(data))
-        try:
-            with connect(path) as conn:
-                conn.execute("SELECT * FROM authorities").fetchall()
-        except StoreError:
-            continue  # found on opening: covered above
+    for path in later_damage(good, tmp_path):
         try:
             with connect(path) as conn:
                 for table in ("submissions", "ratings", "checklist_answers", "import_log"):
                     conn.execute(f"SELECT * FROM {table}").fetchall()
         except StoreError as exc:
-            found.append(block)
+            found.append(path)
             assert "Corrupt database file" in str(exc)
             for words in WHAT_TO_DO:
                 assert words in str(exc)
@@ -174,25 +183,6 @@ def test_init_and_demo_on_an_impossible_path_fail_cleanly(tmp_path: Path) -> Non
 
 
 PAGES = sorted((ROOT / "pages").glob("*.py"))
-
-
-def later_damage(good: bytes, folder: Path) -> list[Path]:
-    """Copies of the demo file, each with one broken block that opening does not notice (the
-    damage is met by a later read)."""
-    found = []
-    for block in range(len(good) // BLOCK):
-        data = bytearray(good)
-        offset = 3 * 4096 + block * BLOCK + 100
-        data[offset : offset + 16] = b"\xaa" * 16
-        path = folder / f"block{block}.duckdb"
-        path.write_bytes(bytes(data))
-        try:
-            with connect(path) as conn:
-                conn.execute("SELECT * FROM authorities").fetchall()
-        except StoreError:
-            continue
-        found.append(path)
-    return found
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
