@@ -230,45 +230,8 @@ def index_strip(
         )
     )
     own = points[points["is_authority"]]
-    if not own.empty:
-        value = float(own["index"].iloc[0])
-        fig.add_trace(
-            go.Scatter(
-                x=[value],
-                y=[group],
-                name=authority_name,
-                mode="markers+text",
-                text=[f"{authority_name}: {value:.2f}"],
-                textposition="top center",
-                textfont={"color": theme.HIGHLIGHT, "size": 13},
-                hovertemplate="%{text}<extra></extra>",
-                showlegend=False,
-                marker={
-                    "color": theme.HIGHLIGHT,
-                    "size": 16,
-                    "symbol": "diamond",
-                    "line": {"color": "#ffffff", "width": 1.5},
-                },
-            )
-        )
-    else:
-        fig.add_annotation(
-            x=0.5,
-            y=1.0,
-            xref="paper",
-            yref="paper",
-            text=f"{authority_name}: no maturity index (incomplete or no return)",
-            showarrow=False,
-            font={"color": theme.HIGHLIGHT},
-        )
-    fig.update_xaxes(
-        range=[0.9, 4.1],
-        tickvals=[1, 1.5, 2, 2.5, 3, 3.5, 4],
-        title_text="Maturity index (mean of the dimension levels; not a level)",
-        gridcolor="#e5e5e5",
-        zeroline=False,
-    )
-    fig.update_yaxes(showticklabels=False)
+    value = None if own.empty else float(own["index"].iloc[0])
+    _mark_own_index(fig, value, group, authority_name)
     return theme.finish(
         fig,
         title=f"{peers_label}: maturity index",
@@ -322,14 +285,28 @@ def index_box(
             yanchor="bottom",
             font={"color": "#595959", "size": 11},
         )
-    if summary.own is not None:
+    _mark_own_index(fig, summary.own, group, authority_name)
+    return theme.finish(
+        fig,
+        title=f"{peers_label}: maturity index, middle half of the group",
+        subtitle=f"Round {round_id} · {peers_label} · n = {summary.n} members with a complete "
+        "return · the box spans the lower to the upper quartile (line: median)",
+        note=theme.source_note(round_id, summary.n, rule),
+        height=360,
+    )
+
+
+def _mark_own_index(fig: go.Figure, value: float | None, group: str, authority_name: str) -> None:
+    """The authority's index as a labelled diamond in HIGHLIGHT (or a note that it has none),
+    and the index axis shared by the strip and the box."""
+    if value is not None:
         fig.add_trace(
             go.Scatter(
-                x=[summary.own],
+                x=[value],
                 y=[group],
                 name=authority_name,
                 mode="markers+text",
-                text=[f"{authority_name}: {format_index(summary.own)}"],
+                text=[f"{authority_name}: {format_index(value)}"],
                 textposition="top center",
                 textfont={"color": theme.HIGHLIGHT, "size": 13},
                 hovertemplate="%{text}<extra></extra>",
@@ -360,11 +337,3 @@ def index_box(
         zeroline=False,
     )
     fig.update_yaxes(showticklabels=False)
-    return theme.finish(
-        fig,
-        title=f"{peers_label}: maturity index, middle half of the group",
-        subtitle=f"Round {round_id} · {peers_label} · n = {summary.n} members with a complete "
-        "return · the box spans the lower to the upper quartile (line: median)",
-        note=theme.source_note(round_id, summary.n, rule),
-        height=360,
-    )
