@@ -43,9 +43,17 @@ def _user_email() -> str | None:
     return str(email).strip().lower() if email else None
 
 
-def session_viewer(db: str) -> Viewer:
+@st.cache_data(show_spinner=False, max_entries=256)
+def _registered(db: str, token: tuple[float, int], email: str | None) -> Viewer | None:
+    """The users table's answer for an email, once per database state: adding, changing or
+    removing a user writes the database, which changes the token and so asks again."""
+    return access.viewer_for(db, email)
+
+
+def session_viewer(db: str, token: tuple[float, int]) -> Viewer:
     """The viewer of this browser session. Stops the page (after a plain message and a sign-in
-    button) when sign-in is configured and the user is not signed in or not registered."""
+    button) when sign-in is configured and the user is not signed in or not registered.
+    `token` is the database's last-write token."""
     if not auth_configured():
         st.caption(LOCAL_MODE_BANNER)
         return _remember(db, LOCAL_VIEWER)
@@ -55,7 +63,7 @@ def session_viewer(db: str) -> Viewer:
         st.button("Sign in", on_click=st.login, type="primary", key="ehdmm_login")
         st.stop()
     email = _user_email()
-    viewer = access.viewer_for(db, email)
+    viewer = _registered(db, token, email)
     if viewer is None:
         st.error(
             f"You are signed in as {email or 'an account without an email address'}, but this "

@@ -90,7 +90,7 @@ def sidebar(*, need_round: bool = True) -> Selection:
     try:
         db = data.database_path()
         token = data.token(db)
-        viewer = auth.session_viewer(db)
+        viewer = auth.session_viewer(db, token)
         found = data.catalogue(db, token, viewer)
         labels, names, rounds, groups, demo = (
             found.labels,

@@ -1,0 +1,68 @@
+"""ehdmm.ui.auth: the session's viewer comes from the users table, looked up once per database
+state; a change to the users table (a write) takes effect on the next rerun."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ehdmm import access
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-tests",
+    "client_id": "ehdmm-tests",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+EMAIL = "lead@communities.gov.uk"
+
+
+@pytest.fixture
+def db(_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "auth.duckdb"
+    shutil.copy(_demo_template, path)
+    monkeypatch.setenv("EHDMM_DB", str(path))
+    return path
+
+
+def signed_in() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = dict(AUTH)
+    at.user = {"is_logged_in": True, "email": EMAIL}
+    return at
+
+
+def test_removing_a_user_takes_effect_on_the_next_rerun(db: Path):
+    access.add_user(db, EMAIL, "national", None, actor="tests")
+    at = signed_in()
+    at.run()
+    assert not at.exception and not at.error
+    assert at.sidebar.selectbox  # the dashboard is shown
+    assert f"Signed in as {EMAIL}, national role." in [c.value for c in at.sidebar.caption]
+    access.remove_user(db, EMAIL, actor="tests")
+    at.run()
+    assert [e.value for e in at.error] == [
+        f"You are signed in as {EMAIL}, but this account has no access to ehdmm yet. Ask the "
+        "national team to add you."
+    ]
+    assert not at.sidebar.selectbox
+
+
+def test_changing_a_role_takes_effect_on_the_next_rerun(db: Path):
+    access.add_user(db, EMAIL, "national", None, actor="tests")
+    at = signed_in()
+    at.run()
+    assert len(at.sidebar.selectbox[0].options) == 153
+    access.add_user(db, EMAIL, "authority", "E06000023", actor="tests")
+    at.run()
+    assert not at.exception
+    options = at.sidebar.selectbox[0].options
+    assert len(options) == 1 and "Bristol, City of" in options[0]
+    assert f"Signed in as {EMAIL} (E06000023), authority role." in [
+        c.value for c in at.sidebar.caption
+    ]
