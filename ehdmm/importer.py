@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ehdmm.authorities import AuthorityIndex, AuthorityLookupError
@@ -98,15 +99,36 @@ class ParsedSubmission:
 
 @dataclass
 class ImportPlan:
-    """What a file would import, or why it cannot."""
+    """What a file would import, or why it cannot.
+
+    `submissions` are built on first use when the file was read column by column (see
+    `_read_long_columns`): the import itself writes from the columns."""
 
     file_name: str
     content_hash: str
     layout: str | None = None
     sheet: str | None = None
-    submissions: list[ParsedSubmission] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rounds_to_create: set[str] = field(default_factory=set)
+    _parsed: list[ParsedSubmission] | None = field(default=None, repr=False, compare=False)
+    _columns: _LongColumns | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def submissions(self) -> list[ParsedSubmission]:
+        if self._parsed is None:
+            self._parsed = [] if self._columns is None else self._columns.submissions()
+        return self._parsed
+
+    @submissions.setter
+    def submissions(self, value: list[ParsedSubmission]) -> None:
+        self._parsed, self._columns = list(value), None
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """(authority_code, round_id) of each submission, in file order."""
+        if self._parsed is None and self._columns is not None:
+            return list(zip(self._columns.codes, self._columns.rounds, strict=True))
+        return [(s.authority_code, s.round_id) for s in self.submissions]
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,15 +144,54 @@ class ImportPlan:
 
     @property
     def rating_count(self) -> int:
+        if self._parsed is None and self._columns is not None:
+            return len(self._columns.sub)
         return sum(len(s.ratings) for s in self.submissions)
 
     @property
     def authorities(self) -> list[str]:
-        return sorted({s.authority_code for s in self.submissions})
+        return sorted({code for code, _ in self.pairs})
 
     @property
     def rounds(self) -> list[str]:
-        return sorted({s.round_id for s in self.submissions})
+        return sorted({rnd for _, rnd in self.pairs})
+
+
+@dataclass
+class _LongColumns:
+    """A long-layout file read column by column: per submission (in order of first row) its
+    authority, round, first row and submitted_by; per rating (in file order) its submission's
+    place, dimension, level, evidence, confidence and row."""
+
+    codes: list[str]
+    rounds: list[str]
+    first_rows: list[int]
+    submitted_by: list[str | None]
+    sub: np.ndarray
+    dimension: np.ndarray
+    level: np.ndarray
+    evidence: np.ndarray
+    confidence: np.ndarray
+    row: np.ndarray
+
+    def submissions(self) -> list[ParsedSubmission]:
+        subs = [
+            ParsedSubmission(code, rnd, submitted_by=by, first_row=first)
+            for code, rnd, by, first in zip(
+                self.codes, self.rounds, self.submitted_by, self.first_rows, strict=True
+            )
+        ]
+        for k, dim, level, evidence, confidence, row in zip(
+            self.sub.tolist(),
+            self.dimension.tolist(),
+            self.level.tolist(),
+            self.evidence.tolist(),
+            self.confidence.tolist(),
+            self.row.tolist(),
+            strict=True,
+        ):
+            subs[k].ratings[dim] = Rating(level, evidence, confidence, row)
+        return subs
 
 
 _UNSEEN = object()  # a memo's "not looked up yet"
@@ -244,7 +305,8 @@ def _csv_problem_column(record: str, delimiter: str) -> int | None:
     return index if quoted else None
 
 
-def _read_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
+def _read_csv(data: bytes) -> tuple[list[list[str]], list[str]]:
+    """The records of a CSV file (the first is row 1) and notes on how it was read."""
     text, note = _decode(data)
     notes = [note] if note else []
     first_line = text.split("\n", 1)[0]
@@ -286,7 +348,7 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list[object]]], list[str]]:
                 'quotes and double any quote inside it ("")'
             )
         raise _Reject(len(records) + 1, None, f"the CSV cannot be read{where}: {reason}") from exc
-    return list(enumerate(records, start=1)), notes
+    return records, notes
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[object]]], str]:
@@ -501,9 +563,20 @@ def _parse_return(
     suffix = Path(file_name).suffix.lower()
     try:
         if suffix == ".csv" or suffix == ".txt":
-            rows, notes = _read_csv(data)
+            records, notes = _read_csv(data)
             for note in notes:
                 add(None, None, note, "warning")
+            if _COLUMNS_FIRST and _read_long_columns(
+                plan,
+                records,
+                model=model,
+                authorities=authorities,
+                known_rounds=known_rounds,
+                round_id=round_id,
+                create_round=create_round,
+            ):
+                return plan
+            rows = list(enumerate(records, start=1))
         elif suffix in (".xlsx", ".xlsm"):
             rows, plan.sheet = _read_xlsx(data, sheet)
             plan.content_hash = content_hash(data, plan.sheet)
@@ -542,12 +615,183 @@ def _parse_return(
     return plan
 
 
-def _parse_body(
-    plan, model, authorities, known_rounds, header_row, header, body, round_id, create_round, add
-) -> None:
-    dimension_ids = model.dimension_ids
-    dim_ids = set(dimension_ids)
-    checklist_ids = [item.id for item in model.checklist]
+# Long-layout CSV files are first read column by column (`_read_long_columns`); a file that
+# does not pass every check that way is read again row by row, which words each problem.
+_COLUMNS_FIRST = True
+
+
+def _factorize(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Each value's place among the distinct values (in order of first appearance), and those
+    distinct values."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    return codes, list(uniques)
+
+
+def _read_long_columns(
+    plan: ImportPlan,
+    records: list[list[str]],
+    *,
+    model: Model,
+    authorities: AuthorityIndex,
+    known_rounds: Iterable[str],
+    round_id: str | None,
+    create_round: bool,
+) -> bool:
+    """Read a long-layout CSV column by column, checking each distinct value of a column once:
+    True (and `plan` filled) when the file passes as the row-by-row reading would pass it;
+    False, with `plan` untouched, at anything else: a file of another layout, a blank or short
+    row, any value that is an error or a warning, a repeated dimension. The row-by-row reading
+    then reports every problem with its row and column.
+
+    The rules are the row-by-row reading's (`_parse_body`) for text cells: cells are stripped;
+    an authority as `authorities.resolve`; a round of the form YYYY-MM, known (or to be created
+    with `create_round`), equal to `round_id` when given, which fills blank cells; a dimension
+    by id or name; a level as `model.parse_level`; evidence up to EVIDENCE_MAX_CHARS characters;
+    a confidence (any case) or blank; submitted_by up to 200 characters, the last filled one of
+    a return's rows. A return lacking dimensions is imported with a warning, as row by row."""
+    if len(records) < 2 or not _row_filled(records[0]):
+        return False
+    width = len(records[0])
+    body = records[1:]
+    if set(map(len, body)) != {width}:  # blank lines, short or long rows
+        return False
+    trial = ImportPlan(plan.file_name, plan.content_hash)
+
+    def add(row: int | None, column: str | None, message: str, severity: str = "error") -> None:
+        trial.problems.append(Problem(plan.file_name, row, column, message, severity))
+
+    header = [_header_key(v) if _is_filled(v) else None for v in records[0]]
+    seen = _read_header(trial, model, 1, header, round_id, add)
+    if seen is None or trial.errors or trial.layout != "long":
+        return False
+    columns = list(zip(*body, strict=True))
+    n = len(body)
+
+    def column(key: str) -> tuple[np.ndarray, list[str]] | None:
+        index = seen.get(key)
+        return None if index is None else _factorize(columns[index])
+
+    # authorities: a blank one is a blank row, a template row or an error
+    a_codes, raw = column("authority")
+    try:
+        codes = [authorities.resolve(v) if v.strip() else None for v in raw]
+    except AuthorityLookupError:
+        return False
+    if None in codes:
+        return False
+    # rounds: a blank cell (or no round column) takes round_id
+    found = column("round")
+    r_codes, raw = found if found is not None else (np.zeros(n, dtype=np.intp), [""])
+    rounds = [v.strip() or round_id for v in raw]
+    to_create = set()
+    known = set(known_rounds)
+    for value in rounds:
+        if value is None or not ROUND_PATTERN.match(value):
+            return False
+        if round_id is not None and value != round_id:
+            return False
+        if value not in known:
+            if not create_round:
+                return False
+            to_create.add(value)
+    d_codes, raw = column("dimension")
+    dims = [model.find_dimension(v.strip()) if v.strip() else None for v in raw]
+    if None in dims:
+        return False
+    l_codes, raw = column("level")
+    if not all(v.strip() for v in raw):  # an empty level: a warning row by row
+        return False
+    try:
+        levels = [model.parse_level(v) for v in raw]
+    except ValueError:
+        return False
+
+    def free_text(key: str, limit: int) -> tuple[np.ndarray, list[str | None]] | None:
+        found = column(key)
+        if found is None:
+            return np.zeros(n, dtype=np.intp), [None]
+        values = [v.strip() for v in found[1]]
+        if any(len(v) > limit for v in values):
+            return None
+        return found[0], [v or None for v in values]
+
+    evidence = free_text("evidence", EVIDENCE_MAX_CHARS)
+    by = free_text("submitted_by", 200)
+    if evidence is None or by is None:
+        return False
+    found = column("confidence")
+    c_codes, raw = found if found is not None else (np.zeros(n, dtype=np.intp), [""])
+    confidences = [v.strip().casefold() or None for v in raw]
+    if any(c is not None and c not in CONFIDENCES for c in confidences):
+        return False
+
+    # one submission for each authority and round, in order of first appearance; each
+    # dimension once in it (a repeat is a warning or an error row by row)
+    code_of, code_list = _factorize(codes)
+    round_of, round_list = _factorize(rounds)
+    dim_of, dim_list = _factorize([d.id for d in dims])
+    pair = code_of[a_codes] * len(round_list) + round_of[r_codes]
+    sub, pairs = pd.factorize(pair)
+    if len(pd.unique(sub * len(dim_list) + dim_of[d_codes])) != n:
+        return False
+    rows = np.arange(2, n + 2)
+    first = np.full(len(pairs), n + 2)
+    np.minimum.at(first, sub, rows)
+    # submitted_by: the last filled one of each submission's rows
+    by_codes, by_values = by
+    submitted_by: list[str | None] = [None] * len(pairs)
+    filled = np.flatnonzero(np.array([v is not None for v in by_values])[by_codes])
+    if len(filled):
+        last_first = filled[::-1]
+        subs_seen, at = np.unique(sub[last_first], return_index=True)
+        for k, i in zip(subs_seen.tolist(), last_first[at].tolist(), strict=True):
+            submitted_by[k] = by_values[by_codes[i]]
+    dimension = np.array([d.id for d in dims], dtype=object)[d_codes]
+    trial._columns = _LongColumns(
+        codes=[code_list[p // len(round_list)] for p in pairs.tolist()],
+        rounds=[round_list[p % len(round_list)] for p in pairs.tolist()],
+        first_rows=first.tolist(),
+        submitted_by=submitted_by,
+        sub=sub,
+        dimension=dimension,
+        level=np.array(levels, dtype=np.int64)[l_codes],
+        evidence=np.array(evidence[1], dtype=object)[evidence[0]],
+        confidence=np.array(confidences, dtype=object)[c_codes],
+        row=rows,
+    )
+    # a return lacking dimensions: a warning, as row by row
+    lacking_any = np.bincount(sub, minlength=len(pairs)) < len(model.dimension_ids)
+    present: dict[int, set[str]] = {}
+    for i in np.flatnonzero(lacking_any[sub]).tolist():
+        present.setdefault(int(sub[i]), set()).add(dimension[i])
+    for k in np.flatnonzero(lacking_any).tolist():
+        lacking = [d for d in model.dimension_ids if d not in present[k]]
+        code, rnd = trial._columns.codes[k], trial._columns.rounds[k]
+        add(
+            int(first[k]),
+            None,
+            f"the return of {code} for {rnd} is incomplete: no level for "
+            f"{', '.join(lacking)} (its strands will have no level)",
+            "warning",
+        )
+    plan.layout = trial.layout
+    plan.problems.extend(trial.problems)
+    plan.rounds_to_create = to_create
+    plan._columns = trial._columns
+    return True
+
+
+def _read_header(
+    plan: ImportPlan,
+    model: Model,
+    header_row: int,
+    header: list[str | None],
+    round_id: str | None,
+    add,
+) -> dict[str, int] | None:
+    """The header's columns ({key: index}) and the file's layout (in `plan.layout`); None when
+    the header is wrong (its errors added)."""
+    dim_ids = set(model.dimension_ids)
     seen: dict[str, int] = {}
     for index, key in enumerate(header):
         if key is None:
@@ -556,7 +800,7 @@ def _parse_body(
             add(header_row, key, f"the column '{key}' appears twice")
         seen[key] = index
     if plan.errors:
-        return
+        return None
     has_long = "dimension" in seen or "level" in seen
     wide_dims = [k for k in seen if k in dim_ids]
     if has_long and wide_dims:
@@ -566,7 +810,7 @@ def _parse_body(
             "the header mixes the long layout (dimension, level) and the wide "
             f"layout (dimension columns such as '{wide_dims[0]}'); use one layout per file",
         )
-        return
+        return None
     if not has_long and not wide_dims:
         add(
             header_row,
@@ -575,7 +819,7 @@ def _parse_body(
             "dimension, level' (long layout) or 'authority, round' and one column per dimension "
             f"id ({', '.join(model.dimension_ids)}) (wide layout)",
         )
-        return
+        return None
     plan.layout = "long" if has_long else "wide"
     required = ["authority", "dimension", "level"] if has_long else ["authority"]
     if round_id is None:
@@ -585,12 +829,24 @@ def _parse_body(
         for column in missing:
             hint = " (or give the round with --round)" if column == "round" else ""
             add(header_row, column, f"missing required column '{column}'{hint}")
-        return
+        return None
 
     known = set(layout_columns(plan.layout, model))
     for key in seen:
         if key not in known:
             add(header_row, key, f"unknown column '{key}' ignored", "warning")
+    return seen
+
+
+def _parse_body(
+    plan, model, authorities, known_rounds, header_row, header, body, round_id, create_round, add
+) -> None:
+    dimension_ids = model.dimension_ids
+    checklist_ids = [item.id for item in model.checklist]
+    seen = _read_header(plan, model, header_row, header, round_id, add)
+    if seen is None:
+        return
+    has_long = plan.layout == "long"
 
     def cell(row: list[object], key: str) -> object:
         index = seen.get(key)
@@ -944,29 +1200,49 @@ def plan_frames(
     from ehdmm.storage.submissions import CHECKLIST_COLUMNS, RATING_COLUMNS, SUBMISSION_COLUMNS
 
     subs: list[tuple] = []
-    r_key: list[int] = []
-    r_dim: list[str] = []
-    r_level: list[int] = []
-    r_evidence: list[str | None] = []
-    r_confidence: list[str | None] = []
+    parts: list[dict[str, np.ndarray]] = []  # rating columns, a part at a time
     checklist: list[tuple] = []
     key = 0
     for plan, import_id in zip(plans, import_ids, strict=True):
         source_file = Path(plan.file_name).name
+        same = (model.version, "submitted", "import", source_file, plan.content_hash)
+        columns = plan._columns if plan._parsed is None else None
+        if columns is not None:  # read column by column: no per-rating objects
+            first = key + 1
+            for code, rnd, by in zip(
+                columns.codes, columns.rounds, columns.submitted_by, strict=True
+            ):
+                key += 1
+                subs.append(
+                    (key, code, rnd, *same, submitted_at, by or actor, None, import_id, False)
+                )
+            order = np.argsort(columns.sub, kind="stable")  # by submission, in file order
+            parts.append(
+                {
+                    "key": columns.sub[order].astype(np.int64) + first,
+                    "dimension_id": columns.dimension[order],
+                    "level": columns.level[order],
+                    "evidence": columns.evidence[order],
+                    "confidence": columns.confidence[order],
+                }
+            )
+            continue
+        r_key: list[int] = []
+        r_dim: list[str] = []
+        r_level: list[int] = []
+        r_evidence: list[str | None] = []
+        r_confidence: list[str | None] = []
         for sub in plan.submissions:
             key += 1
+            by = sub.submitted_by or actor
             subs.append(
                 (
                     key,
                     sub.authority_code,
                     sub.round_id,
-                    model.version,
-                    "submitted",
-                    "import",
-                    source_file,
-                    plan.content_hash,
+                    *same,
                     submitted_at,
-                    sub.submitted_by or actor,
+                    by,
                     sub.note,
                     import_id,
                     False,
@@ -980,13 +1256,21 @@ def plan_frames(
                 r_confidence.append(rating.confidence)
             for item_id, (in_place, note) in sub.checklist.items():
                 checklist.append((key, item_id, in_place, note))
+        parts.append(
+            {
+                "key": np.array(r_key, dtype=np.int64),
+                "dimension_id": np.array(r_dim, dtype=object),
+                "level": np.array(r_level, dtype=np.int64),
+                "evidence": np.array(r_evidence, dtype=object),
+                "confidence": np.array(r_confidence, dtype=object),
+            }
+        )
     ratings = pd.DataFrame(
         {
-            "key": pd.Series(r_key, dtype="int64"),
-            "dimension_id": pd.Series(r_dim, dtype=object),
-            "level": pd.Series(r_level, dtype="int64"),
-            "evidence": pd.Series(r_evidence, dtype=object),
-            "confidence": pd.Series(r_confidence, dtype=object),
+            name: np.concatenate([part[name] for part in parts])
+            if parts
+            else np.array([], dtype=np.int64 if name in ("key", "level") else object)
+            for name in RATING_COLUMNS
         },
         columns=RATING_COLUMNS,
     )
@@ -1096,7 +1380,7 @@ def _import_returns(
             )
             continue
         summary = (
-            f"{len(plan.submissions)} submission(s) for {len(plan.authorities)} "
+            f"{len(plan.pairs)} submission(s) for {len(plan.authorities)} "
             f"authorit{'y' if len(plan.authorities) == 1 else 'ies'}, "
             f"{plan.rating_count} rating(s), round(s) {', '.join(plan.rounds)}"
         )
@@ -1112,7 +1396,7 @@ def _import_returns(
             continue
 
         def work(conn, plan=plan, summary=summary):
-            pairs = [(s.authority_code, s.round_id) for s in plan.submissions]
+            pairs = plan.pairs
             hashes = store.current_content_hashes(conn, pairs)
             if all(hashes.get(p) == plan.content_hash for p in pairs):
                 message = f"{plan.file_name}: already imported (same content); nothing changed"
@@ -1138,7 +1422,7 @@ def _import_returns(
                 content_hash=plan.content_hash,
                 layout=plan.layout,
                 outcome="imported",
-                submissions=len(plan.submissions),
+                submissions=len(pairs),
                 ratings=plan.rating_count,
                 message=message,
             )

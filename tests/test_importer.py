@@ -7,6 +7,7 @@ file must leave every table, import_log included, exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib.util
 import io
@@ -15,14 +16,16 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from openpyxl.chart import BarChart, Reference
 
@@ -30,10 +33,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if importlib.util.find_spec("ehdmm") is None:  # not installed and not on pytest's pythonpath
     sys.path.insert(0, str(ROOT))
 
-from ehdmm import cli, scoring  # noqa: E402
+from ehdmm import cli, importer, scoring  # noqa: E402
 from ehdmm.authorities import AuthorityIndex  # noqa: E402
 from ehdmm.database import init_db  # noqa: E402
-from ehdmm.importer import Problem, import_returns, parse_return  # noqa: E402
+from ehdmm.importer import (  # noqa: E402
+    EVIDENCE_MAX_CHARS,
+    Problem,
+    import_returns,
+    parse_return,
+)
 from ehdmm.model import load_model  # noqa: E402
 from ehdmm.storage import connect, write_with_retry  # noqa: E402
 from ehdmm.storage import reference as ref  # noqa: E402
@@ -1308,6 +1316,253 @@ def test_property_wide_layout_round_trip(
     [sub] = plan.submissions
     assert {d: r.level for d, r in sub.ratings.items()} == levels
     assert sub.checklist == {k: (v, None) for k, v in answers.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Column-by-column reading (long-layout CSV files that pass) against row-by-row reading (which
+# words every problem): the same files accepted and rejected, the same problems, the same
+# submissions and the same rows in the database
+
+
+@contextlib.contextmanager
+def columns_first(enabled: bool) -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "_COLUMNS_FIRST", enabled)
+        yield
+
+
+def both_ways(index: AuthorityIndex, name: str, data: bytes, **kwargs: object):
+    """parse() column by column first, and row by row only."""
+    with columns_first(True):
+        fast = parse(index, name, data, **kwargs)
+    with columns_first(False):
+        rows = parse(index, name, data, **kwargs)
+    return fast, rows
+
+
+def assert_same_plan(fast, rows) -> None:
+    assert [str(p) for p in fast.problems] == [str(p) for p in rows.problems]
+    assert fast.problems == rows.problems
+    assert (fast.ok, fast.layout, fast.rounds_to_create) == (
+        rows.ok,
+        rows.layout,
+        rows.rounds_to_create,
+    )
+    assert (fast.rating_count, fast.pairs, fast.authorities, fast.rounds) == (
+        rows.rating_count,
+        rows.pairs,
+        rows.authorities,
+        rows.rounds,
+    )
+    assert fast.submissions == rows.submissions
+    assert [list(s.ratings.items()) for s in fast.submissions] == [
+        list(s.ratings.items()) for s in rows.submissions
+    ]
+
+
+EVIDENCE_TEXTS = [
+    "",
+    "   ",
+    "In place, reviewed yearly.",
+    ' quoted "words", and a comma ',
+    "two\nlines",
+    "=SUM(A1:A2)",
+    "é ü – “curly”",
+    "x" * EVIDENCE_MAX_CHARS,
+]
+CORRUPTIONS = [
+    "none",
+    "blank line",
+    "short row",
+    "long row",
+    "repeated row",
+    "conflicting row",
+    "unknown authority",
+    "blank authority",
+    "template row",
+    "bad round",
+    "unknown round",
+    "other round",
+    "blank round",
+    "bad dimension",
+    "garbage level",
+    "blank level",
+    "bad confidence",
+    "long evidence",
+    "long submitted_by",
+    "duplicate column",
+    "blank header cell",
+]
+
+
+@st.composite
+def long_return_file(draw: st.DrawFn, frame: pd.DataFrame) -> tuple[bytes, dict, str]:
+    """A long-layout CSV return (a few authorities, any columns, values in their many forms),
+    sometimes corrupted in one way; with the import options; and the corruption."""
+    extra = draw(
+        st.lists(st.sampled_from(["evidence", "confidence", "submitted_by", "notes"]), unique=True)
+    )
+    with_round = draw(st.booleans())
+    columns = ["authority", *(["round"] if with_round else []), "dimension", "level", *extra]
+    header = [draw(st.sampled_from([c, c.upper(), f" {c.title()} "])) for c in columns]
+    kwargs: dict[str, object] = {"create_round": draw(st.booleans())}
+    if not with_round or draw(st.booleans()):
+        kwargs["round_id"] = ROUND
+    positions = draw(st.lists(st.integers(0, len(frame) - 1), min_size=1, max_size=3, unique=True))
+    rows: list[list[str]] = []
+    for position in positions:
+        authority = frame.iloc[position]
+        reference = authority_reference(authority, draw(st.sampled_from(AUTHORITY_FORMS)))
+        round_text = draw(
+            st.sampled_from([ROUND, f" {ROUND}"] + ([""] if "round_id" in kwargs else []))
+        )
+        dims = draw(st.lists(st.sampled_from(DIMS), min_size=1, unique=True))
+        for dim in dims:
+            values = {
+                "authority": reference,
+                "round": round_text,
+                "dimension": draw(st.sampled_from([dim, dim.upper(), MODEL.dimension(dim).name])),
+                "level": draw(level_text(draw(st.integers(1, 4)))),
+                "evidence": draw(st.sampled_from(EVIDENCE_TEXTS)),
+                "confidence": draw(st.sampled_from(["", "low", "HIGH", " Medium "])),
+                "submitted_by": draw(st.sampled_from(["", "", "Ann", " Bob "])),
+                "notes": draw(st.sampled_from(["", "anything"])),
+            }
+            rows.append([values[c] for c in columns])
+    corruption = draw(st.sampled_from(CORRUPTIONS))
+    at = draw(st.integers(0, len(rows) - 1))
+    row = rows[at]
+
+    def put(column: str, value: str) -> None:
+        if column in columns:
+            row[columns.index(column)] = value
+
+    if corruption == "short row":
+        rows[at] = row[:-1]
+    elif corruption == "long row":
+        rows[at] = [*row, "surplus"]
+    elif corruption == "repeated row":
+        rows.insert(at, list(row))
+    elif corruption == "conflicting row":
+        rows.insert(at, list(row))
+        put("level", "4" if row[columns.index("level")].strip() != "4" else "1")
+    elif corruption == "unknown authority":
+        put("authority", "Nowhere Borough")
+    elif corruption == "blank authority":
+        put("authority", " ")
+    elif corruption == "template row":
+        rows.insert(at, ["" if c != "dimension" else DIMS[0] for c in columns])
+    elif corruption == "bad round":
+        put("round", "2026-13")
+    elif corruption == "unknown round":
+        put("round", "2030-03")
+    elif corruption == "other round":
+        put("round", "2025-03")
+    elif corruption == "blank round":
+        put("round", "")
+    elif corruption == "bad dimension":
+        put("dimension", "widgets")
+    elif corruption == "garbage level":
+        put("level", "Level 2")
+    elif corruption == "blank level":
+        put("level", "")
+    elif corruption == "bad confidence":
+        put("confidence", "maybe")
+    elif corruption == "long evidence":
+        put("evidence", "y" * (EVIDENCE_MAX_CHARS + 1))
+    elif corruption == "long submitted_by":
+        put("submitted_by", "z" * 201)
+    elif corruption == "duplicate column":
+        header.append(header[0])
+        rows = [[*r, r[0] if r else ""] for r in rows]
+    elif corruption == "blank header cell":
+        header.append("")
+        rows = [[*r, ""] for r in rows]
+    lines = [header, *rows]
+    if corruption == "blank line":
+        lines.insert(at + 1, [])
+    return csv_bytes(lines, crlf=draw(st.booleans())), kwargs, corruption
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_property_column_and_row_reading_agree(
+    index: AuthorityIndex, authority_frame: pd.DataFrame, data: st.DataObject
+) -> None:
+    content, kwargs, corruption = data.draw(long_return_file(authority_frame))
+    fast, rows = both_ways(index, "cols.csv", content, **kwargs)
+    read = "by column" if fast._columns is not None else "by row"
+    event(f"{'accepted' if rows.ok else 'rejected'}, read {read}")
+    assert_same_plan(fast, rows)
+    if corruption == "none" and rows.ok and not rows.warnings:
+        assert fast._columns is not None, "a clean file is read column by column"
+
+
+def test_column_reading_is_used_for_a_clean_file_and_not_for_a_bad_one(
+    index: AuthorityIndex,
+) -> None:
+    good = full_long_csv()
+    with columns_first(True):
+        plan = parse(index, "good.csv", good)
+        assert plan.ok and plan._columns is not None and plan._parsed is None
+        assert plan.rating_count == len(DIMS) and plan.pairs == [(BRISTOL, ROUND)]
+        assert plan._parsed is None, "counting does not build the submissions"
+        bad = parse(index, "bad.csv", long_csv(*long_rows(level="zero")))
+        assert not bad.ok and bad._columns is None
+
+
+def test_column_reading_warns_of_an_incomplete_return_as_rows_do(index: AuthorityIndex) -> None:
+    data = long_csv(*long_rows(dims=DIMS[:3]), *long_rows(LEEDS), *long_rows("801", dims=DIMS[5:]))
+    fast, rows = both_ways(index, "part.csv", data)
+    assert fast._columns is not None
+    assert_same_plan(fast, rows)
+    assert len(fast.warnings) == 1 and "incomplete" in fast.warnings[0].message
+
+
+def test_column_reading_takes_the_last_filled_submitted_by(index: AuthorityIndex) -> None:
+    header = [*LONG, "submitted_by"]
+    body = [
+        [*r, by] for r, by in zip(long_rows(), ["", "Ann", "", "Bob", "", "", "", ""], strict=True)
+    ]
+    fast, rows = both_ways(index, "by.csv", long_csv(*body, header=header))
+    assert fast._columns is not None
+    assert_same_plan(fast, rows)
+    assert fast.submissions[0].submitted_by == "Bob"
+
+
+def comparable(db: Path) -> dict[str, list[tuple]]:
+    """Every table's rows with their times left out (they are taken when the import runs)."""
+    return {
+        table: sorted(
+            (tuple(None if isinstance(v, datetime) else v for v in row) for row in rows),
+            key=repr,
+        )
+        for table, rows in snapshot(db).items()
+    }
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_property_column_and_row_reading_store_the_same_rows(
+    template_db: Path, authority_frame: pd.DataFrame, data: st.DataObject
+) -> None:
+    files = [data.draw(long_return_file(authority_frame)) for _ in range(2)]
+    kwargs = {"create_round": True}
+    found = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for enabled in (True, False):
+            path = Path(folder) / f"{enabled}.duckdb"
+            shutil.copy(template_db, path)
+            with columns_first(enabled):
+                results = [
+                    import_returns(path, [(f"f{n}.csv", content)], **{**options, **kwargs})[0]
+                    for n, (content, options, _) in enumerate(files)
+                ]
+            found[enabled] = (
+                [(r.outcome, r.message, r.plan.problems) for r in results],
+                comparable(path),
+            )
+    assert found[True] == found[False]
 
 
 # ---------------------------------------------------------------------------------------------
