@@ -21,6 +21,7 @@ from ehdmm.importer import max_import_bytes
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
 from ehdmm.ui import memo
+from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
 
 FORM_KEY = "assess_form"
@@ -361,3 +362,36 @@ def profile_link(label: str, query: dict[str, str]) -> None:
         st.page_link(PROFILE_PAGE, label=label, icon="📊", query_params=query)
     except StreamlitPageNotFoundError:
         st.caption("Open the Authority profile page from the sidebar to see it among its peers.")
+
+
+# -- built sections of the History page (see `ehdmm.ui.memo`) ------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    frame: pd.DataFrame  # every submission and draft of the authority (empty: none)
+    table: pd.DataFrame
+    labels: dict[int, str]  # submission id -> label for the pickers
+    default_pair: tuple[int, int] | None  # (older, newer) to compare first
+
+
+@memo.section
+def history_view(sel: Selection) -> History:
+    """The authority's submissions for people, and the pickers' choices."""
+    frame = history(sel.db, sel.token, sel.viewer, sel.authority)
+    if frame.empty:
+        return History(frame, frame, {}, None)
+    labels = assessment.submission_labels(frame)
+    pair = assessment.default_pair(frame, sel.round_id) if len(labels) >= 2 else None
+    return History(frame, assessment.history_table(frame), labels, pair)
+
+
+@memo.section
+def history_diff(sel: Selection, first: int, second: int) -> tuple[pd.DataFrame, str]:
+    """Two submissions' ratings side by side, and a sentence saying how many differ."""
+    model = load_model()
+    ratings = submission_ratings(sel.db, sel.token, sel.viewer, (first, second))
+    diff = assessment.diff_table(
+        assessment.ratings_of(ratings, first), assessment.ratings_of(ratings, second), model
+    )
+    return diff, assessment.diff_summary(diff, len(model.dimensions))
