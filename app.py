@@ -6,9 +6,8 @@ at a glance; the other pages are in pages/.
 
 import streamlit as st
 
-from ehdmm import tables
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data_home, sidebar
 
 st.set_page_config(page_title="ehdmm: early help data maturity", layout="wide")
 sel = sidebar()
@@ -17,12 +16,12 @@ st.title("Early help data maturity: benchmarking")
 st.caption(f"{model.title} ({model.publisher}, {model.published})")
 
 # The viewer's read: every authority for the national team, its own for an authority user.
-frame = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
+assessed, table = data_home.levels_table(sel)
 
 st.header(f"Levels by strand, round {sel.round_id}")
 st.caption(
     (
-        f"{len(frame)} authorities with a current submission"
+        f"{assessed} authorities with a current submission"
         if sel.viewer.sees_all
         else f"Your authority's levels ({sel.authority_name}); other authorities are shown "
         "only as peer aggregates, on the Authority profile and Peer benchmark pages"
@@ -30,7 +29,7 @@ st.caption(
     + f"; scoring rule: {sel.rule}. "
     + RANKING_CAVEAT
 )
-if frame.empty and not sel.viewer.sees_all:
+if not assessed and not sel.viewer.sees_all:
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}. Other "
         "authorities submitted in this round: the Authority profile and Peer benchmark pages "
@@ -39,7 +38,7 @@ if frame.empty and not sel.viewer.sees_all:
         icon="ℹ️",
     )
 st.dataframe(
-    tables.levels_table(frame, model),
+    table,
     hide_index=True,
     width="stretch",
     column_config={"Maturity index": st.column_config.NumberColumn(format="%.2f")},
