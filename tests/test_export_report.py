@@ -461,3 +461,72 @@ def test_own_report_files_name_no_other_authority_and_say_suppressed(
         pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", fmt, TODAY
     )
     assert leaks({"docx": docx_text, "pdf": pdf_text, "html": html_text}[fmt](wider), pool_db) == []
+
+
+def test_png_spec_is_the_stamped_figure_without_a_copy(bristol, pool_db):
+    own = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "custom:three", "gated")
+    for data in (bristol, own):
+        for chart in data.charts:
+            expected = images.stamp_export_date(chart.figure, TODAY).to_dict()
+            assert report.png_spec(chart.figure, TODAY) == expected, chart.key
+
+
+def test_docx_pictures_are_placed_in_order_when_the_images_come_later(bristol):
+    fake = {key: _png(number + 2) for number, key in enumerate(CHART_KEYS)}
+    calls = []
+
+    def later() -> dict[str, bytes]:
+        calls.append(1)
+        return fake
+
+    document = docx.Document(io.BytesIO(report.docx_bytes(bristol, later)))
+    assert calls == [1]  # waited for once
+    shapes = list(document.inline_shapes)
+    assert [s._inline.docPr.get("title") for s in shapes] == [c.heading for c in bristol.charts]
+    part = document.part
+    blobs = [
+        part.related_parts[s._inline.graphic.graphicData.pic.blipFill.blip.embed].blob
+        for s in shapes
+    ]
+    assert blobs == [fake[k] for k in CHART_KEYS]
+    missing = docx.Document(io.BytesIO(report.docx_bytes(bristol, lambda: {})))
+    assert not missing.inline_shapes
+    assert sum("[Chart not included" in p.text for p in missing.paragraphs) == len(CHART_KEYS)
+    pdf = report.pdf_bytes(bristol, later)
+    assert pdf.count(b"/Subtype /Image") == len(CHART_KEYS) and calls == [1, 1]
+
+
+def _png(width: int) -> bytes:
+    """A small valid PNG (white, `width` x 2 px; different widths make different images)."""
+    import struct
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
+    rows = b"".join(b"\x00" + b"\xff" * 3 * width for _ in range(2))
+    header = struct.pack(">IIBBBBB", width, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_pdf_pictures_are_rgb_and_transparency_is_laid_on_white():
+    from PIL import Image
+
+    clear = io.BytesIO()
+    Image.new("RGBA", (4, 2), (0, 0, 0, 0)).save(clear, format="PNG")
+    pictures = report._pdf_pictures({"clear": clear.getvalue(), "white": _png(3)})
+    assert {k: (p.mode, p.size) for k, p in pictures.items()} == {
+        "clear": ("RGB", (4, 2)),
+        "white": ("RGB", (3, 2)),
+    }
+    assert pictures["clear"].getpixel((0, 0)) == (255, 255, 255)
+    assert report._pdf_pictures({}) == {}

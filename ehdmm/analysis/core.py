@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from ehdmm import peers, scoring
@@ -46,7 +47,12 @@ def rounds_with_submissions(db: Db, viewer: Viewer) -> list[str]:
     returned: nothing says which authorities submitted."""
     del viewer  # the same rounds for every viewer: a round id names no authority
     with connect(db) as conn:
-        history = store.submission_history(conn, _POOL)
+        return current_rounds(conn)
+
+
+def current_rounds(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """`rounds_with_submissions` on an open connection."""
+    history = store.submission_history(conn, _POOL)
     current = history[history["status"] == "submitted"]
     return sorted(current["round_id"].unique())
 
@@ -68,7 +74,13 @@ def is_demo(db: Db) -> bool:
 
 
 def _with_meta(frame: pd.DataFrame, db: Db) -> pd.DataFrame:
-    meta = authorities(db).rename(columns={"code": "authority_code"})
+    return with_meta(frame, authorities(db))
+
+
+def with_meta(frame: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (with authority_code) with region, la_type and la_number from `reference`
+    (`authorities`)."""
+    meta = reference.rename(columns={"code": "authority_code"})
     return frame.merge(
         meta[["authority_code", "region", "la_type", "la_number"]], on="authority_code", how="left"
     )

@@ -12,6 +12,7 @@ Word and PDF, and interactive plotly charts in HTML (plotly.js inline: no networ
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import os
@@ -19,11 +20,13 @@ import re
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -37,8 +40,9 @@ from ehdmm.charts import profile as profile_charts
 from ehdmm.charts import theme
 from ehdmm.export import images
 from ehdmm.model import Model, load_model
-from ehdmm.storage import connect
+from ehdmm.storage import connect, submissions
 from ehdmm.storage import exports as store
+from ehdmm.storage import reference as ref
 from ehdmm.viewer import Viewer
 
 FORMATS: dict[str, str] = {
@@ -222,20 +226,22 @@ def load_inputs(
     if not viewer.sees_all:
         raise PermissionError(NATIONAL_ONLY)
     model = model or load_model()
-    group, rounds, round_id = _check_request(db, viewer, round_id, peers, rule)
-    authorities = core.authorities(db)
-    known = set(authorities["code"])
-    codes = list(authorities["code"]) if codes is None else list(codes)
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise ReportError(f"unknown authority code(s): {', '.join(unknown)}")
-    wide_all = core.levels(db, viewer, None, rule, model)
-    wide = wide_all[wide_all["round_id"] == round_id].reset_index(drop=True)
-    dims = core.dimensions(db, viewer, round_id)
-    with connect(db) as conn:
+    with connect(db) as conn:  # one connection for every read (opening one takes ~15 ms)
+        group, rounds, round_id = _check_request(conn, round_id, peers, rule)
+        authorities = ref.authorities(conn)
+        known = set(authorities["code"])
+        codes = list(authorities["code"]) if codes is None else list(codes)
+        unknown = [c for c in codes if c not in known]
+        if unknown:
+            raise ReportError(f"unknown authority code(s): {', '.join(unknown)}")
+        levels = scoring.authority_levels(conn, viewer, None, rule, model)
+        wide_all = core.with_meta(levels, authorities)
+        dims = scoring.dimension_levels(conn, viewer, round_id)
         members = {c: peer_groups.peer_members(conn, viewer, c, group) for c in codes}
         ratings = store.round_ratings(conn, viewer, round_id)
         checklist = store.round_checklist(conn, viewer, round_id)
+        demo = submissions.is_demo(conn)
+    wide = wide_all[wide_all["round_id"] == round_id].reset_index(drop=True)
     ratings["level"] = ratings["level"].astype("Int64")
     path = Path(os.fspath(db)) if db is not None else None
     source = f"ehdmm database {path.name}" if path is not None else "ehdmm database"
@@ -253,13 +259,13 @@ def load_inputs(
         ratings=ratings,
         checklist=checklist,
         members=members,
-        demo=core.is_demo(db),
+        demo=demo,
         source=source,
     )
 
 
 def _check_request(
-    db: core.Db, viewer: Viewer, round_id: str | None, peers: str, rule: str
+    conn: duckdb.DuckDBPyConnection, round_id: str | None, peers: str, rule: str
 ) -> tuple[peer_groups.PeerGroup, tuple[str, ...], str]:
     """(peer group, rounds with submissions, the round) of a report request; `ReportError`
     for an unknown rule, peer group or round."""
@@ -268,7 +274,7 @@ def _check_request(
         group = peer_groups.parse_peer_group(peers)
     except ValueError as exc:
         raise ReportError(str(exc)) from exc
-    rounds = tuple(core.rounds_with_submissions(db, viewer))
+    rounds = tuple(core.current_rounds(conn))
     if not rounds:
         raise ReportError(
             "No self-assessments have been submitted yet: there is nothing to report."
@@ -279,7 +285,7 @@ def _check_request(
             f"round '{round_id}' has no current submissions (rounds with submissions: "
             f"{', '.join(rounds)})"
         )
-    if group.kind == "custom" and group.custom_name not in core.custom_group_names(db):
+    if group.kind == "custom" and group.custom_name not in set(ref.custom_groups(conn)["name"]):
         raise ReportError(f"there is no custom peer group '{group.custom_name}'")
     return group, rounds, round_id
 
@@ -523,8 +529,9 @@ def own_report_data(
     `AccessDenied` when the viewer may not see `authority` by name."""
     check_report_access(viewer, authority)
     model = model or load_model()
-    group, rounds, round_id = _check_request(db, viewer, round_id, peers, rule)
-    authorities = core.authorities(db)
+    with connect(db) as conn:
+        group, rounds, round_id = _check_request(conn, round_id, peers, rule)
+        authorities = ref.authorities(conn)
     if authority not in set(authorities["code"]):
         raise ReportError(f"unknown authority code(s): {authority}")
     meta = authorities.set_index("code").loc[authority]
@@ -952,18 +959,16 @@ def chart_pngs(report: ReportData) -> dict[str, bytes]:
     failing a whole batch."""
     if images.chromium_problem():
         return {}
-    figures = {
-        chart.key: images.stamp_export_date(chart.figure, report.generated)
-        for chart in report.charts
-    }
+    specs = {chart.key: png_spec(chart.figure, report.generated) for chart in report.charts}
     try:
-        return figures_png(figures)
+        return figures_png(specs)
     except images.ImageExportUnavailable:
         return {}
     except Exception:  # a browser hiccup: chart by chart below
         pass
     out = {}
-    for key, figure in figures.items():
+    for chart in report.charts:
+        key, figure = chart.key, images.stamp_export_date(chart.figure, report.generated)
         for attempt in (1, 2):
             try:
                 out[key] = images.figure_bytes(figure, "png", width=CHART_WIDTH)
@@ -976,7 +981,25 @@ def chart_pngs(report: ReportData) -> dict[str, bytes]:
     return out
 
 
-def figures_png(figures: Mapping[str, go.Figure], scale: float = 2) -> dict[str, bytes]:
+def png_spec(fig: go.Figure, on: date) -> dict:
+    """The figure as the plain dict `images.stamp_export_date(fig, on)` gives (the export date
+    in the source note, the bottom margin tall enough for the note), without building and
+    validating a copy of the figure."""
+    spec = _stamped_spec(fig, on)
+    layout = spec.setdefault("layout", {})
+    for annotation in layout.get("annotations", []):
+        text = annotation.get("text") or ""
+        if not text.startswith("Self-assessments"):
+            continue
+        lines = text.count("<br>") + 1
+        needed = int(-(annotation.get("yshift") or 0) + 15 * lines + 12)
+        margin = layout.setdefault("margin", {})
+        if (margin.get("b") or 0) < needed:
+            margin["b"] = needed
+    return spec
+
+
+def figures_png(figures: Mapping[str, go.Figure | dict], scale: float = 2) -> dict[str, bytes]:
     """Several figures as PNG in one call to kaleido's warm browser, drawn side by side in up to
     `TABS` tabs (the browser is the one `images.figure_bytes` uses: whichever starts it first
     opens it, and it is never started twice). Under `images`' lock, as every export."""
@@ -996,19 +1019,23 @@ def figures_png(figures: Mapping[str, go.Figure], scale: float = 2) -> dict[str,
             os.environ["BROWSER_PATH"] = path
         kaleido.start_sync_server(n=TABS, silence_warnings=True)  # no-op when it is running
         files = {key: Path(folder) / f"{number}.png" for number, key in enumerate(figures)}
+        specs = {
+            key: figure if isinstance(figure, dict) else figure.to_dict()
+            for key, figure in figures.items()
+        }
         kaleido.write_fig_from_object_sync(
             [
                 {
-                    "fig": figure.to_dict(),
+                    "fig": spec,
                     "path": str(files[key]),
                     "opts": {
                         "format": "png",
                         "scale": scale,
-                        "width": int(figure.layout.width or CHART_WIDTH),
-                        "height": int(figure.layout.height or 650),
+                        "width": int(spec.get("layout", {}).get("width") or CHART_WIDTH),
+                        "height": int(spec.get("layout", {}).get("height") or 650),
                     },
                 }
-                for key, figure in figures.items()
+                for key, spec in specs.items()
             ],
             cancel_on_error=True,
         )
@@ -1031,14 +1058,32 @@ def png_size(data: bytes) -> tuple[int, int]:
 # Word
 
 
-def docx_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> bytes:
+Pngs = Mapping[str, bytes] | Callable[[], Mapping[str, bytes]] | None
+"""Chart images by key; or a function that waits for them (`render` passes a background
+thread's `Future.result`); None: made here (`chart_pngs`)."""
+
+
+def _pngs_when_needed(report: ReportData, pngs: Pngs) -> Callable[[], Mapping[str, bytes]]:
+    """A function giving the chart images, waiting for them (or making them) on first call."""
+    if pngs is None:
+        pngs = functools.partial(chart_pngs, report)
+    if not callable(pngs):
+        given = pngs
+        return lambda: given
+    return functools.cache(pngs)
+
+
+def docx_bytes(report: ReportData, pngs: Pngs = None) -> bytes:
     """The report as a Word document: real headings (Title, Heading 1-3, so that a table of
-    contents works), charts as PNG pictures with alt text, tables as Word tables."""
+    contents works), charts as PNG pictures with alt text, tables as Word tables. The pictures
+    go in last, into the paragraphs kept for them, so that the document is built while the
+    images are still being drawn."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt, RGBColor
 
-    pngs = chart_pngs(report) if pngs is None else pngs
+    images_of = _pngs_when_needed(report, pngs)
+    pictures: list[tuple[object, ReportChart, int]] = []  # (paragraph, chart, width)
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -1075,17 +1120,8 @@ def docx_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> b
                 if block.kind == "warning":
                     run.font.color.rgb = RGBColor(0x9C, 0x3D, 0x00)
         elif isinstance(block, Chart):
-            chart = block.chart
-            data = pngs.get(chart.key)
-            if data is None:
-                doc.add_paragraph(clean_text(_missing_image_text(chart)))
-                continue
-            doc.add_picture(io.BytesIO(data), width=width)
-            picture = doc.paragraphs[-1].runs[-1]._r
-            for doc_pr in picture.iter("{*}docPr"):
-                doc_pr.set("descr", clean_text(chart.summary))
-                doc_pr.set("title", clean_text(chart.heading))
-            caption = doc.add_paragraph(clean_text(chart.summary))
+            pictures.append((doc.add_paragraph(), block.chart, width))
+            caption = doc.add_paragraph(clean_text(block.chart.summary))
             caption.runs[0].italic = True
             caption.runs[0].font.size = Pt(9)
         elif isinstance(block, Table):
@@ -1094,6 +1130,17 @@ def docx_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> b
             _docx_table(doc, block.frame, width)
         elif isinstance(block, Contents):
             _docx_toc(doc)
+    found = images_of() if pictures else {}
+    for paragraph, chart, picture_width in pictures:
+        data = found.get(chart.key)
+        if data is None:  # the caption below still gives the chart's summary
+            paragraph.add_run(clean_text(_missing_image_text(chart)))
+            continue
+        run = paragraph.add_run()
+        run.add_picture(io.BytesIO(data), width=picture_width)
+        for doc_pr in run._r.iter("{*}docPr"):
+            doc_pr.set("descr", clean_text(chart.summary))
+            doc_pr.set("title", clean_text(chart.heading))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -1241,14 +1288,19 @@ def latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def pdf_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> bytes:
+def pdf_bytes(report: ReportData, pngs: Pngs = None) -> bytes:
     """The report as a PDF (A4): headings in the document outline, charts as PNG pictures with
     alt text, tables, page numbers. DejaVu Sans when installed, else the core Helvetica with the
     text transliterated to Latin-1."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    pngs = chart_pngs(report) if pngs is None else pngs
+    pngs_of = _pngs_when_needed(report, pngs)  # waited for at the first chart
+
+    @functools.cache
+    def images_of() -> dict[str, object]:
+        return _pdf_pictures(pngs_of())
+
     fonts = pdf_font_dir()
     family = "DejaVu" if fonts else "Helvetica"
     fix: Callable[[str], str] = clean_text if fonts else (lambda v: latin1(clean_text(v)))
@@ -1300,10 +1352,10 @@ def pdf_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> by
             pdf.set_y(pdf.get_y() + height)
 
     def chart_height(chart: ReportChart) -> float:
-        data = pngs.get(chart.key)
+        data = images_of().get(chart.key)
         if data is None:
             return 20.0
-        px_w, px_h = png_size(data)
+        px_w, px_h = data.size
         return min(pdf.epw * px_h / px_w, pdf.h - pdf.t_margin - pdf.b_margin - 30)
 
     blocks = outline(report)
@@ -1333,16 +1385,16 @@ def pdf_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> by
             pdf.ln(1.5)
         elif isinstance(block, Chart):
             chart = block.chart
-            data = pngs.get(chart.key)
+            data = images_of().get(chart.key)
             if data is None:
                 write(_missing_image_text(chart), size=9)
                 continue
             height = chart_height(chart)
-            px_w, px_h = png_size(data)
+            px_w, px_h = data.size
             if pdf.get_y() + height > pdf.h - pdf.b_margin:
                 pdf.add_page(same=True)
             pdf.image(
-                io.BytesIO(data),
+                data,
                 x=pdf.l_margin,
                 w=height * px_w / px_h,
                 h=height,
@@ -1358,6 +1410,26 @@ def pdf_bytes(report: ReportData, pngs: Mapping[str, bytes] | None = None) -> by
         elif isinstance(block, Contents):
             continue  # the PDF outline (bookmarks) holds the contents
     return bytes(pdf.output())
+
+
+def _pdf_pictures(pngs: Mapping[str, bytes]) -> dict[str, object]:
+    """The chart PNGs decoded to RGB pictures (PIL images) for the PDF, side by side in
+    threads (decoding runs outside the GIL). The charts are opaque: dropping the alpha channel
+    here spares fpdf splitting it off and testing it, the costliest part of adding a picture.
+    A picture with any transparency is laid on white first."""
+    from PIL import Image
+
+    def decode(data: bytes) -> object:
+        with Image.open(io.BytesIO(data)) as picture:
+            if picture.mode in ("RGBA", "LA") and picture.getextrema()[-1][0] < 255:
+                white = Image.new("RGBA", picture.size, "white")
+                return Image.alpha_composite(white, picture.convert("RGBA")).convert("RGB")
+            return picture.convert("RGB")
+
+    if not pngs:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(pngs), thread_name_prefix="ehdmm-pdf") as pool:
+        return dict(zip(pngs, pool.map(decode, pngs.values()), strict=True))
 
 
 def _pdf_table(pdf, frame: pd.DataFrame, family: str, fix: Callable[[str], str]) -> None:
@@ -1599,12 +1671,16 @@ def html_bytes(report: ReportData) -> bytes:
 
 
 def render(report: ReportData, fmt: str) -> bytes:
-    """The report as docx, pdf or html bytes."""
+    """The report as docx, pdf or html bytes (Word and PDF: the chart images are drawn in a
+    background thread while the document is built)."""
     check_format(fmt)
     if fmt == "html":
         return html_bytes(report)
-    pngs = chart_pngs(report)
-    return docx_bytes(report, pngs) if fmt == "docx" else pdf_bytes(report, pngs)
+    make = docx_bytes if fmt == "docx" else pdf_bytes
+    # the browser draws the charts while this thread builds the document around them
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as pool:
+        pngs = pool.submit(chart_pngs, report)
+        return make(report, pngs.result)
 
 
 def report_bytes(
