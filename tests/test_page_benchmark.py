@@ -3,9 +3,11 @@ and the peer list equal a direct computation from the database."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,6 +21,13 @@ from ehdmm.viewer import LOCAL_VIEWER
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Peer_benchmark.py")
 MODEL = load_model()
 ROUND = "2026-03"
+
+
+def array(value: list | dict) -> list:
+    """A list from a figure spec: plotly sends numpy arrays as typed arrays in base64."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
 
 
 def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
@@ -119,7 +128,7 @@ def test_index_strip_and_peer_table(demo_db, monkeypatch):
     complete = wide[wide["authority_code"].isin(group) & wide["index"].notna()]
     strip = next(f for f in figures(at) if f["data"][0]["type"] == "box")
     box = strip["data"][0]
-    assert sorted(box["x"]) == sorted(float(v) for v in complete["index"])
+    assert sorted(array(box["x"])) == sorted(float(v) for v in complete["index"])
     assert sorted(box["text"]) == sorted(complete["authority_name"])
     assert f"n = {len(complete)}" in strip["layout"]["title"]["subtitle"]["text"]
     own = strip["data"][1]

@@ -214,8 +214,8 @@ def index_strip(
     fig = go.Figure()
     fig.add_trace(
         go.Box(
-            x=list(points["index"]),
-            y=[group] * len(points),
+            x=points["index"].to_numpy(dtype=float),  # sent as one typed array
+            y0=group,  # one category: not a list of the same name for every point
             orientation="h",
             name=group,
             boxpoints="all",
