@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ehdmm.authorities import AuthorityIndex, AuthorityLookupError
 from ehdmm.model import Model, load_model
@@ -307,6 +308,12 @@ def _csv_problem_column(record: str, delimiter: str) -> int | None:
 
 def _read_csv(data: bytes) -> tuple[list[list[str]], list[str]]:
     """The records of a CSV file (the first is row 1) and notes on how it was read."""
+    text, delimiter, notes = _csv_text(data)
+    return _csv_records(text, delimiter), notes
+
+
+def _csv_text(data: bytes) -> tuple[str, str, list[str]]:
+    """A CSV file's text, its delimiter (from the first line) and notes on how it was read."""
     text, note = _decode(data)
     notes = [note] if note else []
     first_line = text.split("\n", 1)[0]
@@ -315,6 +322,59 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[str]]:
         for candidate in (";", "\t"):
             if candidate in first_line:
                 delimiter = candidate
+    return text, delimiter, notes
+
+
+def _plain_quoting(delimiter: str) -> re.Pattern[str]:
+    """A whole CSV text whose every quote mark is part of a quoted cell: one that starts where a
+    cell starts and ends where a cell ends, with any quote inside it doubled."""
+    d = re.escape(delimiter)
+    # possessive: a text that does not match fails at once, without backtracking
+    return re.compile(rf'(?:[^"]++|(?<![^{d}\r\n])"(?:[^"]++|"")*+"(?=[{d}\r\n]|\Z))*+')
+
+
+def _csv_table(utf8: bytes, text: str, delimiter: str) -> pa.Table | None:
+    """The CSV's records as a table of text columns (row 0 the first record), read by Arrow's
+    CSV reader, or None when its reading might differ from the csv module's (`_csv_records`):
+    a quote mark in the middle of a cell or text after a closing quote (which the csv module
+    reads literally or refuses), or records of different widths (Arrow refuses them). A
+    blank line is a row of empty cells here, an empty record there."""
+    import pyarrow.csv as pa_csv
+
+    if '"' in text and _plain_quoting(delimiter).fullmatch(text) is None:
+        return None
+    try:
+        first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+    except csv.Error:
+        return None
+    if not first:
+        return None
+    names = [f"c{i}" for i in range(len(first))]
+    try:
+        return pa_csv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+
+
+def _csv_records(text: str, delimiter: str) -> list[list[str]]:
+    """The records of a CSV text, read by the csv module; a text it cannot read is refused
+    with the row and, when known, the column where the reading failed."""
     records: list[list[str]] = []
     # a cell may be as long as the file: the limits on evidence and notes say what is too long,
     # with row and column, rather than the csv module's own limit
@@ -348,7 +408,7 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], list[str]]:
                 'quotes and double any quote inside it ("")'
             )
         raise _Reject(len(records) + 1, None, f"the CSV cannot be read{where}: {reason}") from exc
-    return records, notes
+    return records
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[object]]], str]:
@@ -563,19 +623,28 @@ def _parse_return(
     suffix = Path(file_name).suffix.lower()
     try:
         if suffix == ".csv" or suffix == ".txt":
-            records, notes = _read_csv(data)
+            text, delimiter, notes = _csv_text(data)
             for note in notes:
                 add(None, None, note, "warning")
-            if _COLUMNS_FIRST and _read_long_columns(
-                plan,
-                records,
-                model=model,
-                authorities=authorities,
-                known_rounds=known_rounds,
-                round_id=round_id,
-                create_round=create_round,
-            ):
-                return plan
+            records: list[list[str]] | None = None
+            if _COLUMNS_FIRST:
+                plain = not notes and not data.startswith(b"\xef\xbb\xbf")  # UTF-8 as it is
+                table = _csv_table(data if plain else text.encode("utf-8"), text, delimiter)
+                if table is None:
+                    records = _csv_records(text, delimiter)
+                columns = _RecordColumns(records) if table is None else _TableColumns(table)
+                if _read_long_columns(
+                    plan,
+                    columns,
+                    model=model,
+                    authorities=authorities,
+                    known_rounds=known_rounds,
+                    round_id=round_id,
+                    create_round=create_round,
+                ):
+                    return plan
+            if records is None:
+                records = _csv_records(text, delimiter)
             rows = list(enumerate(records, start=1))
         elif suffix in (".xlsx", ".xlsm"):
             rows, plan.sheet = _read_xlsx(data, sheet)
@@ -627,9 +696,46 @@ def _factorize(values: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     return codes, list(uniques)
 
 
+class _RecordColumns:
+    """The columns of CSV records read by the csv module (`_csv_records`)."""
+
+    def __init__(self, records: list[list[str]]) -> None:
+        self.header: list[str] = records[0] if records else []
+        self._body = records[1:]
+        self.rows = len(self._body)
+        self._columns: list[tuple[str, ...]] | None = None
+
+    def uniform(self) -> bool:
+        """True when every record is as wide as the header (no blank, short or long ones)."""
+        return set(map(len, self._body)) <= {len(self.header)}
+
+    def column(self, index: int) -> tuple[np.ndarray, list[str]]:
+        """A body column's values as (each value's place among the distinct values, the
+        distinct values in order of first appearance)."""
+        if self._columns is None:
+            self._columns = list(zip(*self._body, strict=True))
+        return _factorize(self._columns[index])
+
+
+class _TableColumns:
+    """The columns of a CSV read by Arrow (`_csv_table`): the same interface."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+        self.header: list[str] = [table.column(i)[0].as_py() for i in range(table.num_columns)]
+        self.rows = table.num_rows - 1
+
+    def uniform(self) -> bool:
+        return True  # Arrow refuses records of another width
+
+    def column(self, index: int) -> tuple[np.ndarray, list[str]]:
+        values = self._table.column(index).slice(1).combine_chunks().dictionary_encode()
+        return values.indices.to_numpy(zero_copy_only=False), values.dictionary.to_pylist()
+
+
 def _read_long_columns(
     plan: ImportPlan,
-    records: list[list[str]],
+    source: _RecordColumns | _TableColumns,
     *,
     model: Model,
     authorities: AuthorityIndex,
@@ -649,27 +755,22 @@ def _read_long_columns(
     by id or name; a level as `model.parse_level`; evidence up to EVIDENCE_MAX_CHARS characters;
     a confidence (any case) or blank; submitted_by up to 200 characters, the last filled one of
     a return's rows. A return lacking dimensions is imported with a warning, as row by row."""
-    if len(records) < 2 or not _row_filled(records[0]):
-        return False
-    width = len(records[0])
-    body = records[1:]
-    if set(map(len, body)) != {width}:  # blank lines, short or long rows
+    if source.rows < 1 or not _row_filled(source.header) or not source.uniform():
         return False
     trial = ImportPlan(plan.file_name, plan.content_hash)
 
     def add(row: int | None, column: str | None, message: str, severity: str = "error") -> None:
         trial.problems.append(Problem(plan.file_name, row, column, message, severity))
 
-    header = [_header_key(v) if _is_filled(v) else None for v in records[0]]
+    header = [_header_key(v) if _is_filled(v) else None for v in source.header]
     seen = _read_header(trial, model, 1, header, round_id, add)
     if seen is None or trial.errors or trial.layout != "long":
         return False
-    columns = list(zip(*body, strict=True))
-    n = len(body)
+    n = source.rows
 
     def column(key: str) -> tuple[np.ndarray, list[str]] | None:
         index = seen.get(key)
-        return None if index is None else _factorize(columns[index])
+        return None if index is None else source.column(index)
 
     # authorities: a blank one is a blank row, a template row or an error
     a_codes, raw = column("authority")

@@ -1498,6 +1498,30 @@ def test_property_column_and_row_reading_agree(
         assert fast._columns is not None, "a clean file is read column by column"
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(
+        st.sampled_from(["a", "b", " ", ",", ";", '"', '""', "\n", "\r", "\r\n", "é"]),
+        max_size=40,
+    ),
+    delimiter=st.sampled_from([",", ";"]),
+)
+def test_property_arrow_reads_csv_as_the_csv_module_does(pieces: list[str], delimiter: str) -> None:
+    """Whenever Arrow's reading is used, its records are the csv module's (a blank line is a
+    row of empty cells there, an empty record here)."""
+    text = "".join(pieces)
+    table = importer._csv_table(text.encode("utf-8"), text, delimiter)
+    event("read by Arrow" if table is not None else "left to the csv module")
+    if table is None:
+        return
+    records = importer._csv_records(text, delimiter)
+    rows = table.to_pylist()
+    assert len(rows) == len(records)
+    for row, record in zip(rows, records, strict=True):
+        cells = list(row.values())
+        assert cells == record or (record == [] and set(cells) == {""})
+
+
 def test_column_reading_is_used_for_a_clean_file_and_not_for_a_bad_one(
     index: AuthorityIndex,
 ) -> None:
