@@ -169,10 +169,10 @@ class _LongColumns:
     first_rows: list[int]
     submitted_by: list[str | None]
     sub: np.ndarray
-    dimension: np.ndarray
+    dimension: _Coded
     level: np.ndarray
-    evidence: np.ndarray
-    confidence: np.ndarray
+    evidence: _Coded
+    confidence: _Coded
     row: np.ndarray
 
     def submissions(self) -> list[ParsedSubmission]:
@@ -184,15 +184,36 @@ class _LongColumns:
         ]
         for k, dim, level, evidence, confidence, row in zip(
             self.sub.tolist(),
-            self.dimension.tolist(),
+            self.dimension.values().tolist(),
             self.level.tolist(),
-            self.evidence.tolist(),
-            self.confidence.tolist(),
+            self.evidence.values().tolist(),
+            self.confidence.values().tolist(),
             self.row.tolist(),
             strict=True,
         ):
             subs[k].ratings[dim] = Rating(level, evidence, confidence, row)
         return subs
+
+
+@dataclass
+class _Coded:
+    """A text column as each row's place in a list of values (None: empty)."""
+
+    codes: np.ndarray
+    choices: list[str | None]
+
+    def values(self) -> np.ndarray:
+        """Each row's value (an array of objects)."""
+        return np.array(self.choices, dtype=object)[self.codes]
+
+    def arrow(self, order: np.ndarray) -> pa.DictionaryArray:
+        """The rows in `order`, dictionary-encoded (no text copied per row)."""
+        codes = self.codes[order]
+        empty = np.array([v is None for v in self.choices], dtype=bool)
+        return pa.DictionaryArray.from_arrays(
+            pa.array(codes.astype(np.int32), mask=empty[codes]),
+            pa.array([v or "" for v in self.choices], type=pa.string()),
+        )
 
 
 _UNSEEN = object()  # a memo's "not looked up yet"
@@ -847,7 +868,7 @@ def _read_long_columns(
         subs_seen, at = np.unique(sub[last_first], return_index=True)
         for k, i in zip(subs_seen.tolist(), last_first[at].tolist(), strict=True):
             submitted_by[k] = by_values[by_codes[i]]
-    dimension = np.array([d.id for d in dims], dtype=object)[d_codes]
+    dimension = _Coded(d_codes, [d.id for d in dims])
     trial._columns = _LongColumns(
         codes=[code_list[p // len(round_list)] for p in pairs.tolist()],
         rounds=[round_list[p % len(round_list)] for p in pairs.tolist()],
@@ -856,15 +877,15 @@ def _read_long_columns(
         sub=sub,
         dimension=dimension,
         level=np.array(levels, dtype=np.int64)[l_codes],
-        evidence=np.array(evidence[1], dtype=object)[evidence[0]],
-        confidence=np.array(confidences, dtype=object)[c_codes],
+        evidence=_Coded(*evidence),
+        confidence=_Coded(c_codes, confidences),
         row=rows,
     )
     # a return lacking dimensions: a warning, as row by row
     lacking_any = np.bincount(sub, minlength=len(pairs)) < len(model.dimension_ids)
     present: dict[int, set[str]] = {}
     for i in np.flatnonzero(lacking_any[sub]).tolist():
-        present.setdefault(int(sub[i]), set()).add(dimension[i])
+        present.setdefault(int(sub[i]), set()).add(dimension.choices[d_codes[i]])
     for k in np.flatnonzero(lacking_any).tolist():
         lacking = [d for d in model.dimension_ids if d not in present[k]]
         code, rnd = trial._columns.codes[k], trial._columns.rounds[k]
@@ -1289,6 +1310,9 @@ def _level_help(model: Model) -> str:
 # Frames for the storage layer
 
 
+_SUBMISSION_TYPES = {"key": "int64", "submitted_at": "datetime64[us]", "synthetic": "bool"}
+
+
 def plan_frames(
     plans: Sequence[ImportPlan],
     *,
@@ -1296,88 +1320,90 @@ def plan_frames(
     actor: str | None,
     import_ids: Sequence[int | None],
     submitted_at: datetime,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The submissions, ratings and checklist rows of plans, keyed for `write_submissions`."""
+) -> tuple[pd.DataFrame, pa.Table, pd.DataFrame]:
+    """The submissions, ratings (an Arrow table: its text dictionary-encoded) and checklist
+    rows of plans, keyed for `write_submissions`."""
     from ehdmm.storage.submissions import CHECKLIST_COLUMNS, RATING_COLUMNS, SUBMISSION_COLUMNS
 
-    subs: list[tuple] = []
-    parts: list[dict[str, np.ndarray]] = []  # rating columns, a part at a time
+    subs: dict[str, list] = {name: [] for name in SUBMISSION_COLUMNS}
+    parts: list[pa.Table] = []
     checklist: list[tuple] = []
     key = 0
     for plan, import_id in zip(plans, import_ids, strict=True):
-        source_file = Path(plan.file_name).name
-        same = (model.version, "submitted", "import", source_file, plan.content_hash)
         columns = plan._columns if plan._parsed is None else None
         if columns is not None:  # read column by column: no per-rating objects
-            first = key + 1
-            for code, rnd, by in zip(
-                columns.codes, columns.rounds, columns.submitted_by, strict=True
-            ):
-                key += 1
-                subs.append(
-                    (key, code, rnd, *same, submitted_at, by or actor, None, import_id, False)
-                )
+            count = len(columns.codes)
+            keys = list(range(key + 1, key + count + 1))
+            by = [b or actor for b in columns.submitted_by]
+            codes, rounds, notes = columns.codes, columns.rounds, [None] * count
             order = np.argsort(columns.sub, kind="stable")  # by submission, in file order
-            parts.append(
-                {
-                    "key": columns.sub[order].astype(np.int64) + first,
-                    "dimension_id": columns.dimension[order],
-                    "level": columns.level[order],
-                    "evidence": columns.evidence[order],
-                    "confidence": columns.confidence[order],
-                }
-            )
-            continue
-        r_key: list[int] = []
-        r_dim: list[str] = []
-        r_level: list[int] = []
-        r_evidence: list[str | None] = []
-        r_confidence: list[str | None] = []
-        for sub in plan.submissions:
-            key += 1
-            by = sub.submitted_by or actor
-            subs.append(
-                (
-                    key,
-                    sub.authority_code,
-                    sub.round_id,
-                    *same,
-                    submitted_at,
-                    by,
-                    sub.note,
-                    import_id,
-                    False,
-                )
-            )
-            for dim_id, rating in sub.ratings.items():
-                r_key.append(key)
-                r_dim.append(dim_id)
-                r_level.append(rating.level)
-                r_evidence.append(rating.evidence)
-                r_confidence.append(rating.confidence)
-            for item_id, (in_place, note) in sub.checklist.items():
-                checklist.append((key, item_id, in_place, note))
-        parts.append(
-            {
-                "key": np.array(r_key, dtype=np.int64),
-                "dimension_id": np.array(r_dim, dtype=object),
-                "level": np.array(r_level, dtype=np.int64),
-                "evidence": np.array(r_evidence, dtype=object),
-                "confidence": np.array(r_confidence, dtype=object),
+            ratings = {
+                "key": pa.array(columns.sub[order].astype(np.int64) + key + 1),
+                "dimension_id": columns.dimension.arrow(order),
+                "level": pa.array(columns.level[order]),
+                "evidence": columns.evidence.arrow(order),
+                "confidence": columns.confidence.arrow(order),
             }
-        )
-    ratings = pd.DataFrame(
+        else:
+            count = len(plan.submissions)
+            keys = list(range(key + 1, key + count + 1))
+            by = [s.submitted_by or actor for s in plan.submissions]
+            codes = [s.authority_code for s in plan.submissions]
+            rounds = [s.round_id for s in plan.submissions]
+            notes = [s.note for s in plan.submissions]
+            found: dict[str, list] = {name: [] for name in RATING_COLUMNS}
+            for sub_key, sub in zip(keys, plan.submissions, strict=True):
+                for dim_id, rating in sub.ratings.items():
+                    found["key"].append(sub_key)
+                    found["dimension_id"].append(dim_id)
+                    found["level"].append(rating.level)
+                    found["evidence"].append(rating.evidence)
+                    found["confidence"].append(rating.confidence)
+                for item_id, (in_place, note) in sub.checklist.items():
+                    checklist.append((sub_key, item_id, in_place, note))
+            ratings = {
+                "key": pa.array(found["key"], type=pa.int64()),
+                "level": pa.array(found["level"], type=pa.int64()),
+            }
+            for name in ("dimension_id", "evidence", "confidence"):
+                text = pa.array(found[name], type=pa.string())
+                ratings[name] = text.dictionary_encode()
+        key += count
+        subs["key"] += keys
+        subs["authority_code"] += codes
+        subs["round_id"] += rounds
+        subs["submitted_by"] += by
+        subs["note"] += notes
+        for name, value in (
+            ("model_version", model.version),
+            ("status", "submitted"),
+            ("source", "import"),
+            ("source_file", Path(plan.file_name).name),
+            ("content_hash", plan.content_hash),
+            ("submitted_at", submitted_at),
+            ("import_id", import_id),
+            ("synthetic", False),
+        ):
+            subs[name] += [value] * count
+        parts.append(pa.table({name: ratings[name] for name in RATING_COLUMNS}))
+    empty = pa.table(
         {
-            name: np.concatenate([part[name] for part in parts])
-            if parts
-            else np.array([], dtype=np.int64 if name in ("key", "level") else object)
-            for name in RATING_COLUMNS
-        },
-        columns=RATING_COLUMNS,
+            "key": pa.array([], pa.int64()),
+            "dimension_id": pa.array([], pa.string()).dictionary_encode(),
+            "level": pa.array([], pa.int64()),
+            "evidence": pa.array([], pa.string()).dictionary_encode(),
+            "confidence": pa.array([], pa.string()).dictionary_encode(),
+        }
     )
     return (
-        pd.DataFrame(subs, columns=SUBMISSION_COLUMNS),
-        ratings,
+        pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=_SUBMISSION_TYPES.get(name, object))
+                for name, values in subs.items()
+            },
+            columns=SUBMISSION_COLUMNS,
+        ),
+        pa.concat_tables(parts) if parts else empty,
         pd.DataFrame(checklist, columns=CHECKLIST_COLUMNS).astype({"note": object}),
     )
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from ehdmm.storage.db import fetch_one
 from ehdmm.viewer import Viewer
@@ -37,19 +38,23 @@ CHECKLIST_COLUMNS = ["key", "item_id", "in_place", "note"]
 def write_submissions(
     conn: duckdb.DuckDBPyConnection,
     subs: pd.DataFrame,
-    ratings: pd.DataFrame,
+    ratings: pd.DataFrame | pa.Table,
     checklist: pd.DataFrame | None = None,
 ) -> dict[int, int]:
     """Insert submissions (with a local integer `key`) and their ratings and checklist answers
-    (which refer to `key`). Submitted ones supersede the current submission of the same authority
-    and round. Returns {key: submission id}. Call inside a transaction."""
+    (which refer to `key`; ratings as a frame or an Arrow table). Submitted ones supersede the
+    current submission of the same authority and round. Returns {key: submission id}. Call
+    inside a transaction."""
     if subs.empty:
         return {}
     subs = subs[SUBMISSION_COLUMNS].copy()
     ids = conn.execute("SELECT nextval('submission_ids') AS id FROM range(?)", [len(subs)]).df()
     subs.insert(0, "id", sorted(int(i) for i in ids["id"]))
     conn.register("new_subs", subs)
-    conn.register("new_ratings", ratings[RATING_COLUMNS])
+    if isinstance(ratings, pa.Table):
+        conn.register("new_ratings", ratings.select(RATING_COLUMNS))
+    else:
+        conn.register("new_ratings", ratings[RATING_COLUMNS])
     checklist = checklist if checklist is not None else pd.DataFrame(columns=CHECKLIST_COLUMNS)
     conn.register("new_checklist", checklist[CHECKLIST_COLUMNS])
     try:
