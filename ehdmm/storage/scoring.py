@@ -9,10 +9,9 @@ A strand with a missing dimension has no level; overall and the index need all d
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -150,10 +149,12 @@ def authority_levels_by_rule(
     One pass over the current submissions' ratings, grouped by submission (an integer), packs
     each submission's levels into one integer (three bits a dimension: `bit_or` of the level
     shifted to the dimension's place; each dimension is rated at most once a submission). The
-    strands, overall level and index are then read from those integers column-wise (numpy),
-    for each model version with its own dimensions and strands: a dimension rated but not in
-    the submission's model version does not count, and a submission of a model version with no
-    dimensions is left out."""
+    same query then reads each strand's levels back out of those integers, per model version
+    with its own dimensions and strands (a dimension rated but not in the submission's model
+    version does not count; a submission of a model version with no dimensions is left out),
+    and applies the rules: a group of dimensions is complete when its lowest level is not 0
+    (not rated); gated is that lowest level, best fit the floor of the mean (an integer
+    division of the total)."""
     unknown = [r for r in rules if r not in ("gated", "best-fit")]
     if unknown:
         raise ValueError(f"unknown scoring rule '{unknown[0]}' (use gated or best-fit)")
@@ -163,12 +164,71 @@ def authority_levels_by_rule(
         dimension_ids[start : start + _PER_WORD]
         for start in range(0, len(dimension_ids), _PER_WORD)
     ] or [[]]
+    place = {d: (w, i) for w, ids in enumerate(words) for i, d in enumerate(ids)}
     packs = "".join(
         f", bit_or(CAST(r.level AS BIGINT) << ({_BITS} * "
         f"(list_position(?::VARCHAR[], r.dimension_id) - 1))) AS w{w}"
         for w in range(len(words))
     )
-    unpacked = "".join(f", coalesce(g.w{w}, 0) AS w{w}" for w in range(len(words)))
+
+    column = {d: f"d{n}" for n, d in enumerate(dimension_ids)}
+    unpacked = "".join(
+        f", (coalesce(g.w{place[d][0]}, 0) >> {_BITS * place[d][1]}) & {(1 << _BITS) - 1}"
+        f" AS {column[d]}"
+        for d in dimension_ids
+    )
+
+    def level(dimension_id: str) -> str:
+        return column[dimension_id]
+
+    def per_version(expression: Callable[[list[tuple[str, str]]], str | None]) -> str:
+        """CASE over the model versions of `expression` of each version's (dimension, strand)
+        pairs; NULL for a version without dimensions or where `expression` gives None."""
+        if len(layouts) == 1:  # one model version (the usual case): no CASE needed
+            return expression(next(iter(layouts.values()))) or "NULL"
+        cases = []
+        for number, layout in enumerate(layouts.values(), start=1):
+            value = expression(layout) if layout else None
+            cases.append(f"WHEN {number} THEN {value or 'NULL'}")
+        return f"CASE version {' '.join(cases)} END"
+
+    def lowest(dims: list[str]) -> str:
+        return f"least({', '.join(level(d) for d in dims)})" if len(dims) > 1 else level(dims[0])
+
+    def total(dims: list[str]) -> str:
+        return " + ".join(level(d) for d in dims)
+
+    def rule_level(rule: str, dims: list[str]) -> str | None:
+        if not dims:
+            return None
+        if rule == "gated":  # the lowest level; 0 (a dimension not rated) is no level
+            return f"CAST(nullif({lowest(dims)}, 0) AS INTEGER)"
+        return (
+            f"CASE WHEN {lowest(dims)} > 0 THEN CAST(({total(dims)}) // {len(dims)} AS INTEGER) END"
+        )
+
+    def rated(layout: list[tuple[str, str]]) -> str:
+        return " + ".join(f"({level(d)} > 0)::INTEGER" for d, _ in layout)
+
+    def index(layout: list[tuple[str, str]]) -> str:
+        dims = [d for d, _ in layout]
+        return f"CASE WHEN {lowest(dims)} > 0 THEN ({total(dims)}) / {len(dims)} END"
+
+    selected = [
+        f"{per_version(rated)} AS rated",
+        f"{per_version(lambda layout: str(len(layout)))} AS expected",
+        f'{per_version(index)} AS "index"',
+    ]
+    for r, rule in enumerate(rules):
+        overall = per_version(lambda layout, rule=rule: rule_level(rule, [d for d, _ in layout]))
+        selected.append(f"{overall} AS o{r}")
+        for k, strand_id in enumerate(strand_ids):
+            strand = per_version(
+                lambda layout, rule=rule, strand_id=strand_id: rule_level(
+                    rule, [d for d, s in layout if s == strand_id]
+                )
+            )
+            selected.append(f"{strand} AS s{r}_{k}")
     sql = f"""
         WITH cur AS (
             SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
@@ -181,105 +241,35 @@ def authority_levels_by_rule(
             SELECT r.submission_id{packs}
             FROM ratings r JOIN cur c ON c.submission_id = r.submission_id
             GROUP BY r.submission_id
+        ),
+        words AS (
+            SELECT c.authority_code, a.name AS authority_name, c.round_id, c.submission_id,
+                   list_position(?::VARCHAR[], c.model_version) AS version{unpacked}
+            FROM cur c
+            JOIN authorities a ON a.code = c.authority_code
+            LEFT JOIN packed g ON g.submission_id = c.submission_id
         )
-        SELECT c.authority_code, a.name AS authority_name, c.round_id, c.submission_id,
-               list_position(?::VARCHAR[], c.model_version) AS version{unpacked}
-        FROM cur c
-        JOIN authorities a ON a.code = c.authority_code
-        LEFT JOIN packed g ON g.submission_id = c.submission_id
-        ORDER BY c.round_id, c.authority_code
+        SELECT authority_code, authority_name, round_id, submission_id, {", ".join(selected)}
+        FROM words
+        WHERE version IS NOT NULL
+        ORDER BY round_id, authority_code
     """
-    versions = list(layouts)
-    params = [*_params(viewer, round_id), *(list(ids) for ids in words), versions]
+    params = [*_params(viewer, round_id), *(list(ids) for ids in words), list(layouts)]
     # Through Arrow: several times faster than .df() for 200,000 rows with text columns.
     # `execute` rather than `sql`: the caller may have left a result unfinished on conn.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
         table = conn.execute(sql, params).to_arrow_table()
-    return _unpack(table, layouts, words, rules, strand_ids)
-
-
-def _unpack(
-    table: pa.Table,
-    layouts: dict[str, list[tuple[str, str]]],
-    words: list[list[str]],
-    rules: Sequence[str],
-    strand_ids: Sequence[str],
-) -> dict[str, pd.DataFrame]:
-    """The levels under each rule from the packed words of `authority_levels_by_rule`."""
-    mask = (1 << _BITS) - 1
-    level_of: dict[str, np.ndarray] = {}
-    for w, ids in enumerate(words):
-        word = table.column(f"w{w}").to_numpy()
-        for place, dimension_id in enumerate(ids):
-            level_of[dimension_id] = ((word >> (_BITS * place)) & mask).astype(np.int16)
-    # the model version as its 1-based place in `layouts`
-    version = table.column("version").to_numpy(zero_copy_only=False)
-    n = len(version)
-    columns = ["overall", *strand_ids]
-    rated, expected, total = (np.zeros(n, dtype=np.int16) for _ in range(3))
-    level = {r: {c: np.zeros(n, dtype=np.int16) for c in columns} for r in rules}
-    complete = {c: np.zeros(n, dtype=bool) for c in columns}
-
-    def score(dims: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-        """(rated, total, complete, {rule: level, where complete}) of a group of dimensions."""
-        first, *rest = (level_of[d] for d in dims)
-        count = (first > 0).astype(np.int16)
-        total, low = first.copy(), first.copy()
-        for values in rest:
-            count += values > 0
-            total += values
-            np.minimum(low, values, out=low)
-        out = {}
-        for r in rules:  # when complete, the lowest is the lowest level and the floor of the
-            # mean is the total over the number of dimensions
-            out[r] = low if r == "gated" else total // len(dims)
-        return count, total, count == len(dims), out
-
-    keep = np.zeros(n, dtype=bool)
-    for place, layout in enumerate(layouts.values(), start=1):
-        rows = version == place
-        if not rows.any():
-            continue
-        keep |= rows
-        dims = [d for d, _ in layout]
-        count, dims_total, whole, by_rule = score(dims)
-        np.copyto(rated, count, where=rows)
-        np.copyto(total, dims_total, where=rows)
-        np.copyto(expected, len(dims), where=rows)
-        parts = {"overall": (whole, by_rule)}
-        for strand_id in strand_ids:
-            in_strand = [d for d, s in layout if s == strand_id]
-            if in_strand:
-                _, _, strand_whole, strand_levels = score(in_strand)
-                parts[strand_id] = (strand_whole, strand_levels)
-        for column, (whole_part, levels) in parts.items():
-            np.copyto(complete[column], whole_part, where=rows)
-            for r in rules:
-                np.copyto(level[r][column], levels[r], where=rows)
-    whole = complete["overall"]
-    index = pd.arrays.FloatingArray(
-        np.divide(total, expected, out=np.zeros(n), where=whole), ~whole
-    )
-    base = {
-        name: table.column(name).to_pandas()
-        for name in ("authority_code", "authority_name", "round_id", "submission_id")
-    }
-    base["rated"] = rated.astype(np.int64)
-    base["expected"] = expected.astype(np.int64)
+    nullable = {pa.int32(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}
+    frame = table.to_pandas(types_mapper=nullable.get)
+    frame["rated"] = frame["rated"].astype("int64")
+    frame["expected"] = frame["expected"].astype("int64")
+    base = ["authority_code", "authority_name", "round_id", "submission_id", "rated"]
+    base += ["expected", "index"]
     results = {}
-    for r in rules:
-        data = dict(base)
-        data["overall"] = pd.arrays.IntegerArray(level[r]["overall"].astype(np.int64), ~whole)
-        data["index"] = index
-        for strand_id in strand_ids:
-            data[strand_id] = pd.arrays.IntegerArray(
-                level[r][strand_id].astype(np.int64), ~complete[strand_id]
-            )
-        out = pd.DataFrame(data, copy=False)
-        if not keep.all():
-            out = out[keep].reset_index(drop=True)
-        results[r] = out
+    for r, rule in enumerate(rules):
+        names = {f"o{r}": "overall"} | {f"s{r}_{k}": sid for k, sid in enumerate(strand_ids)}
+        results[rule] = frame[base + list(names)].rename(columns=names)
     return results
 
 
