@@ -49,3 +49,15 @@ def test_a_national_viewer_gets_every_member_by_name(demo_db: Path):
     index = data_benchmark.index(sel)
     assert index.fig.data[0].type == "box"  # the strip: a box of every point, then the marker
     assert len(index.table) == len(index.fig.data[0].x)
+
+
+def test_a_section_built_for_one_viewer_is_never_handed_to_another(demo_db: Path):
+    """Built sections are shared between sessions: the viewer is part of the key, so what a
+    national user's session built is not what an authority user's session is given."""
+    national = data_benchmark.index(selection(demo_db, LOCAL_VIEWER))
+    viewer = Viewer(role="authority", authority_code=OWN, email="a@bristol.gov.uk")
+    own = data_benchmark.index(selection(demo_db, viewer))
+    assert own is not national
+    assert len(national.fig.data[0].x) > 100  # every member's point
+    assert own.fig.data[0].x is None and own.fig.data[0].q1 is not None  # quartiles only
+    assert "Authority" in national.table.columns and "Authority" not in own.table.columns
