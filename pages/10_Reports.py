@@ -5,9 +5,8 @@ note instead of the pack and the zips."""
 
 import streamlit as st
 
-from ehdmm.analysis import profile
 from ehdmm.export import pack, report
-from ehdmm.ui import RANKING_CAVEAT, data, data_reports, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar
 
 st.set_page_config(page_title="Reports · ehdmm", layout="wide")
 sel = sidebar()
@@ -44,8 +43,7 @@ st.markdown(
 )
 if not sel.viewer.sees_all:
     st.info(f"Your own authority's report. {report.AGGREGATES_TEXT}", icon="🔒")
-own = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
-if not profile.has_submission(own, sel.authority):
+if not data_reports.has_submission(sel):
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}: its report "
         "shows the peer group without its own position, and its trajectory.",

@@ -17,32 +17,29 @@ st.caption(
 )
 if not sel.rounds:
     st.info("No self-assessments have been submitted yet: the log holds sign-ins and changes only.")
-log = data_audit.audit_log(sel.db, sel.token, sel.viewer)
-shown = log
-if log.empty:
+view = data_audit.audit_view(sel)
+if not view.total:
     st.info("The audit log is empty: nothing has been logged yet.")
 else:
-    choices = audit.options(log)
-    first, last = audit.date_bounds(log)
     f1, f2, f3, f4 = st.columns(4)
-    actors = f1.multiselect("Who", choices["actor"], placeholder="Everyone", key="audit_actors")
+    actors = f1.multiselect(
+        "Who", view.choices["actor"], placeholder="Everyone", key="audit_actors"
+    )
     actions = f2.multiselect(
-        "Action", choices["action"], placeholder="Every action", key="audit_actions"
+        "Action", view.choices["action"], placeholder="Every action", key="audit_actions"
     )
     days = f3.date_input(
         "Days",
         value=(),
-        help=f"A day or a range of days; the log runs from {first} to {last}.",
+        help=f"A day or a range of days; the log runs from {view.first} to {view.last}.",
         key="audit_days",
     )
     text = f4.text_input("Text in who or what", key="audit_text")
     since, until = (days[0], days[-1]) if days else (None, None)
-    shown = audit.filter_log(
-        log, actors=actors, actions=actions, since=since, until=until, text=text
-    )
-    st.caption(audit.counts_text(len(shown), len(log)))
+    view = data_audit.audit_view(sel, tuple(actors), tuple(actions), since, until, text)
+    st.caption(audit.counts_text(view.shown, view.total))
 widgets.table_with_download(
-    audit.audit_table(shown),
+    view.table,
     stem="ehdmm_audit_log",
     key="audit_log",
     column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ehdmm.analysis import core, exports
+from ehdmm.analysis import core, exports, profile
 from ehdmm.export import images, pack, report
+from ehdmm.ui import data, memo
+from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
 
 
@@ -59,3 +61,10 @@ def batch_codes(
 
 def zip_contents(data: bytes) -> pd.DataFrame:
     return pack.zip_contents(data)
+
+
+@memo.section
+def has_submission(sel: Selection) -> bool:
+    """Whether the chosen authority has a current submission in the round."""
+    own = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)
+    return profile.has_submission(own, sel.authority)
