@@ -185,13 +185,19 @@ def test_init_and_demo_on_an_impossible_path_fail_cleanly(tmp_path: Path) -> Non
 PAGES = sorted((ROOT / "pages").glob("*.py"))
 
 
+@pytest.fixture(scope="module")
+def damaged_later(good: bytes, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The files of `later_damage`, made once for the page tests (which only read them)."""
+    return later_damage(good, tmp_path_factory.mktemp("later-damage"))
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_damage_met_by_a_page_shows_the_message_not_a_traceback(
-    page: Path, good: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page: Path, damaged_later: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Wherever the page meets the broken block (the sidebar, a cached loader or a section
     being built), it shows the store's advice once and no exception box."""
-    damaged = later_damage(good, tmp_path)
+    damaged = damaged_later
     assert damaged, "no block could be broken without breaking the opening"
     shown = 0
     for path in reversed(damaged):  # pages meet the later blocks sooner (half the runs)
