@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_roles import AUTH  # the [auth] secrets every sign-in test uses
 
 from ehdmm.analysis import core, exports
 from ehdmm.export import report
@@ -89,13 +90,6 @@ def test_a_zip_of_one_region_with_a_progress_bar(demo_db, monkeypatch):
 # -- an authority user ---------------------------------------------------------------------------
 
 OWN, OTHER = "E06000023", "E08000025"  # Bristol; Birmingham
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-cookie-secret-for-tests",
-    "client_id": "ehdmm-tests",
-    "client_secret": "not-a-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 USER = "analyst@bristol.gov.uk"
 
 

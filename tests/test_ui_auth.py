@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_roles import AUTH  # the [auth] secrets every sign-in test uses
 
 from ehdmm import access
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-cookie-secret-for-tests",
-    "client_id": "ehdmm-tests",
-    "client_secret": "not-a-secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 EMAIL = "lead@communities.gov.uk"
 
 

@@ -302,6 +302,43 @@ def _own(frame: pd.DataFrame, code: str, columns: list[str]) -> pd.DataFrame:
     return frame.loc[frame["authority_code"] == code, columns].reset_index(drop=True)
 
 
+def _trajectory(
+    wide_all: pd.DataFrame,
+    rounds: Sequence[str],
+    code: str,
+    name: str,
+    round_id: str | None,
+    rule: str,
+    model: Model,
+    charts: list[ReportChart],
+) -> tuple[pd.DataFrame, str]:
+    """(table, summary) of one authority's trajectory over the rounds; its chart is appended
+    to `charts` when it has a submission in any round."""
+    traj = profile.trajectory(wide_all, code, rounds, model)
+    table = profile.trajectory_table(traj, model)
+    summary = profile.trajectory_summary(traj, name, model)
+    if profile.submitted_rounds(traj):
+        charts.append(
+            ReportChart(
+                "trajectory",
+                "Overall level and maturity index by round",
+                profile_charts.trajectory_chart(
+                    traj,
+                    model,
+                    round_id=round_id,
+                    n=None,
+                    rule=rule,
+                    authority_name=name,
+                    mode="overall",
+                ),
+                table,
+                summary,
+                theme.file_stem(code, round_id, "trajectory-overall", rule),
+            )
+        )
+    return table, summary
+
+
 def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> ReportData:
     """One authority's report from a round's data (no database access)."""
     model, round_id, rule = inputs.model, inputs.round_id, inputs.rule
@@ -399,28 +436,9 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
     points = benchmark.index_points(wide, members, code)
 
     # trajectory
-    traj = profile.trajectory(inputs.wide_all, code, inputs.rounds, model)
-    trajectory_table = profile.trajectory_table(traj, model)
-    trajectory_summary = profile.trajectory_summary(traj, name, model)
-    if profile.submitted_rounds(traj):
-        charts.append(
-            ReportChart(
-                "trajectory",
-                "Overall level and maturity index by round",
-                profile_charts.trajectory_chart(
-                    traj,
-                    model,
-                    round_id=round_id,
-                    n=None,
-                    rule=rule,
-                    authority_name=name,
-                    mode="overall",
-                ),
-                trajectory_table,
-                trajectory_summary,
-                stem(code, round_id, "trajectory-overall", rule),
-            )
-        )
+    trajectory_table, trajectory_summary = _trajectory(
+        inputs.wide_all, inputs.rounds, code, name, round_id, rule, model, charts
+    )
 
     # what the next level asks; evidence and checklist
     cards = tuple(profile.strand_cards(dims, strand_tidy, code, model)) if has_submission else ()
@@ -649,28 +667,9 @@ def own_report_data(
         index_text = benchmark.index_quartiles_summary(quartiles, name)
         index_table = benchmark.index_quartiles_table(quartiles, name)
 
-    traj = profile.trajectory(wide_all, code, rounds, model)
-    trajectory_table = profile.trajectory_table(traj, model)
-    trajectory_summary = profile.trajectory_summary(traj, name, model)
-    if profile.submitted_rounds(traj):
-        charts.append(
-            ReportChart(
-                "trajectory",
-                "Overall level and maturity index by round",
-                profile_charts.trajectory_chart(
-                    traj,
-                    model,
-                    round_id=round_id,
-                    n=None,
-                    rule=rule,
-                    authority_name=name,
-                    mode="overall",
-                ),
-                trajectory_table,
-                trajectory_summary,
-                stem(code, round_id, "trajectory-overall", rule),
-            )
-        )
+    trajectory_table, trajectory_summary = _trajectory(
+        wide_all, rounds, code, name, round_id, rule, model, charts
+    )
 
     strand_tidy = profile.item_tidy(wide, dims, model, "strand")
     cards = tuple(profile.strand_cards(dims, strand_tidy, code, model)) if has_submission else ()
