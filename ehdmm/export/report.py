@@ -302,6 +302,78 @@ def _own(frame: pd.DataFrame, code: str, columns: list[str]) -> pd.DataFrame:
     return frame.loc[frame["authority_code"] == code, columns].reset_index(drop=True)
 
 
+def _level_charts(
+    values: pd.DataFrame,
+    table: pd.DataFrame,
+    options: dict,
+    code: str,
+    model: Model,
+    charts: list[ReportChart],
+    notices: list[str],
+) -> None:
+    """The radar and its dot plot of the dimension levels against the medians (`options` are
+    the chart functions' keywords), appended to `charts`; a notice for unrated dimensions."""
+    name, peers_label = options["authority_name"], options["peers_label"]
+    round_id, rule = options["round_id"], options["rule"]
+    summary = profile.comparison_summary(values, name, peers_label, "dimension")
+    missing = profile.missing_items(values)
+    if missing:
+        notices.append(
+            f"{name} has no level for: {', '.join(missing)} (incomplete: a gap in the radar, "
+            "'incomplete' in the dot plot and tables)."
+        )
+    for key, heading, make in (
+        ("radar", "Radar: level by dimension", profile_charts.radar),
+        ("dots", "The same levels as a dot plot", profile_charts.dot_plot),
+    ):
+        charts.append(
+            ReportChart(
+                key,
+                heading,
+                make(values, model, **options),
+                table,
+                summary,
+                theme.file_stem(code, round_id, f"{key}-dimension", rule),
+            )
+        )
+
+
+def _distribution_chart(
+    dist: pd.DataFrame,
+    code: str,
+    name: str,
+    peers_label: str,
+    round_id: str | None,
+    rule: str,
+    n: int | None,
+    has_submission: bool,
+    model: Model,
+    charts: list[ReportChart],
+) -> pd.DataFrame:
+    """The peer group's members at each level per strand, appended to `charts`; its table."""
+    table = benchmark.distribution_table(dist, name)
+    charts.append(
+        ReportChart(
+            "distribution",
+            f"Members at each level, by strand ({peers_label})",
+            benchmark_charts.distribution_chart(
+                dist,
+                model,
+                round_id=round_id,
+                n=n,
+                rule=rule,
+                authority_name=name,
+                peers_label=peers_label,
+                has_submission=has_submission,
+            ),
+            table,
+            benchmark.distribution_summary(dist),
+            theme.file_stem(code, round_id, "distribution-strand", rule),
+        )
+    )
+    return table
+
+
 def _trajectory(
     wide_all: pd.DataFrame,
     rounds: Sequence[str],
@@ -351,7 +423,6 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
     wide, dims = inputs.wide, inputs.dims
     has_submission = profile.has_submission(wide, code)
     member_count, n = benchmark.group_counts(wide, members)
-    stem = theme.file_stem
     charts: list[ReportChart] = []
     notices: list[str] = []
 
@@ -373,33 +444,7 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
             "peers_label": peers_label,
             "england_n": len(profile.submitted(dim_tidy)),
         }
-        summary = profile.comparison_summary(values, name, peers_label, "dimension")
-        missing = profile.missing_items(values)
-        if missing:
-            notices.append(
-                f"{name} has no level for: {', '.join(missing)} (incomplete: a gap in the radar, "
-                "'incomplete' in the dot plot and tables)."
-            )
-        charts.append(
-            ReportChart(
-                "radar",
-                "Radar: level by dimension",
-                profile_charts.radar(values, model, **options),
-                comparison_table,
-                summary,
-                stem(code, round_id, "radar-dimension", rule),
-            )
-        )
-        charts.append(
-            ReportChart(
-                "dots",
-                "The same levels as a dot plot",
-                profile_charts.dot_plot(values, model, **options),
-                comparison_table,
-                summary,
-                stem(code, round_id, "dots-dimension", rule),
-            )
-        )
+        _level_charts(values, comparison_table, options, code, model, charts, notices)
     else:
         notices.append(
             f"{name} has no current submission in round {round_id}: the report shows its peer "
@@ -413,25 +458,8 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
 
     # peer distributions
     dist = benchmark.distribution(strand_tidy, members, code, model, "strand")
-    distribution_table = benchmark.distribution_table(dist, name)
-    charts.append(
-        ReportChart(
-            "distribution",
-            f"Members at each level, by strand ({peers_label})",
-            benchmark_charts.distribution_chart(
-                dist,
-                model,
-                round_id=round_id,
-                n=n,
-                rule=rule,
-                authority_name=name,
-                peers_label=peers_label,
-                has_submission=has_submission,
-            ),
-            distribution_table,
-            benchmark.distribution_summary(dist),
-            stem(code, round_id, "distribution-strand", rule),
-        )
+    distribution_table = _distribution_chart(
+        dist, code, name, peers_label, round_id, rule, n, has_submission, model, charts
     )
     points = benchmark.index_points(wide, members, code)
 
@@ -563,7 +591,6 @@ def own_report_data(
     figures = aggregates.report_figures(db, viewer, code, group.key, round_id, rule, model)
     has_submission = profile.has_submission(wide, code)
     counts, n = figures.counts, figures.counts.submitted
-    stem = theme.file_stem
     charts: list[ReportChart] = []
     notices: list[str] = []
     suppressed = aggregates.suppressed_note()
@@ -596,30 +623,10 @@ def own_report_data(
             "peer_note": notes["peer"],
             "england_note": notes["england"],
         }
-        summary = profile.comparison_summary(values, name, peers_label, "dimension")
         for prefix, label in (("peer", peers_label), ("england", "England")):
             if notes[prefix]:
                 notices.append(f"{label} median: {notes[prefix]}")
-        missing = profile.missing_items(values)
-        if missing:
-            notices.append(
-                f"{name} has no level for: {', '.join(missing)} (incomplete: a gap in the radar, "
-                "'incomplete' in the dot plot and tables)."
-            )
-        for key, heading, make in (
-            ("radar", "Radar: level by dimension", profile_charts.radar),
-            ("dots", "The same levels as a dot plot", profile_charts.dot_plot),
-        ):
-            charts.append(
-                ReportChart(
-                    key,
-                    heading,
-                    make(values, model, **options),
-                    comparison_table,
-                    summary,
-                    stem(code, round_id, f"{key}-dimension", rule),
-                )
-            )
+        _level_charts(values, comparison_table, options, code, model, charts, notices)
     else:
         notices.append(
             f"{name} has no current submission in round {round_id}: the report shows its peer "
@@ -634,25 +641,8 @@ def own_report_data(
         notices.append(f"{peers_label}, members with a submission: {suppressed}")
 
     dist = figures.distribution
-    distribution_table = benchmark.distribution_table(dist, name)
-    charts.append(
-        ReportChart(
-            "distribution",
-            f"Members at each level, by strand ({peers_label})",
-            benchmark_charts.distribution_chart(
-                dist,
-                model,
-                round_id=round_id,
-                n=n,
-                rule=rule,
-                authority_name=name,
-                peers_label=peers_label,
-                has_submission=has_submission,
-            ),
-            distribution_table,
-            benchmark.distribution_summary(dist),
-            stem(code, round_id, "distribution-strand", rule),
-        )
+    distribution_table = _distribution_chart(
+        dist, code, name, peers_label, round_id, rule, n, has_submission, model, charts
     )
     quartiles = figures.index
     if quartiles is None:
