@@ -16,7 +16,9 @@ small hand-made ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 
@@ -28,6 +30,8 @@ from ehdmm.analysis.benchmark import distribution as raw_distribution
 from ehdmm.analysis.profile import Items, item_names
 from ehdmm.model import Model, load_model
 from ehdmm.viewer import Viewer
+
+T = TypeVar("T")
 
 _READER = Viewer(role="national", email="ehdmm.analysis.aggregates")
 """Reads every authority's levels so that aggregates can be made; never leaves this module."""
@@ -209,6 +213,23 @@ def _members(db: core.Db, authority_code: str, group_key: str) -> list[str]:
     return core.peer_codes(db, _READER, authority_code, group_key)
 
 
+def _over_group(
+    of: Callable[..., T],
+    db: core.Db,
+    viewer: Viewer,
+    authority_code: str,
+    group_key: str,
+    round_id: str | None,
+    rule: str,
+) -> T:
+    """`of(wide, authority_code, members, restrict=...)` over the round's levels of every
+    authority, for a viewer allowed to ask about `authority_code`."""
+    check_asker(viewer, authority_code)
+    wide = core.levels(db, _READER, round_id, rule)
+    members = _members(db, authority_code, group_key)
+    return of(wide, authority_code, members, restrict=restricted(viewer))
+
+
 def _tidy(db: core.Db, round_id: str | None, rule: str, items: Items, model: Model) -> pd.DataFrame:
     item_names(model, items)  # validates `items`
     if items == "dimension":
@@ -266,10 +287,7 @@ def peer_rank(
     rule: str,
 ) -> core.Rank | None:
     """The authority's rank and percentile in the group by maturity index (see `rank_of`)."""
-    check_asker(viewer, authority_code)
-    wide = core.levels(db, _READER, round_id, rule)
-    members = _members(db, authority_code, group_key)
-    return rank_of(wide, authority_code, members, restrict=restricted(viewer))
+    return _over_group(rank_of, db, viewer, authority_code, group_key, round_id, rule)
 
 
 def index_summary(
@@ -281,10 +299,7 @@ def index_summary(
     rule: str,
 ) -> IndexSummary | None:
     """Quartiles of the group's maturity index (see `index_summary_of`)."""
-    check_asker(viewer, authority_code)
-    wide = core.levels(db, _READER, round_id, rule)
-    members = _members(db, authority_code, group_key)
-    return index_summary_of(wide, authority_code, members, restrict=restricted(viewer))
+    return _over_group(index_summary_of, db, viewer, authority_code, group_key, round_id, rule)
 
 
 def group_counts(
@@ -296,10 +311,7 @@ def group_counts(
     rule: str,
 ) -> GroupCounts:
     """The group's size, the authority's membership and members with a submission."""
-    check_asker(viewer, authority_code)
-    wide = core.levels(db, _READER, round_id, rule)
-    members = _members(db, authority_code, group_key)
-    return group_counts_of(wide, authority_code, members, restrict=restricted(viewer))
+    return _over_group(group_counts_of, db, viewer, authority_code, group_key, round_id, rule)
 
 
 @dataclass(frozen=True)
