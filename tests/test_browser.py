@@ -69,11 +69,20 @@ def free_port() -> int:
 
 
 class Server:
-    """`streamlit run app.py` on a free port with its own database; stopped by its PID."""
+    """`streamlit run app.py` on a free port (or `port`) with its own database, started in
+    `cwd` (where Streamlit reads `.streamlit/`); stopped by its PID."""
 
-    def __init__(self, db: Path) -> None:
-        self.port = free_port()
-        env = {**os.environ, "EHDMM_DB": str(db)}
+    def __init__(
+        self,
+        db: Path,
+        *,
+        cwd: Path = ROOT,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.port = port or free_port()
+        self.url = f"http://{host}:{self.port}"
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -86,16 +95,15 @@ class Server:
                 "--server.headless",
                 "true",
                 "--server.address",
-                "127.0.0.1",
+                host,
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=ROOT,
-            env=env,
+            cwd=cwd,
+            env={**os.environ, "EHDMM_DB": str(db), **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:

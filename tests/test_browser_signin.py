@@ -10,13 +10,9 @@ EHDMM_REQUIRE_BROWSER=1), and without oidc-provider-mock (requirements-dev.txt).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +24,7 @@ from ehdmm.analysis import core
 from ehdmm.viewer import LOCAL_VIEWER
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, free_port
+from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL_USER = "lead@communities.gov.uk"
@@ -64,68 +60,24 @@ def provider() -> Iterator[str]:
         yield f"http://localhost:{server.server_port}"
 
 
-class SignInServer:
+def sign_in_server(db: Path, folder: Path, provider: str) -> Server:
     """`streamlit run app.py` started from a folder holding `.streamlit/secrets.toml` (with
     `[auth]`) and the project's `.streamlit/config.toml`; stopped by its PID."""
-
-    def __init__(self, db: Path, folder: Path, provider: str) -> None:
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        settings = folder / ".streamlit"
-        settings.mkdir(parents=True)
-        shutil.copy(ROOT / ".streamlit" / "config.toml", settings / "config.toml")
-        (settings / "secrets.toml").write_text(
-            "[auth]\n"
-            f'redirect_uri = "{self.url}/oauth2callback"\n'
-            'cookie_secret = "a-long-random-string-for-the-test-only"\n'
-            'client_id = "ehdmm-browser-test"\n'
-            'client_secret = "ehdmm-browser-test-secret"\n'
-            f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-            encoding="utf-8",
-        )
-        env = {**os.environ, "EHDMM_DB": str(db), "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(self.port),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "localhost",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=folder,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.proc.stderr.read().decode()}")
-        self.stop()
-        raise RuntimeError("streamlit did not become healthy in 60 s")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+    port = free_port()
+    url = f"http://localhost:{port}"
+    settings = folder / ".streamlit"
+    settings.mkdir(parents=True)
+    shutil.copy(ROOT / ".streamlit" / "config.toml", settings / "config.toml")
+    (settings / "secrets.toml").write_text(
+        "[auth]\n"
+        f'redirect_uri = "{url}/oauth2callback"\n'
+        'cookie_secret = "a-long-random-string-for-the-test-only"\n'
+        'client_id = "ehdmm-browser-test"\n'
+        'client_secret = "ehdmm-browser-test-secret"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return Server(db, cwd=folder, host="localhost", port=port, env={"PYTHONPATH": str(ROOT)})
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +93,8 @@ def signin_db(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def server(
     signin_db: Path, provider: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[SignInServer]:
-    running = SignInServer(signin_db, tmp_path_factory.mktemp("signin-home"), provider)
+) -> Iterator[Server]:
+    running = sign_in_server(signin_db, tmp_path_factory.mktemp("signin-home"), provider)
     yield running
     running.stop()
 
@@ -168,7 +120,7 @@ def settle(page) -> None:
     page.wait_for_timeout(500)
 
 
-def sign_in(browser, server: SignInServer, email: str):
+def sign_in(browser, server: Server, email: str):
     """A fresh browser context signed in as `email` through the provider's login form."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -198,7 +150,7 @@ def main_text(page) -> str:
     return page.locator('[data-testid="stMain"]').inner_text()
 
 
-def open_page(page, server: SignInServer, path: str, shows: str) -> str:
+def open_page(page, server: Server, path: str, shows: str) -> str:
     """Open a page by its URL, wait until it shows `shows`, and return its main text."""
     page.goto(f"{server.url}/{path}", wait_until="domcontentloaded", timeout=60_000)
     page.locator('[data-testid="stMain"]').get_by_text(shows).first.wait_for(timeout=60_000)
