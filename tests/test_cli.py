@@ -313,5 +313,5 @@ def test_the_default_actor_of_an_import_is_the_cli_user(empty_db, tmp_path, caps
     source.write_text("authority\nBristol\n")
     assert cli.main(["groups", "import", "solo", str(source), "--db", str(empty_db)]) == 0
     [(actor, action, _)] = audit_entries(empty_db)
-    assert actor == cli._default_actor() and actor.startswith("cli") and action == "group.import"
+    assert actor == cli.default_actor() and actor.startswith("cli") and action == "group.import"
     capsys.readouterr()
