@@ -76,6 +76,7 @@ def _reference(conn: duckdb.DuckDBPyConnection) -> list[str]:
             "INSERT INTO rounds (id, label, opens, closes) VALUES (?, ?, ?, ?)",
             [rnd, f"Round {k + 1}", f"{rnd}-01", f"{rnd}-28"],
         )
+    conn.execute("INSERT INTO meta VALUES ('note', 'made by tests/oldest_db.py')")
     conn.execute(
         "INSERT INTO custom_groups (name, description) VALUES ('Old group', 'made by hand')"
     )
