@@ -289,6 +289,28 @@ def test_keep_removes_older_backups_only_after_the_new_one_is_complete(demo_db, 
     assert (out / "notes.txt").exists() and (out / f"{backup.PREFIX}by-hand").exists()
 
 
+def test_what_a_killed_backup_left_is_removed_by_the_next_one_but_not_a_running_ones(
+    demo_db, tmp_path
+):
+    out = tmp_path / "backups"
+    out.mkdir()
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = out / f".{backup.PREFIX}20260101T000000{backup.PARTIAL}{gone.stdout.strip()}"
+        alive = out / f".{backup.PREFIX}20260101T000000{backup.PARTIAL}{running.pid}"
+        for folder in (dead, alive):
+            folder.mkdir()
+            (folder / "ratings.parquet").write_bytes(b"half")
+        backup.take_backup(demo_db, out)
+        assert not dead.exists() and alive.exists()
+    finally:
+        running.kill()
+        running.wait()
+
+
 # --- backups taken while other processes import ---------------------------------------------
 
 IMPORTER = """

@@ -313,8 +313,8 @@ print(json.dumps({"exceptions": [e.message for e in at.exception],
 def test_a_read_only_database_can_be_read_and_a_write_says_it_is_read_only(
     demo_db, tmp_path, run_read_only
 ):
-    """On a read-only mount `check`, `levels`, `report`, `pack` and the dashboard work; a
-    write says the database is read-only (not damaged) and the file is unchanged."""
+    """On a read-only mount `check`, `levels`, `report`, `pack`, `backup` and the dashboard
+    work; a write says the database is read-only (not damaged) and the file is unchanged."""
     folder = demo_db.parent / "ro"
     folder.mkdir()
     path = folder / "ehdmm.duckdb"
@@ -344,6 +344,8 @@ def test_a_read_only_database_can_be_read_and_a_write_says_it_is_read_only(
     pack = cli("pack", "--round", "2026-03", "--out", str(out / "pack.xlsx"))
     assert pack.returncode == 0 and (out / "pack.xlsx").stat().st_size > 0, pack.stderr
     assert any(p.suffix == ".html" for p in out.iterdir())
+    saved = cli("backup", "--out", str(out / "backups"))
+    assert saved.returncode == 0 and "Backup written to" in saved.stdout, saved.stderr
 
     write = cli("users", "add", "someone@example.gov.uk", "--role", "national")
     assert write.returncode == 1
