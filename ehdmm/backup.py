@@ -118,19 +118,23 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _write_failed(out: Path, exc: BaseException) -> BackupError:
+def _reason(exc: BaseException) -> str:
+    """Why a file could not be written, in words ('the disk is full (...)' for no room)."""
     if isinstance(exc, OSError):
         reason = store_db.describe_os_error(exc)
     else:
         reason = store_db.first_line(exc)
-    if store_db.is_no_room(exc):
-        return BackupError(
-            f"Cannot write the backup to {out}: the disk is full ({reason}). Nothing was left "
-            "behind. Free some space there, or choose a folder on a disk with room."
-        )
+    return f"the disk is full ({reason})" if store_db.is_no_room(exc) else reason
+
+
+def _write_failed(out: Path, exc: BaseException) -> BackupError:
+    advice = (
+        "Free some space there, or choose a folder on a disk with room."
+        if store_db.is_no_room(exc)
+        else "Choose a folder that can be written to."
+    )
     return BackupError(
-        f"Cannot write the backup to {out}: {reason}. Nothing was left behind. Choose a folder "
-        "that can be written to."
+        f"Cannot write the backup to {out}: {_reason(exc)}. Nothing was left behind. {advice}"
     )
 
 
@@ -576,13 +580,7 @@ def restore_backup(
 
 
 def _restore_failed(target: Path, exc: BaseException) -> BackupError:
-    if isinstance(exc, OSError):
-        reason = store_db.describe_os_error(exc)
-    else:
-        reason = store_db.first_line(exc)
-    if store_db.is_no_room(exc):
-        reason = f"the disk is full ({reason})"
     return BackupError(
-        f"Cannot restore to {target}: {reason}. Nothing was written: the database there (if "
-        "any) is as it was."
+        f"Cannot restore to {target}: {_reason(exc)}. Nothing was written: the database there "
+        "(if any) is as it was."
     )

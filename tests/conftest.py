@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -73,6 +74,26 @@ def run_read_only() -> Callable[..., subprocess.CompletedProcess]:
         )
         return subprocess.run(
             ["unshare", "-r", "-m", "sh", "-c", f'{mounts} && exec "$@"', "sh", *args], **kwargs
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> Callable[..., subprocess.CompletedProcess]:
+    """`run_cli(*args, **kwargs)`: `python -m ehdmm ARGS` in a child process started from the
+    project root without EHDMM_DB, its output captured as text (kwargs go to subprocess.run)."""
+    env = {k: v for k, v in os.environ.items() if k != "EHDMM_DB"}
+
+    def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "ehdmm", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=180,
+            **kwargs,
         )
 
     return run

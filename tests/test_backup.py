@@ -19,6 +19,7 @@ import pytest
 
 from ehdmm import backup
 from ehdmm.cli.store import levels_csv
+from ehdmm.model import load_model
 from ehdmm.scoring import RULES
 from ehdmm.storage import connect
 from ehdmm.storage import db as store_db
@@ -323,16 +324,7 @@ for path in sorted(folder.glob("*.csv")):
     assert result.outcome == "imported", result.message
 print("done", flush=True)
 """
-DIMENSIONS = (
-    "information_governance",
-    "data_sharing",
-    "data_systems",
-    "training",
-    "casework",
-    "cba",
-    "commissioning",
-    "research",
-)
+DIMENSIONS = load_model().dimension_ids
 
 
 def write_returns(folder: Path, codes: list[str], files: int, seed: int) -> None:
@@ -466,20 +458,9 @@ def test_a_backup_killed_midway_is_never_restored(demo_db, tmp_path):
 # --- where the backup cannot be written ---------------------------------------------------------
 
 
-def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "EHDMM_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "ehdmm", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        **kwargs,
-    )
-
-
-def test_a_full_disk_under_the_backup_folder_leaves_nothing_half_written(demo_db, tmp_path):
+def test_a_full_disk_under_the_backup_folder_leaves_nothing_half_written(
+    demo_db, tmp_path, run_cli
+):
     """The backup process may write no file past 4 KB (EFBIG, as a full disk's ENOSPC): the
     message says the disk is full, exit 1, and the folder holds nothing."""
     import resource

@@ -3,9 +3,6 @@ a backup folder given to `import`."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,19 +22,8 @@ def test_version(capsys):
     assert out.startswith(f"ehdmm {__version__} (DuckDB {duckdb.__version__}, Python ")
 
 
-def test_backup_then_restore_in_real_processes(demo_db, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "EHDMM_DB"}
-
-    def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "ehdmm", *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-        )
-
+def test_backup_then_restore_in_real_processes(demo_db, tmp_path, run_cli):
+    cli = run_cli
     made = cli("backup", "--db", str(demo_db), "--out", str(tmp_path / "backups"))
     assert made.returncode == 0, made.stderr
     [folder] = (tmp_path / "backups").iterdir()

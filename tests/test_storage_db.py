@@ -220,7 +220,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was_and_says_how_to_restore(
 GOOD_MIGRATIONS = db.migrations()
 
 
-def test_a_database_from_a_newer_ehdmm_is_refused_without_opening_it_for_writing(empty_db):
+def test_a_database_from_a_newer_ehdmm_is_refused_without_opening_it_for_writing(empty_db, run_cli):
     from ehdmm import __version__
 
     with duckdb.connect(str(empty_db)) as conn:
@@ -258,7 +258,7 @@ def header_checksum(block: bytes) -> int:
     return total
 
 
-def test_a_file_in_another_duckdb_storage_version_says_to_restore_a_backup(empty_db):
+def test_a_file_in_another_duckdb_storage_version_says_to_restore_a_backup(empty_db, run_cli):
     """The main header's storage version set beyond what this DuckDB reads (checksum made
     good): the message says to restore from a backup with `restore`, not a traceback."""
     import struct
@@ -282,19 +282,6 @@ def test_a_file_in_another_duckdb_storage_version_says_to_restore_a_backup(empty
     assert proc.returncode == 1 and "python -m ehdmm restore" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert empty_db.read_bytes() == bytes(data)
-
-
-def run_cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "EHDMM_DB"}
-    return subprocess.run(
-        [sys.executable, "-m", "ehdmm", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        **kwargs,
-    )
 
 
 # --- a read-only file, a full disk ------------------------------------------------------------
@@ -368,7 +355,7 @@ def test_a_read_only_database_can_be_read_and_a_write_says_it_is_read_only(
     assert path.read_bytes() == before
 
 
-def test_a_full_disk_is_reported_as_full_not_busy_and_nothing_is_written(demo_db):
+def test_a_full_disk_is_reported_as_full_not_busy_and_nothing_is_written(demo_db, run_cli):
     """A real 'No space left on device' (the write-ahead log is /dev/full): the write fails at
     once with a message saying the disk is full, not retried as a conflict."""
     from ehdmm import database
@@ -397,7 +384,9 @@ def load_dimension_ids() -> tuple[str, ...]:
     return load_model().dimension_ids
 
 
-def test_a_file_size_limit_met_while_writing_the_database_is_reported_as_a_full_disk(empty_db):
+def test_a_file_size_limit_met_while_writing_the_database_is_reported_as_a_full_disk(
+    empty_db, run_cli
+):
     """`demo` into an existing empty database in a process that may write no file past its
     first 12 KB (the kernel's EFBIG, as a full disk gives ENOSPC): a clear message, exit 1, and
     the database as it was."""

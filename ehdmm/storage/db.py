@@ -383,10 +383,20 @@ def connect(
                 _prepare(db_path, timeout)
                 _migrated.add(key)
     conn, read_only = _open(db_path, timeout)
+    with _closing(conn, db_path, read_only):
+        yield conn
+
+
+@contextmanager
+def _closing(
+    conn: duckdb.DuckDBPyConnection, path: Path, read_only: bool
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Close the connection on exit; a DuckDB error with a known cause becomes a `StoreError`
+    saying what to do."""
     try:
         yield conn
     except duckdb.Error as exc:
-        translated = _translated(db_path, exc, read_only)
+        translated = _translated(path, exc, read_only)
         if translated is exc:
             raise
         raise translated from exc
@@ -409,15 +419,8 @@ def read_only_connection(
     if not db_path.exists():
         raise StoreError(f"No database at {db_path}.")
     conn, _ = _open(db_path, timeout, read_only=True)
-    try:
+    with _closing(conn, db_path, True):
         yield conn
-    except duckdb.Error as exc:
-        translated = _translated(db_path, exc, True)
-        if translated is exc:
-            raise
-        raise translated from exc
-    finally:
-        conn.close()
 
 
 @contextmanager
