@@ -20,7 +20,6 @@ on the DuckDB version and a hostile folder can only be refused.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -498,6 +497,8 @@ def _build(temp: Path, manifest: Manifest) -> None:
 @contextlib.contextmanager
 def _locked(path: Path, timeout: float) -> Iterator[None]:
     """Hold the lock DuckDB takes on a database file, so that no process uses it meanwhile."""
+    import fcntl  # POSIX only: imported here so that the rest works everywhere
+
     fd = os.open(path, os.O_RDWR)
     try:
         deadline = time.monotonic() + timeout

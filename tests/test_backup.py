@@ -493,3 +493,45 @@ def test_a_read_only_backup_folder_is_refused_clearly(demo_db, tmp_path, run_rea
     assert f"Cannot write the backup to {out}" in proc.stderr
     assert "Read-only file system" in proc.stderr and "Traceback" not in proc.stderr
     assert list(out.iterdir()) == []
+
+
+def test_a_backup_of_an_older_schema_is_restored_and_brought_up_to_date(tmp_path):
+    """A backup taken from a file an older ehdmm left (0001 only, not upgraded: a backup never
+    writes to the database) restores into this version's schema with its data."""
+    from oldest_db import make
+
+    old = make(tmp_path / "old.duckdb", 1)
+    result = backup.take_backup(old, tmp_path / "backups")
+    manifest = json.loads((result.path / backup.MANIFEST).read_text())
+    assert manifest["migrations"] == ["0001_initial.sql"]
+    with duckdb.connect(str(old), read_only=True) as conn:  # still as it was
+        assert store_db.schema_state(conn)[0] == ["0001_initial.sql"]
+    backup.restore_backup(result.path, tmp_path / "restored.duckdb")
+    upgraded = tmp_path / "upgraded.duckdb"
+    shutil.copy(old, upgraded)
+    with connect(upgraded):  # the same file upgraded in place, for comparison
+        pass
+    with duckdb.connect(str(tmp_path / "restored.duckdb"), read_only=True) as conn:
+        assert store_db.schema_state(conn)[0] == [name for name, _ in GOOD_MIGRATIONS]
+    want, got = describe(upgraded), describe(tmp_path / "restored.duckdb")
+    for table, (columns, rows) in want["tables"].items():
+        assert got["tables"][table][0] == columns, table
+        if table != "schema_migrations":  # applied_at: when each was applied
+            assert got["tables"][table][1] == rows, table
+    assert every_levels_csv(tmp_path / "restored.duckdb") == every_levels_csv(upgraded)
+
+
+def test_a_full_disk_under_the_restore_target_leaves_nothing(demo_db, tmp_path, run_cli):
+    import resource
+
+    folder = backup.take_backup(demo_db, tmp_path / "backups").path
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+    target = tmp_path / "target" / "restored.duckdb"
+    proc = run_cli("restore", str(folder), "--db", str(target), preexec_fn=small_files)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"Cannot restore to {target}: the disk is full" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not target.parent.exists()
