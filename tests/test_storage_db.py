@@ -403,3 +403,22 @@ def test_a_file_size_limit_met_while_writing_the_database_is_reported_as_a_full_
     assert "Traceback" not in proc.stderr
     with db.connect(empty_db) as conn:
         assert db.fetch_one(conn, "SELECT count(*) FROM submissions")[0] == 0
+
+
+def test_a_new_database_in_a_read_only_folder_is_refused_clearly(tmp_path, run_read_only):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "EHDMM_DB"}
+    proc = run_read_only(
+        [sys.executable, "-m", "ehdmm", "init", "--db", str(folder / "new.duckdb")],
+        [folder],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"Cannot create the database {folder / 'new.duckdb'}" in proc.stderr
+    assert "Read-only file system" in proc.stderr and "damaged" not in proc.stderr
+    assert list(folder.iterdir()) == []

@@ -186,7 +186,12 @@ def _open(
         try:
             return duckdb.connect(str(path), read_only=read_only), read_only
         except duckdb.Error as exc:
-            if not read_only and _mentions(exc, _READ_ONLY_MARKERS) and path.is_file():
+            if not read_only and _mentions(exc, _READ_ONLY_MARKERS):
+                if not path.is_file():
+                    raise StoreError(
+                        f"Cannot create the database {path}: {first_line(exc)}. Point EHDMM_DB "
+                        "(or --db) at a file in a folder that can be written to."
+                    ) from exc
                 read_only = True
                 continue
             if not _is_lock_error(exc):
