@@ -8,6 +8,7 @@ import streamlit as st
 
 from ehdmm.model import load_model
 from ehdmm.ui import RANKING_CAVEAT, data_home, sidebar
+from ehdmm.ui.footer import footer
 
 st.set_page_config(page_title="ehdmm: early help data maturity", layout="wide")
 sel = sidebar()
@@ -47,3 +48,4 @@ st.markdown(
     "Use the pages in the sidebar for the national overview, an authority's profile, peer "
     "benchmarks, comparisons, trends and the model itself."
 )
+footer(sel)

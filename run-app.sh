@@ -6,5 +6,6 @@ cd "$(dirname "$0")"
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+# the exact versions (and hashes) the app was tested with
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 exec .venv/bin/python -m streamlit run app.py "$@"

@@ -16,7 +16,8 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# the exact versions (and hashes) of the app's and the tests' packages
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements-dev.lock
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
 exec .venv/bin/python -m pytest -n auto "$@"

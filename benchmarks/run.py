@@ -15,6 +15,8 @@ one run (so the machine's speed cancels out). Not a test: run on demand.
     `ehdmm.importer.import_returns` against DuckDB's own `read_csv` of it; goal <= 3.
 (d) Exports (`benchmarks/exports.py`, run as a child process): a report per authority in a
     batch, and a single report, against one warm chart export; goal <= 5.
+(e) Backups (`benchmarks/backups.py`): `backup` and `restore` of the `--scale` database against
+    DuckDB's own `EXPORT DATABASE` and `IMPORT DATABASE` of it; goal <= 3.
 """
 
 from __future__ import annotations
@@ -36,12 +38,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
+import backups as backup_bench  # noqa: E402
 import imports as import_bench  # noqa: E402
 import scoring as scoring_bench  # noqa: E402
 
 from ehdmm.demo import install_demo  # noqa: E402
 
-AREAS = ("pages", "scoring", "imports", "exports")
+AREAS = ("pages", "scoring", "imports", "exports", "backups")
 
 
 @dataclass
@@ -272,7 +275,7 @@ def main() -> None:
     notes = []
     rows: list[Row] = []
     demo_db, big_db = tmp / "demo.duckdb", tmp / f"demo-x{args.scale}.duckdb"
-    if {"pages", "imports"} - skip:
+    if {"pages", "imports", "backups"} - skip:
         install_demo(demo_db)
         counts = install_demo(big_db, scale=args.scale)
         notes.append(
@@ -296,6 +299,12 @@ def main() -> None:
             found, note = export_rows(args.repeat, args.export_authorities)
             rows += found
             notes.append(note)
+        if "backups" not in skip:
+            work = tmp / "backups"
+            work.mkdir()
+            result = backup_bench.measure(big_db, args.repeat, work)
+            fields = backup_bench.row_fields(result, args.scale, counts)
+            rows += [Row("backup", *f) for f in fields]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -329,8 +338,8 @@ def main() -> None:
         args.out.write_text(
             "# Benchmarks\n\n"
             f"`.venv/bin/python benchmarks/run.py --out {args.out}` (the whole suite; "
-            "`benchmarks/pages.py`, `scoring.py`, `imports.py` and `exports.py` run one part "
-            "each with more detail).\n\n" + text + kept,
+            "`benchmarks/pages.py`, `scoring.py`, `imports.py`, `exports.py` and `backups.py` "
+            "run one part each with more detail).\n\n" + text + kept,
             encoding="utf-8",
         )
 

@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 from ehdmm.model import Model, load_model
-from ehdmm.storage import connect, resolve_db_path, write_with_retry
+from ehdmm.storage import StoreError, connect, resolve_db_path, write_with_retry
+from ehdmm.storage import db as storage_db
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
 
@@ -36,6 +37,29 @@ def ensure_demo_db(db: str | os.PathLike[str] | None = None) -> tuple[Path, bool
         return path, False
     install_demo(path)
     return path, True
+
+
+def missing_database_error(path: Path) -> StoreError:
+    """The message for a database path where there is no file: how to make one."""
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    why = f": {blocker} is a file, not a folder" if blocker is not None else ""
+    return StoreError(
+        f"No database at {path}{why}. Point EHDMM_DB (or --db) at an existing database file, "
+        f"or create one there with `python -m ehdmm init --db {path}` (empty) or `python -m "
+        f"ehdmm demo --db {path}` (demo data), or restore a backup there with `python -m ehdmm "
+        f"restore BACKUP --db {path}`."
+    )
+
+
+def app_database(db: str | os.PathLike[str] | None = None) -> Path:
+    """The database the app reads: the file at the path, which must exist, except for the
+    default path (`data/ehdmm.duckdb`), which is created with the demo data on first start."""
+    path = resolve_db_path(db)
+    if path.exists():
+        return path
+    if path == storage_db.DEFAULT_DB_PATH:
+        return ensure_demo_db(path)[0]
+    raise missing_database_error(path)
 
 
 def is_demo(db: str | os.PathLike[str] | None = None) -> bool:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
+import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,3 +48,52 @@ def demo_db(_demo_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "demo.duckdb"
     shutil.copy(_demo_template, path)
     return path
+
+
+def _can_unshare() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-r", "-m", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.fixture(scope="session")
+def run_read_only() -> Callable[..., subprocess.CompletedProcess]:
+    """`run(args, folders, **kwargs)`: run a command with `folders` mounted read-only, as a
+    read-only disk shows to a program whoever runs it (root included: file permissions do not
+    stop root). Made with a user and mount namespace (`unshare -r -m`, then a read-only bind
+    mount of each folder); skipped, saying why, where the system does not allow one."""
+    if not _can_unshare():
+        pytest.skip("needs `unshare -r -m` (user and mount namespaces) for a read-only mount")
+
+    def run(args: list[str], folders: list[Path], **kwargs) -> subprocess.CompletedProcess:
+        mounts = " && ".join(
+            f"mount --bind {shlex.quote(str(f))} {shlex.quote(str(f))} && "
+            f"mount -o remount,bind,ro {shlex.quote(str(f))}"
+            for f in folders
+        )
+        return subprocess.run(
+            ["unshare", "-r", "-m", "sh", "-c", f'{mounts} && exec "$@"', "sh", *args], **kwargs
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> Callable[..., subprocess.CompletedProcess]:
+    """`run_cli(*args, **kwargs)`: `python -m ehdmm ARGS` in a child process started from the
+    project root without EHDMM_DB, its output captured as text (kwargs go to subprocess.run)."""
+    env = {k: v for k, v in os.environ.items() if k != "EHDMM_DB"}
+
+    def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "ehdmm", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=180,
+            **kwargs,
+        )
+
+    return run

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from ehdmm import scoring
 from ehdmm.database import init_db
 from ehdmm.storage import connect
+from ehdmm.storage import db as storage_db
 from ehdmm.viewer import LOCAL_VIEWER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -37,11 +38,31 @@ def test_home_shows_the_latest_round_levels_with_the_demo_banner(demo_db, monkey
     assert any("not a league table" in c.value for c in at.caption)
 
 
-def test_home_creates_the_demo_database_when_missing(tmp_path, monkeypatch):
-    db = tmp_path / "new" / "fresh.duckdb"
-    at = run(db, monkeypatch)
-    assert db.exists()
+def test_home_creates_the_demo_database_only_at_the_default_path(tmp_path, monkeypatch):
+    default = tmp_path / "new" / "ehdmm.duckdb"
+    monkeypatch.setattr(storage_db, "DEFAULT_DB_PATH", default)
+    monkeypatch.delenv("EHDMM_DB", raising=False)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert default.exists()
     assert len(at.dataframe[0].value) > 100
+    assert any("Synthetic demo data" in w.value for w in at.warning)
+
+
+def test_home_on_a_missing_database_path_says_how_to_make_one(tmp_path, monkeypatch):
+    """EHDMM_DB naming a file that does not exist: the page says so and how to create one; no
+    demo database is made there."""
+    db = tmp_path / "new" / "fresh.duckdb"
+    monkeypatch.setenv("EHDMM_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    for words in (f"No database at {db}", f"python -m ehdmm init --db {db}", "demo --db"):
+        assert words in error.value, error.value
+    assert not db.exists() and not db.parent.exists()
+    assert not at.dataframe
 
 
 def test_home_on_an_empty_database_says_there_is_nothing_yet(tmp_path, monkeypatch):

@@ -10,9 +10,13 @@ unreadable database), 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import platform
 from collections.abc import Callable, Sequence
 
-from ehdmm.cli import groups, reports, returns, store, users
+import duckdb
+
+from ehdmm import __version__
+from ehdmm.cli import backup, groups, reports, returns, store, users
 from ehdmm.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -32,6 +36,7 @@ REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     groups.register,
     reports.register,
     users.register,
+    backup.register,
 )
 """Who adds which subcommands, in the order `--help` lists them."""
 
@@ -40,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m ehdmm",
         description="Data Maturity Model for Early Help Services: benchmarking store and tools.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"ehdmm {__version__} (DuckDB {duckdb.__version__}, Python "
+        f"{platform.python_version()})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for register in REGISTRARS:

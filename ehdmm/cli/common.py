@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ehdmm import database
-from ehdmm.storage import DEFAULT_DB_PATH, StoreError, resolve_db_path
+from ehdmm.storage import DEFAULT_DB_PATH, resolve_db_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -55,10 +55,7 @@ def existing_db(args: argparse.Namespace, *, create_empty: bool = False) -> Path
     if create_empty:
         err(f"No database at {path}: creating an empty one with the reference data.")
         return database.init_db(path)
-    raise StoreError(
-        f"No database at {path}. Create one with `python -m ehdmm init --db {path}` "
-        f"(empty) or `python -m ehdmm demo --db {path}` (demo data)."
-    )
+    raise database.missing_database_error(path)
 
 
 def progress_printer(stream=None) -> Callable[[int, int, str], None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ehdmm import access, importer, templates
+from ehdmm import access, backup, importer, templates
 from ehdmm.cli.common import EXIT_FAILED, EXIT_OK, UsageError, actor_arg, db_arg, err, existing_db
 
 AUDITED_IMPORTS = ("imported", "no-op")
@@ -17,6 +17,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     files = []
     for name in args.files:
         path = Path(name)
+        if found := backup.describe_backup_folder(path):
+            raise UsageError(found)
         try:
             files.append((str(path), path.read_bytes()))
         except OSError as exc:

@@ -12,17 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from ehdmm.analysis import core
-from ehdmm.database import ensure_demo_db
+from ehdmm.database import app_database
 from ehdmm.storage import last_write_token, resolve_db_path
 from ehdmm.ui import memo
 from ehdmm.viewer import Viewer
 
 
 def database_path() -> str:
-    """The app's database (EHDMM_DB, else data/ehdmm.duckdb), created with demo data on first
-    start when no file exists."""
-    path, _ = ensure_demo_db(resolve_db_path())
-    return str(path)
+    """The app's database (EHDMM_DB, else data/ehdmm.duckdb). Only the default path is created
+    (with demo data) when no file exists; another missing path is a `StoreError` saying how to
+    make one."""
+    return str(app_database(resolve_db_path()))
 
 
 def token(db: str) -> tuple[float, int]:
