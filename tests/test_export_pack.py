@@ -277,7 +277,7 @@ def test_cli_report_one_authority_by_dfe_number(small_db, tmp_path, capsys):
     args = ["report", "--db", str(small_db), "--authority", "801", "--format", "html"]
     assert cli.main([*args, "--peers", "region", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    assert [p.name for p in out.iterdir()] == ["E06000023_2026-03_report_gated.html"]
+    assert [p.name for p in out.iterdir()] == ["E06000023_2026-03_region_gated_report.html"]
     assert "[1/1] Bristol, City of" in captured.err
     assert "1 report(s) (html) written" in captured.out
 
@@ -301,10 +301,12 @@ def test_cli_report_usage_errors_exit_2(small_db, tmp_path, capsys, extra, messa
 
 
 def test_cli_report_all_writes_one_file_per_authority(demo_db, tmp_path):
-    """The one full batch in the tests: every authority, HTML (no images), in a real process."""
+    """The one full batch in the tests: every authority, HTML with interactive charts (no
+    pictures to draw), in a real process."""
     out = tmp_path / "all"
+    command = ["report", "--all", "--format", "html", "--charts", "interactive", "--out", str(out)]
     done = subprocess.run(
-        [sys.executable, "-m", "ehdmm", "report", "--all", "--format", "html", "--out", str(out)],
+        [sys.executable, "-m", "ehdmm", *command],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -315,9 +317,9 @@ def test_cli_report_all_writes_one_file_per_authority(demo_db, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     codes = exports.filter_codes(core.authorities(demo_db))
     assert len(codes) == 153
-    assert names == sorted(f"{c}_2026-03_report_gated.html" for c in codes)
+    assert names == sorted(f"{c}_2026-03_england_gated_report.html" for c in codes)
     assert "[153/153]" in done.stderr
-    sample = (out / "E06000023_2026-03_report_gated.html").read_text("utf-8")
+    sample = (out / "E06000023_2026-03_england_gated_report.html").read_text("utf-8")
     assert "Bristol, City of" in sample and "Synthetic demo data" in sample
     shutil.rmtree(out)  # 153 files of about 5 MB each
 

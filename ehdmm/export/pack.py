@@ -2,8 +2,9 @@
 summaries and the import log; and authority reports in batches (a zip, or files in a folder).
 
 A batch loads the round's data once (`report.load_inputs`) and builds every authority's report
-from it. For Word and PDF, the next report's chart images are made (by the one warm browser) in
-a background thread while the current document is assembled.
+from it. The next report's chart pictures are drawn (by the one warm browser, in another
+process) in a background thread while the current document is assembled. HTML reports in a
+batch have static SVG charts (light files) unless interactive ones are asked for.
 """
 
 from __future__ import annotations
@@ -136,26 +137,33 @@ def rendered_reports(
     codes: Sequence[str],
     fmt: str,
     today: date | None = None,
+    *,
+    interactive: bool = False,
 ) -> Iterator[tuple[reports.ReportData, bytes]]:
-    """(report, bytes) for each code in order, from a round's data loaded once. Word and PDF:
-    the next report's chart images are made in a background thread meanwhile."""
+    """(report, bytes) for each code in order, from a round's data loaded once; the next
+    report's pictures are drawn in a background thread meanwhile."""
     reports.check_format(fmt)
-    if fmt == "html":
+    draw = reports.pictures_for(fmt, interactive)
+    if draw is None:
         for code in codes:
             report = reports.build_report(inputs, code, today)
-            yield report, reports.html_bytes(report)
+            yield report, reports.render_with(report, fmt, None, interactive=interactive)
         return
-    render = reports.docx_bytes if fmt == "docx" else reports.pdf_bytes
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as pool:
         pending: tuple[reports.ReportData, Future] | None = None
         for code in codes:
             report = reports.build_report(inputs, code, today)
-            images = pool.submit(reports.chart_pngs, report)
+            pictures = pool.submit(draw, report)
             if pending is not None:
-                yield pending[0], render(pending[0], pending[1].result())
-            pending = (report, images)
+                yield pending[0], _render(pending, fmt, interactive)
+            pending = (report, pictures)
         if pending is not None:
-            yield pending[0], render(pending[0], pending[1].result())
+            yield pending[0], _render(pending, fmt, interactive)
+
+
+def _render(pending: tuple[reports.ReportData, Future], fmt: str, interactive: bool) -> bytes:
+    report, pictures = pending
+    return reports.render_with(report, fmt, pictures.result(), interactive=interactive)
 
 
 def _batch(
@@ -168,14 +176,16 @@ def _batch(
     fmt: str,
     progress: Progress | None,
     today: date | None,
+    interactive: bool = False,
 ) -> Iterator[tuple[str, bytes]]:
     reports.check_format(fmt)
     inputs = reports.load_inputs(db, viewer, round_id, peers, rule, codes)
-    order = list(inputs.members)
+    order = list(inputs.codes)
     total = len(order)
     if progress:
         progress(0, total, "")
-    for done, (report, data) in enumerate(rendered_reports(inputs, order, fmt, today), start=1):
+    made = rendered_reports(inputs, order, fmt, today, interactive=interactive)
+    for done, (report, data) in enumerate(made, start=1):
         if progress:
             progress(done, total, report.authority_name)
         yield reports.file_name(report, fmt), data
@@ -191,14 +201,17 @@ def reports_zip(
     fmt: str,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    interactive: bool = False,
 ) -> bytes:
     """The reports of `codes` (None: every authority) as one zip of files named like
-    E06000023_2026-03_report_gated.docx. `progress(done, total, authority name)` is called
-    before the first and after each report."""
+    E06000023_2026-03_region_gated_report.docx (HTML: static charts unless `interactive`).
+    `progress(done, total, authority name)` is called before the first and after each report."""
     out = io.BytesIO()
     method = zipfile.ZIP_DEFLATED if fmt == "html" else zipfile.ZIP_STORED
+    made = _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today, interactive)
     with zipfile.ZipFile(out, "w", compression=method) as archive:
-        for name, data in _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today):
+        for name, data in made:
             archive.writestr(name, data)
     return out.getvalue()
 
@@ -214,13 +227,16 @@ def write_reports(
     out_dir: str | Path,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    interactive: bool = False,
 ) -> list[Path]:
     """Write one report file per authority of `codes` (None: every authority) into `out_dir`
-    (created if needed); returns the paths."""
+    (created if needed; HTML: static charts unless `interactive`); returns the paths."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today):
+    made = _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today, interactive)
+    for name, data in made:
         path = folder / name
         path.write_bytes(data)
         written.append(path)
