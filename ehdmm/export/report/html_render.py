@@ -60,9 +60,9 @@ figure { margin: 0.5rem 0 1.5rem; }
 figure img { max-width: 100%; height: auto; }
 figcaption { color: #505050; font-style: italic; font-size: 0.9rem; }
 nav ul { columns: 2; }
-.running { display: none; }
 @page { size: A4; margin: 2cm 2cm 2.2cm 2cm;
-        @top-left { content: element(running); }
+        @top-left { content: "RUNNING_HEAD"; font-size: 8pt; color: #505050;
+                    font-family: Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
         @bottom-left { content: "SELF_ASSESSED"; font-size: 7.5pt; color: #505050;
                        font-family: Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
         @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
@@ -71,14 +71,13 @@ nav ul { columns: 2; }
 @page wide { size: A4 landscape; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; line-height: 1.35; }
-  .running { display: block; position: running(running); font-size: 8pt; color: #505050; }
   h1 { font-size: 18pt; }
   h2 { font-size: 14pt; padding-top: 0.2cm; }
   h3 { font-size: 12pt; }
   h4 { font-size: 10.5pt; }
   h1, h2, h3, h4, caption { break-after: avoid; break-inside: avoid; }
   p.note, figcaption { font-size: 9pt; }
-  section.wide { page: wide; }
+  section.wide { page: wide; break-before: page; break-after: page; }
   figure { break-inside: avoid; }
   table { table-layout: fixed; font-size: 9pt; }
   th, td { padding: 1.5pt 4pt; border-width: 0.75pt; }
@@ -91,8 +90,17 @@ nav ul { columns: 2; }
 """
 
 
-def _css() -> str:
-    return _CSS.replace("SELF_ASSESSED", SELF_ASSESSED.replace('"', "'"))
+def css_string(text: str) -> str:
+    """`text` as the inside of a CSS string: quotes, backslashes, line breaks and '<' escaped
+    (so that no text can close the string or the style element)."""
+    out = clean_text(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return out.replace("\n", "\\A ")
+
+
+def _css(report: ReportData) -> str:
+    return _CSS.replace("SELF_ASSESSED", css_string(SELF_ASSESSED)).replace(
+        "RUNNING_HEAD", css_string(report.running_head)
+    )
 
 
 def html_bytes(report: ReportData, *, interactive: bool = True, svgs: Pictures = None) -> bytes:
@@ -110,7 +118,7 @@ def html_document(report: ReportData, *, interactive: bool = False, svgs: Pictur
         if isinstance(b, Heading) and b.level in (1, 2)
     }
     pictures = None if interactive else when_needed(report, svgs, chart_svgs)
-    parts: list[str] = [f'<div class="running">{_text(report.running_head)}</div>']
+    parts: list[str] = []
     wide, first_chart = False, True
     for block in blocks:
         if isinstance(block, Heading):
@@ -137,7 +145,7 @@ def html_document(report: ReportData, *, interactive: bool = False, svgs: Pictur
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         + _meta(report)
-        + f"<style>{_css()}</style></head><body><main>\n"
+        + f"<style>{_css(report)}</style></head><body><main>\n"
         + "\n".join(parts)
         + "\n</main></body></html>\n"
     )

@@ -25,6 +25,8 @@ FALLBACK_FILES = {False: "dejavu/DejaVuSans.ttf", True: "dejavu/DejaVuSans-Bold.
 MEASURE_SIZE = 100  # the font is loaded once at this size; lengths are scaled from it
 AVERAGE_EM = 0.55  # width of an average character, in ems, when no font file is found
 WIDEST_SHARE = 0.45  # no column's natural width beyond this share of the room
+SLACK = 1.04  # text is given 4% more than measured (renderers round and kern differently)
+BORDER_PT = 1.5  # a cell's two borders
 
 
 @functools.cache
@@ -87,20 +89,22 @@ def column_widths(
     header: list[str], rows: list[list[str]], room: float, size: float, padding: float
 ) -> Columns:
     """Widths (pt) of the columns of a table `room` pt wide set at `size` pt (the header row in
-    bold), `padding` pt inside each cell on either side. Each column gets at least its longest
-    word; when every column's text fits on one line there is room to spare, which is shared in
-    proportion to the text; otherwise what is left goes to the columns whose text wraps, in
-    proportion to how much they would need. When even the longest words do not fit, each
-    column gets its longest word (the table is wider than `room`: put it on a wider page)."""
+    bold), `padding` pt inside each cell on either side (and room for its borders). Each column
+    gets at least its longest word; when every column's text fits on one line there is room to
+    spare, which is shared in proportion to the text; otherwise what is left goes to the
+    columns whose text wraps, in proportion to how much they would need. When even the longest
+    words do not fit, each column gets its longest word (the table is wider than `room`: put it
+    on a wider page or set it smaller)."""
     columns = list(zip(header, *rows, strict=True)) if header else []
     minimum, natural, whole = [], [], []
     cap = room * WIDEST_SHARE
     for head, *cells in columns:
         word = max([longest_word(head, size, True)] + [longest_word(c, size) for c in cells])
         line = max([longest_word(head, size, True)] + [longest_line(c, size) for c in cells])
-        minimum.append(word + 2 * padding)
-        natural.append(max(word, min(line, cap)) + 2 * padding)
-        whole.append(line + 2 * padding)
+        pad = 2 * padding + BORDER_PT
+        minimum.append(word * SLACK + pad)
+        natural.append(max(word, min(line, cap)) * SLACK + pad)
+        whole.append(line * SLACK + pad)
     total, spare = sum(natural), room - sum(minimum)
     if total <= room:
         widths = [w * room / total for w in natural] if total else []
