@@ -330,3 +330,26 @@ def test_report_and_pack_subcommands_have_help(capsys):
             cli.main([command, "--help"])
         assert exc.value.code == 0
         assert "--db" in capsys.readouterr().out
+
+
+def test_pack_number_formats_autofilters_print_set_up_and_properties(small_db):
+    import ehdmm
+
+    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(small_db, LOCAL_VIEWER)))
+    for sheet in book.worksheets[1:]:  # every data sheet
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+        assert all(c.font.name == "Arial" and c.font.b for c in sheet[1])
+    levels = book["Levels 2026-03"]
+    header = [c.value for c in levels[1]]
+    index = header.index("Maturity index") + 1
+    cells = [levels.cell(row=r, column=index) for r in range(2, levels.max_row + 1)]
+    filled = [c for c in cells if c.value is not None]
+    assert filled and all(c.data_type == "n" and c.number_format == "0.00" for c in filled)
+    groups = book["Peer groups"]
+    header = [c.value for c in groups[1]]
+    median = header.index("Median maturity index") + 1
+    assert groups.cell(row=2, column=median).number_format == "0.00"
+    assert book["README"]["B2"].alignment.wrap_text
+    assert book.properties.version == ehdmm.__version__
+    assert "round 2025-03 to 2026-03" in book.properties.keywords

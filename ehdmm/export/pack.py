@@ -125,7 +125,10 @@ def national_pack(
     """The national pack as XLSX bytes (formula-safe): a README sheet, one sheet of levels per
     round (or only `round_id`), peer-group summaries, the import summary and log."""
     sheets, notes = pack_sheets(db, viewer, round_id, rule, today=today)
-    return tables.xlsx_bytes(sheets, notes=notes)
+    rounds = [name.removeprefix("Levels ") for name in sheets if name.startswith("Levels ")]
+    shown = round_id or (f"{rounds[-1]} to {rounds[0]}" if len(rounds) > 1 else "".join(rounds))
+    title = f"National pack of the early help data maturity self-assessments ({rule} rule)"
+    return tables.xlsx_bytes(sheets, notes=notes, title=title, round_id=shown or None)
 
 
 # --------------------------------------------------------------------------------------------
