@@ -140,3 +140,34 @@ def test_the_pdf_pages_are_a4_and_the_data_tables_landscape(small_db):
 
 def data_title(db) -> str:
     return report.report_data(db, LOCAL_VIEWER, BRISTOL, "2026-03", "england", "gated").title
+
+
+def test_a_batch_of_pdfs_is_laid_out_in_child_processes_in_order(small_db):
+    import zipfile
+
+    from ehdmm.export import pack
+    from ehdmm.export.report.pdf_render import LayoutProcesses
+
+    with LayoutProcesses(2) as layout:
+        futures = [
+            layout.submit(f"<html lang='en-GB'><title>{n}</title><p>{n}</p></html>")
+            for n in range(3)
+        ]
+        made = [f.result() for f in futures]
+    for number, pdf in enumerate(made):
+        with pikepdf.open(io.BytesIO(pdf)) as doc:
+            assert str(doc.docinfo.Title) == str(number)
+    codes = [BRISTOL, "E06000022", "E06000024"]
+    data = pack.reports_zip(small_db, LOCAL_VIEWER, codes, "2026-03", "region", "gated", "pdf")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        titles = []
+        for name in names:
+            with pikepdf.open(io.BytesIO(archive.read(name))) as doc:
+                titles.append(str(doc.docinfo.Title))
+    assert names == [f"{c}_2026-03_region_gated_report.pdf" for c in codes]
+    assert titles == [
+        "Data maturity benchmark report: Bristol, City of",
+        "Data maturity benchmark report: Bath and North East Somerset",
+        "Data maturity benchmark report: North Somerset",
+    ]

@@ -10,7 +10,9 @@ batch have static SVG charts (light files) unless interactive ones are asked for
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
@@ -29,6 +31,7 @@ from ehdmm.storage import connect
 from ehdmm.storage import submissions as store
 from ehdmm.viewer import Viewer
 
+PDF_WORKERS = 2  # processes laying out PDFs in a batch (WeasyPrint holds one core each)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MIME = "application/zip"
 Progress = Callable[[int, int, str], None]
@@ -146,6 +149,9 @@ def rendered_reports(
     """(report, bytes) for each code in order, from a round's data loaded once; the next
     report's pictures are drawn in a background thread meanwhile."""
     reports.check_format(fmt)
+    if fmt == "pdf" and len(codes) > 1 and (os.cpu_count() or 1) > 1:
+        yield from _pdf_batch(inputs, codes, today)
+        return
     draw = reports.pictures_for(fmt, interactive)
     if draw is None:
         for code in codes:
@@ -162,6 +168,35 @@ def rendered_reports(
             pending = (report, pictures)
         if pending is not None:
             yield pending[0], _render(pending, fmt, interactive)
+
+
+def _pdf_batch(
+    inputs: reports.ReportInputs, codes: Sequence[str], today: date | None
+) -> Iterator[tuple[reports.ReportData, bytes]]:
+    """PDFs in order, laid out by WeasyPrint in `PDF_WORKERS` processes side by side while this
+    one builds the next reports' HTML and the browser draws their charts (in a thread)."""
+    from ehdmm.export.report.pdf_render import LayoutProcesses
+
+    workers = min(PDF_WORKERS, os.cpu_count() or 1)
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as drawer,
+        LayoutProcesses(workers) as layout,
+    ):
+        waiting: deque[tuple[reports.ReportData, Future]] = deque()
+        drawn: tuple[reports.ReportData, Future] | None = None
+        for code in [*codes, None]:
+            report = reports.build_report(inputs, code, today) if code is not None else None
+            pictures = drawer.submit(reports.chart_svgs, report) if report is not None else None
+            if drawn is not None:
+                html = reports.html_document(drawn[0], interactive=False, svgs=drawn[1].result())
+                waiting.append((drawn[0], layout.submit(html)))
+            drawn = (report, pictures) if report is not None else None
+            while len(waiting) > workers:
+                done, future = waiting.popleft()
+                yield done, future.result()
+        while waiting:
+            done, future = waiting.popleft()
+            yield done, future.result()
 
 
 def _render(pending: tuple[reports.ReportData, Future], fmt: str, interactive: bool) -> bytes:

@@ -52,3 +52,88 @@ def _scope_headers(document: object, pdf: object) -> None:
         text = str(getattr(identifier, "string", "")) if identifier is not None else ""
         row = text.split("-")[1] if text.count("-") == 2 else "0"
         attributes["Scope"] = "/Column" if row == "0" else "/Row"
+
+
+# --------------------------------------------------------------------------------------------
+# Batches: WeasyPrint in child processes
+
+
+class LayoutProcesses:
+    """`count` child processes (Python running `_serve`) that each lay out
+    one HTML document at a time into a PDF, so that a batch uses every core. Documents and PDFs
+    cross a pipe as length-prefixed bytes. Use as a context manager; `submit` returns a future."""
+
+    def __init__(self, count: int) -> None:
+        import os
+        import queue
+        import subprocess
+        import sys
+        from concurrent.futures import ThreadPoolExecutor
+        from pathlib import Path
+
+        root = str(Path(__file__).resolve().parents[3])  # the folder holding ehdmm
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
+        code = "from ehdmm.export.report.pdf_render import _serve; _serve()"
+        self._children = [
+            subprocess.Popen(
+                [sys.executable, "-c", code],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env={**os.environ, "PYTHONPATH": path},
+            )
+            for _ in range(count)
+        ]
+        self._idle: queue.Queue = queue.Queue()
+        for child in self._children:
+            self._idle.put(child)
+        self._threads = ThreadPoolExecutor(max_workers=count, thread_name_prefix="ehdmm-pdf")
+
+    def submit(self, document: str):
+        return self._threads.submit(self._lay_out, document.encode("utf-8"))
+
+    def _lay_out(self, document: bytes) -> bytes:
+        child = self._idle.get()
+        try:
+            _send(child.stdin, document)
+            status, body = _receive(child.stdout)
+        finally:
+            self._idle.put(child)
+        if status != b"0":
+            raise RuntimeError(f"PDF layout failed: {body.decode('utf-8', 'replace')}")
+        return body
+
+    def __enter__(self) -> LayoutProcesses:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._threads.shutdown(wait=True)
+        for child in self._children:
+            try:
+                child.stdin.close()  # the child's loop ends at the end of its input
+                child.wait(timeout=10)
+            except Exception:
+                child.kill()
+
+
+def _send(pipe, body: bytes, status: bytes = b"") -> None:
+    pipe.write(status + len(body).to_bytes(8, "big") + body)
+    pipe.flush()
+
+
+def _receive(pipe) -> tuple[bytes, bytes]:
+    status = pipe.read(1)
+    size = int.from_bytes(pipe.read(8), "big")
+    return status, pipe.read(size)
+
+
+def _serve() -> None:
+    """A layout process: HTML documents in on stdin, PDFs (status b'0') or errors out."""
+    import sys
+
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    while header := source.read(8):
+        document = source.read(int.from_bytes(header, "big")).decode("utf-8")
+        try:
+            _send(sink, pdf_from_html(document), b"0")
+        except Exception as exc:  # reported to the parent, which raises it
+            _send(sink, f"{type(exc).__name__}: {exc}".encode(), b"1")
