@@ -33,8 +33,10 @@ from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
     from tests.test_export_pack import EVIL, TODAY, build_small_db, check_golden
+    from tests.test_export_report_pdf import elements
 except ImportError:
     from test_export_pack import EVIL, TODAY, build_small_db, check_golden
+    from test_export_report_pdf import elements
 
 MODEL = load_model()
 PROBLEM = images.chromium_problem()
@@ -224,25 +226,12 @@ def test_pdf_is_valid_a4_with_pictures_alt_text_and_outline(bristol):
         outline = [item.title for item in pdf.open_outline().root]
         figures = [
             element
-            for element in _struct_elements(pdf.Root.StructTreeRoot)
+            for element in elements(pdf.Root.StructTreeRoot)
             if element.get("/S") == "/Figure"
         ]
     assert outline[0] == bristol.title  # headings as bookmarks
     assert len(figures) == len(CHART_KEYS)
     assert [str(f.Alt) for f in figures] == [c.alt_text for c in bristol.charts]
-
-
-def _struct_elements(node):
-    """Every structure element under `node` (pikepdf), depth first."""
-    import pikepdf
-
-    kids = node.get("/K")
-    if kids is None:
-        return
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield kid
-            yield from _struct_elements(kid)
 
 
 def test_pdf_without_chart_images_says_so_in_their_place(bristol):
@@ -393,7 +382,7 @@ def pdf_text(data: bytes) -> str:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
         if root is not None:
-            parts += [str(e.Alt) for e in _struct_elements(root) if "/Alt" in e]
+            parts += [str(e.Alt) for e in elements(root) if "/Alt" in e]
     return "\n".join(parts)
 
 

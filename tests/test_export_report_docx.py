@@ -9,7 +9,6 @@ size the charts are drawn at."""
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 
 import docx
@@ -24,19 +23,12 @@ from ehdmm.export.report import layout
 from ehdmm.viewer import LOCAL_VIEWER
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
-    from tests.test_export_pack import TODAY, build_small_db
+    from tests.test_export_pack import TODAY
 except ImportError:
-    from test_export_pack import TODAY, build_small_db
+    from test_export_pack import TODAY
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CELL_MARGIN_PT = 5.4  # Word's default left and right cell margins (108 twips each)
-
-
-@pytest.fixture(scope="module")
-def small_db(_empty_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("docx") / "small.duckdb"
-    shutil.copy(_empty_template, path)
-    return build_small_db(path)
 
 
 def stand_in_pngs(data: report.ReportData) -> dict[str, bytes]:

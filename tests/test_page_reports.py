@@ -159,3 +159,17 @@ def test_a_round_without_the_authority_s_submission_says_so(demo_db, monkeypatch
         for i in at.info
     )
     assert "E06000022_2026-03_england_gated_report.docx" in captions(at)
+
+
+def test_the_batch_caption_says_what_every_report_took_when_measured(demo_db, monkeypatch):
+    from ehdmm.export.report import measured
+
+    record = measured.load()  # written by benchmarks/exports.py --record
+    assert record["reports"] == 153 and {"docx", "pdf", "html"} <= set(record["seconds"])
+    at = run(demo_db, monkeypatch, authority="E06000023")
+    text = next(c for c in captions(at) if c.startswith("153 authorities"))
+    took = measured.duration(record["seconds"]["docx"])  # Word: the first choice
+    assert f"all 153 reports took {took}" in text and "Measured on" in text
+    at.multiselect[0].select("North East").run()
+    text = next(c for c in captions(at) if c.startswith("12 authorities"))
+    assert "so about" in text and "for these 12" in text
