@@ -87,13 +87,17 @@ def _body(doc, report: ReportData) -> list[tuple[object, ReportChart]]:
         elif isinstance(block, Para):
             _paragraph(doc, block)
         elif isinstance(block, Chart):
-            pictures.append((doc.add_paragraph(), block.chart))
+            picture = doc.add_paragraph()
+            picture.paragraph_format.keep_with_next = True  # the picture with its caption
+            pictures.append((picture, block.chart))
             caption = doc.add_paragraph(clean_text(block.chart.summary))
             caption.runs[0].italic = True
             caption.runs[0].font.size = Pt(9)
         elif isinstance(block, Table):
             if block.caption:
-                doc.add_paragraph().add_run(clean_text(block.caption)).bold = True
+                caption = doc.add_paragraph()
+                caption.paragraph_format.keep_with_next = True
+                caption.add_run(clean_text(block.caption)).bold = True
             docx_table(doc, block.frame, _room_pt(doc))
         elif isinstance(block, Contents):
             _contents(doc, blocks, bookmarks)
