@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Set up (a virtual environment in .venv) and run the linters and the whole test suite.
-# Browser and image tests need Debian's chromium (and PDFs the DejaVu fonts): installed here
-# when missing and running as root with apt-get; otherwise those tests skip and say why.
+# Browser and image tests need Debian's chromium, PDF reports WeasyPrint's Pango and fonts
+# (DejaVu, Liberation: Arial's metrics): installed here when missing and running as root with
+# apt-get; otherwise the browser tests skip and say why.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/dejavu ] \
+  || [ ! -d /usr/share/fonts/truetype/liberation2 ] \
+  || ! ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
-    apt-get install -y -q chromium fonts-dejavu-core
+    apt-get install -y -q chromium fonts-dejavu-core fonts-liberation2 libpango-1.0-0 \
+      libpangoft2-1.0-0
   else
     echo "note: /usr/bin/chromium is missing; browser tests will be skipped" >&2
   fi

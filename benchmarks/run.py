@@ -178,7 +178,7 @@ def import_rows(folder: Path, big_db: Path, repeat: int, rows: int) -> tuple[lis
 
 
 EXPORT_ROW = re.compile(
-    r"^\| (?P<fmt>\w+) \| (?P<n>\d+) \| [\d.]+ \| (?P<per>\d+) \| (?P<batch>[\d.]+) \| "
+    r"^\| (?P<fmt>[\w-]+) \| (?P<n>\d+) \| [\d.]+ \| (?P<per>\d+) \| (?P<batch>[\d.]+) \| "
     r"(?P<single_ms>\d+) \| (?P<single>[\d.]+) \|"
 )
 

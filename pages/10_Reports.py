@@ -5,13 +5,10 @@ note instead of the pack and the zips."""
 
 import streamlit as st
 
-from ehdmm.export import pack, report
 from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar
 
 st.set_page_config(page_title="Reports · ehdmm", layout="wide")
 sel = sidebar()
-
-LABELS = {"docx": "Word (.docx)", "pdf": "PDF", "html": "HTML (interactive, offline)"}
 
 st.title("Reports")
 st.caption(
@@ -27,7 +24,7 @@ if problem:
     )
 
 try:
-    report.check_report_access(sel.viewer, sel.authority)
+    data_reports.check_report_access(sel.viewer, sel.authority)
 except PermissionError as exc:
     st.error(str(exc))
     st.stop()
@@ -42,7 +39,7 @@ st.markdown(
     "source, scoring rule and date."
 )
 if not sel.viewer.sees_all:
-    st.info(f"Your own authority's report. {report.AGGREGATES_TEXT}", icon="🔒")
+    st.info(f"Your own authority's report. {data_reports.AGGREGATES_TEXT}", icon="🔒")
 if not data_reports.has_submission(sel):
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}: its report "
@@ -50,20 +47,21 @@ if not data_reports.has_submission(sel):
         icon="ℹ️",
     )
 st.caption(
-    "Word: real headings (a table of contents updates from them), charts as pictures with alt "
-    "text, tables as Word tables. HTML: one self-contained file with interactive charts that "
-    "works offline."
+    "Word: real headings and a table of contents, charts as pictures at print size with alt "
+    "text, tables as Word tables that fit the page. PDF: accessible (tagged, PDF/UA), made from "
+    "the same design as the HTML. HTML: one self-contained file with interactive charts that "
+    "works offline. File names carry the round, peer group and scoring rule."
 )
 columns = st.columns(3)
-for column, fmt in zip(columns, report.FORMATS, strict=True):
-    name = report.report_file_name(sel.authority, sel.round_id, sel.rule, fmt)
+for column, fmt in zip(columns, data_reports.FORMATS, strict=True):
+    name = data_reports.report_file_name(sel, fmt)
     column.download_button(
-        LABELS[fmt],
+        data_reports.LABELS[fmt],
         lambda fmt=fmt: data_reports.report_file(
             sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
         ),
         file_name=name,
-        mime=report.FORMATS[fmt],
+        mime=data_reports.FORMATS[fmt],
         key=f"report_{fmt}",
         on_click="ignore",
         icon=":material/download:",
@@ -72,7 +70,7 @@ for column, fmt in zip(columns, report.FORMATS, strict=True):
     column.caption(name)
 
 if not sel.viewer.sees_all:
-    st.info(report.NATIONAL_ONLY)
+    st.info(data_reports.NATIONAL_ONLY)
     st.stop()
 
 # -- the national pack ---------------------------------------------------------------------------
@@ -91,12 +89,12 @@ scope = st.radio(
     key="pack_rounds",
 )
 pack_round = None if scope == "all" else scope
-pack_name = pack.pack_file_name(pack_round, sel.rule)
+pack_name = data_reports.pack_file_name(pack_round, sel.rule)
 st.download_button(
     "National pack (XLSX)",
     lambda: data_reports.national_pack(sel.db, sel.token, sel.viewer, pack_round, sel.rule),
     file_name=pack_name,
-    mime=pack.XLSX_MIME,
+    mime=data_reports.XLSX_MIME,
     key="national_pack",
     on_click="ignore",
     icon=":material/download:",
@@ -110,41 +108,45 @@ left, middle, right = st.columns(3)
 chosen_regions = left.multiselect("Regions", regions, placeholder="Every region")
 chosen_types = middle.multiselect("LA types", la_types, placeholder="Every LA type")
 batch_format = right.radio(
-    "Format", list(report.FORMATS), format_func=LABELS.get, key="batch_format"
+    "Format",
+    list(data_reports.BATCH_LABELS),
+    format_func=data_reports.BATCH_LABELS.get,
+    key="batch_format",
 )
 codes = data_reports.batch_codes(sel.db, sel.token, tuple(chosen_regions), tuple(chosen_types))
 label = "-".join([*chosen_regions, *chosen_types]) or "all"
-zip_name = pack.zip_file_name(sel.round_id, sel.peers, sel.rule, batch_format, label)
+zip_name = data_reports.zip_file_name(sel, batch_format, label)
 st.caption(
     f"{len(codes)} authorities · round {sel.round_id} · peer group: {sel.peers_label} · "
-    f"scoring rule: {sel.rule}. Word and PDF take about a second per authority; an HTML "
-    "report is about 5 MB (plotly.js is inside each file, so that it works offline)."
+    f"scoring rule: {sel.rule}. "
+    + data_reports.batch_time_text(batch_format, len(codes))
+    + " HTML with static charts is light (well under 300 KB a report); interactive HTML "
+    "carries plotly.js in each file (about 5 MB) so that it works offline."
 )
 wanted = (zip_name, tuple(codes))
 if st.button("Make the zip", disabled=not codes, key="make_zip", type="primary"):
     bar = st.progress(0.0, text=f"Making {len(codes)} reports...")
-    made = pack.reports_zip(
-        sel.db,
-        sel.viewer,
+    made, seconds = data_reports.make_zip(
+        sel,
         codes,
-        sel.round_id,
-        sel.peers,
-        sel.rule,
         batch_format,
         progress=lambda done, total, name: bar.progress(
-            done / max(total, 1), text=pack.progress_text(done, total, name)
+            done / max(total, 1), text=data_reports.progress_text(done, total, name)
         ),
     )
-    st.session_state["ehdmm_reports_zip"] = (wanted, made)
+    st.session_state["ehdmm_reports_zip"] = (wanted, made, seconds)
 stored = st.session_state.get("ehdmm_reports_zip")
 if stored and stored[0] == wanted:
     contents = data_reports.zip_contents(stored[1])
-    st.success(f"{len(contents)} reports in {zip_name} ({len(stored[1]) / 1e6:.1f} MB).")
+    st.success(
+        f"{len(contents)} reports in {zip_name} ({len(stored[1]) / 1e6:.1f} MB), made in "
+        f"{stored[2]:.1f} s."
+    )
     st.download_button(
         "Download the zip",
         stored[1],
         file_name=zip_name,
-        mime=pack.ZIP_MIME,
+        mime=data_reports.ZIP_MIME,
         key="download_zip",
         on_click="ignore",
         icon=":material/download:",

@@ -56,3 +56,49 @@ def test_file_stem():
         "E06000023_2026-03_radar_gated"
     )
     assert theme.file_stem("a/b", None, "x y") == "a-b_x-y"
+
+
+# -- print ---------------------------------------------------------------------------------------
+
+
+def _figure() -> go.Figure:
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[1, 2], textfont={"size": 8}))
+    fig.update_xaxes(tickfont={"size": 9})
+    fig.update_layout(width=1100, height=500)
+    long = "A subtitle long enough to need two lines at print size: " + "word " * 20
+    return theme.finish(
+        fig, title="T", subtitle=long, note=theme.source_note("2026-03", 9, "gated")
+    )
+
+
+def test_titles_are_padded_and_the_source_note_lines_start_on_the_left():
+    fig = _figure()
+    assert fig.layout.title.pad.l == theme.TITLE_PAD > 0  # not flush against the edge
+    note = next(a for a in fig.layout.annotations if a.text.startswith("Self-assessments"))
+    assert note.align == "left" and note.xanchor == "left"
+
+
+def test_for_print_draws_at_print_width_with_every_text_legible():
+    fig = _figure()
+    spec = theme.for_print(fig.to_dict())
+    assert spec["layout"]["width"] == round(16 * 96 / 2.54)
+    placed = 16 / 2.54 * 72  # placed at 16 cm: points
+    sizes = theme.print_size_pt(spec, placed)
+    assert min(sizes.values()) >= 9.0, sizes
+    assert sizes["layout.title.font"] >= 11.0
+    # placed at Word's default text width (15.9 cm) every text is still 9 pt or more
+    assert min(theme.print_size_pt(spec, 15.2 / 2.54 * 72).values()) >= 9.0
+    # a subtitle too long for the width is broken into lines, and the top margin grows with it
+    subtitle = spec["layout"]["title"]["subtitle"]["text"]
+    assert "<br>" in subtitle and spec["layout"]["height"] > 500
+    assert spec["layout"]["margin"]["t"] > fig.layout.margin.t
+    assert fig.layout.width == 1100  # the screen figure is untouched
+
+
+def test_font_sizes_find_every_font_setting():
+    spec = _figure().to_dict()
+    sizes = theme.font_sizes(spec)
+    assert sizes["layout.font"] == 13
+    assert any(path.endswith("tickfont") for path in sizes)
+    assert any("annotations" in path for path in sizes)
+    assert any(path.startswith("data") and path.endswith("textfont") for path in sizes)

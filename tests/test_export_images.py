@@ -1,7 +1,9 @@
-"""ehdmm.export.images: static chart images through kaleido and the system Chromium. PNG (magic
-bytes, IHDR width and height; scale 2 doubles them), SVG (parses as XML), PDF (magic bytes, page
-size); the export date in the source note; one warm browser for every image; a plain message
-when Chromium is missing.
+"""ehdmm.export.images: static chart images through kaleido and the system Chromium, drawn for
+print. PNG (16 cm at 300 dpi, `pHYs` and title in the file; an explicit scale still multiplies
+the layout's size), SVG (parses as XML, `<title>` and `<desc>`, the size it is drawn at in cm),
+PDF (one A4 page, landscape when the chart fits, titled with the chart's title, tagged); every
+text at least 9 pt on paper; the export date in the source note; one warm browser for every
+image; a plain message when Chromium is missing.
 
 Needs Chromium: without it the export tests skip with the reason; with EHDMM_REQUIRE_BROWSER=1
 (set by .ci/run) a missing browser is a failure instead (as tests/test_browser.py).
@@ -9,13 +11,14 @@ Needs Chromium: without it the export tests skip with the reason; with EHDMM_REQ
 
 from __future__ import annotations
 
+import io
 import os
-import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
 
+from ehdmm.charts import theme
 from ehdmm.export import images, report
 from ehdmm.viewer import LOCAL_VIEWER
 
@@ -36,17 +39,29 @@ def charts(_demo_template):
     return {c.key: c.figure for c in data.charts}
 
 
+PRINT_PX = round(16 / 2.54 * 96)  # 16 cm in CSS pixels
+
+
 @needs_chromium
 @pytest.mark.parametrize("key", ["radar", "distribution"])
-def test_png_is_print_quality_and_scale_doubles_it(charts, key):
+def test_png_is_drawn_at_print_size_at_300_dpi_and_says_so(charts, key):
     fig = charts[key]
+    data = images.figure_bytes(fig, "png")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    spec = theme.for_print(fig.to_dict())
+    width, height = images.png_size(data)
+    assert abs(width - 16 / 2.54 * 300) <= 2  # 16 cm at 300 dpi
+    assert abs(height - spec["layout"]["height"] * 300 / 96) <= 2
+    assert round(images.png_dpi(data)) == 300
+    assert images.chart_title(spec).encode() in data  # iTXt Title
+    assert b"ehdmm " in data  # iTXt Software: ehdmm and its version
+    # as laid out, an explicit scale still multiplies the size
     one = images.figure_bytes(fig, "png", scale=1)
-    two = images.figure_bytes(fig, "png")  # the default: scale 2
-    assert one[:8] == two[:8] == b"\x89PNG\r\n\x1a\n"
-    height = int(fig.layout.height)
-    assert report.png_size(one) == (1100, height)
-    assert report.png_size(two) == (2200, 2 * height)
-    assert report.png_size(images.figure_bytes(fig, "png", scale=3)) == (3300, 3 * height)
+    assert images.png_size(one) == (1100, int(fig.layout.height))
+    assert images.png_size(images.figure_bytes(fig, "png", scale=3)) == (
+        3300,
+        3 * int(fig.layout.height),
+    )
 
 
 @needs_chromium
@@ -55,37 +70,54 @@ def test_a_reports_charts_are_drawn_together_in_the_same_browser(charts):
 
     images.figure_bytes(charts["radar"], "png")
     server = kaleido._global_server._thread
-    pngs = report.figures_png(charts)
+    specs = images.print_specs(charts, date(2026, 4, 1))
+    pngs = images.print_pngs(specs)
     assert list(pngs) == list(charts)
-    for key, fig in charts.items():
-        assert report.png_size(pngs[key]) == (2200, 2 * int(fig.layout.height)), key
+    for key in charts:
+        assert abs(images.png_size(pngs[key])[0] - 16 / 2.54 * 300) <= 2, key
     assert kaleido._global_server._thread is server  # no second browser
 
 
 @needs_chromium
-def test_svg_parses_as_xml_and_holds_the_titles(charts):
+def test_svg_parses_as_xml_declares_its_size_and_holds_title_and_description(charts):
     data = images.figure_bytes(images.stamp_export_date(charts["radar"], date(2026, 4, 1)), "svg")
     root = ET.fromstring(data)
     assert root.tag.endswith("svg")
-    height = charts["radar"].layout.height
-    assert root.get("viewBox") == f"0 0 1100 {height}"  # drawn at 1100 px, shown at scale 2
-    assert (root.get("width"), root.get("height")) == ("2200", str(2 * height))
+    spec = theme.for_print(charts["radar"].to_dict())
+    height = spec["layout"]["height"]
+    assert root.get("viewBox") == f"0 0 {PRINT_PX} {height:g}"  # drawn at 16 cm
+    assert root.get("width") == f"{PRINT_PX / (96 / 2.54):.2f}cm"
+    assert root.get("height") == f"{height / (96 / 2.54):.2f}cm"
+    ns = "{http://www.w3.org/2000/svg}"
+    children = list(root)
+    assert children[0].tag == f"{ns}title" and children[1].tag == f"{ns}desc"
+    assert children[0].text == "Bristol, City of: level by dimension"
+    assert "Round 2026-03" in children[1].text and "Exported 2026-04-01" in children[1].text
     text = " ".join(t for t in root.itertext())
-    assert "Bristol, City of: level by dimension" in text
-    assert "Round 2026-03" in text and "scoring rule: gated" in text
-    assert "Exported 2026-04-01" in text
+    assert "scoring rule: gated" in text
     for level in ("Early", "Developing", "Maturing", "Mature"):
         assert level in text
 
 
 @needs_chromium
-def test_pdf_is_a_pdf_of_the_chart_size(charts):
-    data = images.figure_bytes(charts["trajectory"], "pdf")
+@pytest.mark.parametrize(("key", "landscape"), [("trajectory", True), ("distribution", False)])
+def test_pdf_is_one_a4_page_titled_with_the_chart(charts, key, landscape):
+    import pikepdf
+
+    data = images.figure_bytes(charts[key], "pdf")
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)
-    assert box is not None
-    width, height = float(box.group(1)), float(box.group(2))
-    assert width / height == pytest.approx(1100 / charts["trajectory"].layout.height, rel=0.02)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == 1
+        box = [round(float(v), 1) for v in pdf.pages[0].mediabox[2:]]
+        title = str(pdf.docinfo["/Title"])
+        creator = str(pdf.docinfo["/Creator"])
+        keywords = str(pdf.docinfo["/Keywords"])
+        tagged = "/StructTreeRoot" in pdf.Root
+    assert box == ([841.9, 595.3] if landscape else [595.3, 841.9])
+    assert title == images.chart_title(charts[key].to_dict())
+    assert "kaleido" not in title.lower() and "chrom" not in creator.lower()
+    assert creator.startswith("ehdmm ") and "2026-03" in keywords
+    assert tagged
 
 
 @needs_chromium

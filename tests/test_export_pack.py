@@ -277,7 +277,7 @@ def test_cli_report_one_authority_by_dfe_number(small_db, tmp_path, capsys):
     args = ["report", "--db", str(small_db), "--authority", "801", "--format", "html"]
     assert cli.main([*args, "--peers", "region", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    assert [p.name for p in out.iterdir()] == ["E06000023_2026-03_report_gated.html"]
+    assert [p.name for p in out.iterdir()] == ["E06000023_2026-03_region_gated_report.html"]
     assert "[1/1] Bristol, City of" in captured.err
     assert "1 report(s) (html) written" in captured.out
 
@@ -301,10 +301,12 @@ def test_cli_report_usage_errors_exit_2(small_db, tmp_path, capsys, extra, messa
 
 
 def test_cli_report_all_writes_one_file_per_authority(demo_db, tmp_path):
-    """The one full batch in the tests: every authority, HTML (no images), in a real process."""
+    """The one full batch in the tests: every authority, HTML with interactive charts (no
+    pictures to draw), in a real process."""
     out = tmp_path / "all"
+    command = ["report", "--all", "--format", "html", "--charts", "interactive", "--out", str(out)]
     done = subprocess.run(
-        [sys.executable, "-m", "ehdmm", "report", "--all", "--format", "html", "--out", str(out)],
+        [sys.executable, "-m", "ehdmm", *command],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -315,9 +317,9 @@ def test_cli_report_all_writes_one_file_per_authority(demo_db, tmp_path):
     names = sorted(p.name for p in out.iterdir())
     codes = exports.filter_codes(core.authorities(demo_db))
     assert len(codes) == 153
-    assert names == sorted(f"{c}_2026-03_report_gated.html" for c in codes)
+    assert names == sorted(f"{c}_2026-03_england_gated_report.html" for c in codes)
     assert "[153/153]" in done.stderr
-    sample = (out / "E06000023_2026-03_report_gated.html").read_text("utf-8")
+    sample = (out / "E06000023_2026-03_england_gated_report.html").read_text("utf-8")
     assert "Bristol, City of" in sample and "Synthetic demo data" in sample
     shutil.rmtree(out)  # 153 files of about 5 MB each
 
@@ -328,3 +330,26 @@ def test_report_and_pack_subcommands_have_help(capsys):
             cli.main([command, "--help"])
         assert exc.value.code == 0
         assert "--db" in capsys.readouterr().out
+
+
+def test_pack_number_formats_autofilters_print_set_up_and_properties(small_db):
+    import ehdmm
+
+    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(small_db, LOCAL_VIEWER)))
+    for sheet in book.worksheets[1:]:  # every data sheet
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+        assert all(c.font.name == "Arial" and c.font.b for c in sheet[1])
+    levels = book["Levels 2026-03"]
+    header = [c.value for c in levels[1]]
+    index = header.index("Maturity index") + 1
+    cells = [levels.cell(row=r, column=index) for r in range(2, levels.max_row + 1)]
+    filled = [c for c in cells if c.value is not None]
+    assert filled and all(c.data_type == "n" and c.number_format == "0.00" for c in filled)
+    groups = book["Peer groups"]
+    header = [c.value for c in groups[1]]
+    median = header.index("Median maturity index") + 1
+    assert groups.cell(row=2, column=median).number_format == "0.00"
+    assert book["README"]["B2"].alignment.wrap_text
+    assert book.properties.version == ehdmm.__version__
+    assert "round 2025-03 to 2026-03" in book.properties.keywords

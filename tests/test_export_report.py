@@ -1,8 +1,10 @@
 """ehdmm.export.report: the authority benchmark report's content (equal to a direct computation
-from the database) and its three formats: Word (headings, Word tables, pictures with alt text,
-outline golden), PDF (valid, A4, pictures with alt text, outline) and HTML (self-contained,
-user text escaped). Word and PDF pictures need Chromium: those tests skip with the reason when
-it is missing and fail when EHDMM_REQUIRE_BROWSER=1 (as tests/test_browser.py).
+from the database, one builder for every viewer) and its three formats: Word (headings, Word
+tables, pictures with alt text, outline golden), PDF (valid, A4, made from the HTML) and HTML
+(self-contained, user text escaped), and an authority user's own report naming no other
+authority. Pictures need Chromium: those tests skip with the reason when it is missing and fail
+when EHDMM_REQUIRE_BROWSER=1 (as tests/test_browser.py). What makes the documents board-ready and
+accessible (PDF/UA, Word layout, print sizes, properties) is in tests/test_export_documents.py.
 
 Golden outline: regenerate with EHDMM_UPDATE_GOLDEN=1 (see tests/test_export_pack.py).
 """
@@ -31,8 +33,10 @@ from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
     from tests.test_export_pack import EVIL, TODAY, build_small_db, check_golden
+    from tests.test_export_report_pdf import elements
 except ImportError:
     from test_export_pack import EVIL, TODAY, build_small_db, check_golden
+    from test_export_report_pdf import elements
 
 MODEL = load_model()
 PROBLEM = images.chromium_problem()
@@ -108,7 +112,7 @@ def test_report_content_equals_the_database(small_db, bristol):
     assert card.current == MODEL.dimensions[0].descriptor(3)
     assert card.next_text == MODEL.dimensions[0].descriptor(4)
     assert bristol.generated == TODAY
-    assert report.file_name(bristol, "docx") == "E06000023_2026-03_report_gated.docx"
+    assert report.file_name(bristol, "docx") == "E06000023_2026-03_region_gated_report.docx"
 
 
 def test_a_report_without_a_submission_in_the_round(small_db):
@@ -174,15 +178,18 @@ def test_docx_has_headings_word_tables_and_pictures_with_alt_text(bristol):
     assert outline[0] == ["Title", "Data maturity benchmark report: Bristol, City of"]
     assert [t for s, t in outline if s == "Heading 1"] == H1
     # charts: one picture each, alt text (docPr descr) = the chart's one-sentence summary
+    # charts: one picture each, its own alt text (docPr descr) and the chart's heading as title
     shapes = list(document.inline_shapes)
     assert len(shapes) == len(CHART_KEYS)
     for shape, chart in zip(shapes, bristol.charts, strict=True):
-        assert shape._inline.docPr.get("descr") == chart.summary
+        assert shape._inline.docPr.get("descr") == chart.alt_text
         assert shape._inline.docPr.get("title") == chart.heading
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        media = [n for n in archive.namelist() if n.startswith("word/media/")]
-        sizes = [report.png_size(archive.read(n)) for n in media]
-    assert len(media) == 4 and all(w == 2 * report.CHART_WIDTH for w, _ in sizes)
+        media = [archive.read(n) for n in archive.namelist() if n.startswith("word/media/")]
+    print_px = round(16 / 2.54 * 300)  # 16 cm at 300 dpi
+    assert len(media) == 4
+    assert all(abs(images.png_size(m)[0] - print_px) <= 2 for m in media)
+    assert all(round(images.png_dpi(m)) == 300 for m in media)
     # tables are Word tables holding the data (not pictures)
     texts = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     evidence = next(
@@ -200,33 +207,39 @@ def test_docx_has_headings_word_tables_and_pictures_with_alt_text(bristol):
 
 
 def media_boxes(data: bytes) -> list[tuple[float, float]]:
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
-    return [(float(w), float(h)) for w, h in boxes]
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [tuple(round(float(v), 2) for v in page.mediabox[2:]) for page in pdf.pages]
 
 
 @needs_chromium
 def test_pdf_is_valid_a4_with_pictures_alt_text_and_outline(bristol):
+    import pikepdf
+
     data = report.render(bristol, "pdf")
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
-    assert len(re.findall(rb"/Type /Page\b(?!s)", data)) >= 5
     portrait, landscape = (595.28, 841.89), (841.89, 595.28)  # A4, the data tables landscape
     boxes = media_boxes(data)
-    assert set(boxes) == {portrait, landscape}
-    assert data.count(b"/Subtype /Image") == len(CHART_KEYS)
-    assert b"/Alt" in data  # alt text of the pictures (tagged PDF)
-    assert b"/Outlines" in data  # headings as bookmarks
-    assert data.count(b"/Width 2200") == len(CHART_KEYS)  # scale 2
+    assert len(boxes) >= 5 and set(boxes) == {portrait, landscape}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        outline = [item.title for item in pdf.open_outline().root]
+        figures = [
+            element
+            for element in elements(pdf.Root.StructTreeRoot)
+            if element.get("/S") == "/Figure"
+        ]
+    assert outline[0] == bristol.title  # headings as bookmarks
+    assert len(figures) == len(CHART_KEYS)
+    assert [str(f.Alt) for f in figures] == [c.alt_text for c in bristol.charts]
 
 
-def test_pdf_without_chart_images_and_with_core_fonts(bristol, monkeypatch, tmp_path):
+def test_pdf_without_chart_images_says_so_in_their_place(bristol):
     data = report.pdf_bytes(bristol, {})
-    assert data.startswith(b"%PDF-") and b"/Subtype /Image" not in data
-    if report.pdf_font_dir():
-        assert b"DejaVu" in data
-    monkeypatch.setattr(report, "DEJAVU_DIR", tmp_path)  # no Unicode font installed
-    plain = report.pdf_bytes(bristol, {})
-    assert plain.startswith(b"%PDF-") and b"/Helvetica" in plain and b"DejaVu" not in plain
-    assert report.latin1("▼ Bristol – “here” ◀") == 'v Bristol - "here" <'
+    assert data.startswith(b"%PDF-")
+    text = pdf_text(data)
+    assert text.count("[Chart not included") == len(CHART_KEYS)
+    assert bristol.chart("radar").summary.split(",")[0] in text
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -244,9 +257,30 @@ def test_html_is_self_contained_and_escapes_user_text(bristol):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "<script>alert(1)</script>" not in text
     assert "Exported 2026-04-01" in text  # the charts' source notes carry the date
-    for title in H1:
-        assert f">{title}</h1>" in text
+    for title in H1:  # the title is the one h1, the report's parts h2
+        assert f">{title}</h2>" in text
+    assert text.count("<h1") == 1
     assert '<th scope="col">Evidence</th>' in text
+    assert 'role="alert"' not in text  # a document interrupts no one
+
+
+def test_static_html_is_light_with_pictures_and_their_own_alt_text(bristol):
+    fake = {key: _svg(key) for key in CHART_KEYS}
+    data = report.html_bytes(bristol, interactive=False, svgs=fake)
+    text = data.decode("utf-8")
+    assert len(data) < 300_000 and "<script" not in text
+    alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', text)
+    assert len(alts) == len(CHART_KEYS) == len(set(alts))  # the radar and dot plot differ
+    radar, dots = bristol.chart("radar").alt_text, bristol.chart("dots").alt_text
+    assert radar.startswith("Radar chart of Bristol, City of's level") and radar.endswith(".")
+    assert dots.startswith("Dot plot of Bristol, City of's level") and "in 0" not in dots
+
+
+def _svg(key: str) -> bytes:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 605 400"><title>{key}</title>'
+        '<rect width="605" height="400" fill="white"/></svg>'
+    ).encode()
 
 
 def test_clean_text_removes_what_word_cannot_hold():
@@ -270,7 +304,10 @@ def test_reports_zip_holds_one_named_file_per_authority(small_db):
         today=date(2026, 4, 1),
     )
     names = list(pack.zip_contents(data)["File"])
-    assert names == ["E06000023_2026-03_report_gated.html", "E06000022_2026-03_report_gated.html"]
+    assert names == [
+        "E06000023_2026-03_region_gated_report.html",
+        "E06000022_2026-03_region_gated_report.html",
+    ]
     assert seen == [(0, 2, ""), (1, 2, "Bristol, City of"), (2, 2, "Bath and North East Somerset")]
 
 
@@ -334,16 +371,19 @@ def docx_text(data: bytes) -> str:
 
 
 def pdf_text(data: bytes) -> str:
-    """The PDF's bytes with every zlib stream inflated and literal strings unescaped: with the
-    core fonts (no DejaVu) the text is written as plain Latin-1 strings."""
-    parts = [data.decode("latin-1")]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.S):
-        try:
-            parts.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            continue
-    text = "\n".join(parts)
-    return text.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\")
+    """Every page's text (pypdf, through the fonts' Unicode maps), the document's metadata and
+    every structure element's alternative text."""
+    import pikepdf
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    parts = [page.extract_text() or "" for page in reader.pages]
+    parts += [str(v) for v in (reader.metadata or {}).values()]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is not None:
+            parts += [str(e.Alt) for e in elements(root) if "/Alt" in e]
+    return "\n".join(parts)
 
 
 def html_text(data: bytes) -> str:
@@ -444,15 +484,11 @@ def test_an_own_report_in_a_round_without_its_submission(pool_db, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", list(report.FORMATS))
-def test_own_report_files_name_no_other_authority_and_say_suppressed(
-    pool_db, fmt, monkeypatch, tmp_path
-):
-    if fmt == "pdf":  # core fonts: the text is in the PDF as plain strings
-        monkeypatch.setattr(report, "DEJAVU_DIR", tmp_path)
+def test_own_report_files_name_no_other_authority_and_say_suppressed(pool_db, fmt):
     name, data = report.report_bytes(
         pool_db, OWN_VIEWER, BRISTOL, "2026-03", f"custom:{SMALL_GROUP}", "gated", fmt, TODAY
     )
-    assert name == f"E06000023_2026-03_report_gated.{fmt}"
+    assert name == f"E06000023_2026-03_custom-{SMALL_GROUP}_gated_report.{fmt}"
     text = {"docx": docx_text, "pdf": pdf_text, "html": html_text}[fmt](data)
     assert "Bristol" in text and "E06000023" in text
     assert SUPPRESSED_NOTE in text.replace("\n", " ")
@@ -463,12 +499,12 @@ def test_own_report_files_name_no_other_authority_and_say_suppressed(
     assert leaks({"docx": docx_text, "pdf": pdf_text, "html": html_text}[fmt](wider), pool_db) == []
 
 
-def test_png_spec_is_the_stamped_figure_without_a_copy(bristol, pool_db):
+def test_the_stamped_spec_is_the_stamped_figure_without_a_copy(bristol, pool_db):
     own = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "custom:three", "gated")
     for data in (bristol, own):
         for chart in data.charts:
             expected = images.stamp_export_date(chart.figure, TODAY).to_dict()
-            assert report.png_spec(chart.figure, TODAY) == expected, chart.key
+            assert images.stamped_spec(chart.figure, TODAY) == expected, chart.key
 
 
 def test_docx_pictures_are_placed_in_order_when_the_images_come_later(bristol):
@@ -492,8 +528,14 @@ def test_docx_pictures_are_placed_in_order_when_the_images_come_later(bristol):
     missing = docx.Document(io.BytesIO(report.docx_bytes(bristol, lambda: {})))
     assert not missing.inline_shapes
     assert sum("[Chart not included" in p.text for p in missing.paragraphs) == len(CHART_KEYS)
-    pdf = report.pdf_bytes(bristol, later)
-    assert pdf.count(b"/Subtype /Image") == len(CHART_KEYS) and calls == [1, 1]
+    svgs = []
+
+    def svgs_later() -> dict[str, bytes]:
+        svgs.append(1)
+        return {key: _svg(key) for key in CHART_KEYS}
+
+    html = report.html_bytes(bristol, interactive=False, svgs=svgs_later).decode("utf-8")
+    assert svgs == [1] and html.count("<img ") == len(CHART_KEYS)
 
 
 def _png(width: int) -> bytes:
@@ -518,15 +560,24 @@ def _png(width: int) -> bytes:
     )
 
 
-def test_pdf_pictures_are_rgb_and_transparency_is_laid_on_white():
-    from PIL import Image
+@pytest.mark.parametrize("group", ["region", f"custom:{SMALL_GROUP}", "england"])
+def test_named_reports_figures_are_those_of_the_aggregates(pool_db, group):
+    """A national viewer's report computes its peer and England figures from the round's data
+    already loaded; they equal `aggregates.report_figures` for the same viewer (unrestricted)."""
+    from ehdmm.analysis import aggregates
 
-    clear = io.BytesIO()
-    Image.new("RGBA", (4, 2), (0, 0, 0, 0)).save(clear, format="PNG")
-    pictures = report._pdf_pictures({"clear": clear.getvalue(), "white": _png(3)})
-    assert {k: (p.mode, p.size) for k, p in pictures.items()} == {
-        "clear": ("RGB", (4, 2)),
-        "white": ("RGB", (3, 2)),
-    }
-    assert pictures["clear"].getpixel((0, 0)) == (255, 255, 255)
-    assert report._pdf_pictures({}) == {}
+    inputs = report.load_inputs(pool_db, LOCAL_VIEWER, "2026-03", group, "gated", [BRISTOL])
+    mine = inputs.figures_for(BRISTOL)
+    theirs = aggregates.report_figures(
+        pool_db, LOCAL_VIEWER, BRISTOL, inputs.peers, "2026-03", "gated"
+    )
+    assert (mine.counts, mine.england, mine.rank, mine.index) == (
+        theirs.counts,
+        theirs.england,
+        theirs.rank,
+        theirs.index,
+    )
+    pd.testing.assert_frame_equal(mine.distribution, theirs.distribution)
+    assert mine.medians.keys() == theirs.medians.keys()
+    for key, frame in mine.medians.items():
+        pd.testing.assert_frame_equal(frame, theirs.medians[key], obj=key)

@@ -148,3 +148,57 @@ def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate)
+
+
+# -- numbers, formats, layout and properties of XLSX files ------------------------------------
+
+
+def test_chart_data_xlsx_stores_our_figures_as_numbers_and_user_text_as_text(demo_db):
+    data = report.report_data(demo_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
+    frame = data.chart("radar").table  # medians written for people: '3', '2.5'
+    assert frame["Same region median"].map(type).eq(str).all()
+    sheet = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"data": frame})))["data"]
+    header = [c.value for c in sheet[1]]
+    for name in ("Same region median", "England median", "Same region n", "England n"):
+        column = header.index(name) + 1
+        cells = [sheet.cell(row=r, column=column) for r in range(2, sheet.max_row + 1)]
+        assert all(c.data_type == "n" for c in cells), name  # no number stored as text
+        assert all(c.number_format == ("0.0" if "median" in name else "0") for c in cells)
+    quartiles = pd.DataFrame({"Statistic": ["Median", "Bristol"], "Maturity index": ["2.63", "–"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"q": quartiles})))["q"]
+    assert sheet["B2"].value == 2.63 and sheet["B2"].number_format == "0.00"
+    assert sheet["B3"].value == "–" and sheet["B3"].data_type == "s"
+    # what users typed stays text, however it looks
+    typed = pd.DataFrame({"Evidence": ["3", "007"], "Level": ["2", "3"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"t": typed})))["t"]
+    assert (sheet["A2"].value, sheet["A3"].value) == ("3", "007")
+    assert sheet["B2"].value == 2
+
+
+def test_a_column_with_suppressed_figures_keeps_its_words_and_numbers():
+    frame = pd.DataFrame({"Authorities": ["3", "suppressed", "12"], "Item": ["a", "b", "c"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"d": frame})))["d"]
+    assert [sheet[f"A{r}"].value for r in (2, 3, 4)] == [3, "suppressed", 12]
+
+
+def test_every_sheet_is_laid_out_for_screen_and_print():
+    frame = pd.DataFrame({"Authority": ["x" * 120, "b"], "Maturity index": [2.625, None]})
+    book = openpyxl.load_workbook(
+        io.BytesIO(tables.xlsx_bytes({"d": frame}, notes={"d": "n " * 200}, round_id="2026-03"))
+    )
+    sheet = book["d"]
+    assert sheet.auto_filter.ref == "A1:B3"
+    assert sheet["A1"].font.name == "Arial" and sheet["A1"].font.b
+    assert sheet["B2"].number_format == "0.00"
+    assert (
+        sheet.column_dimensions["A"].width <= tables.MAX_WIDTH and sheet["A2"].alignment.wrap_text
+    )
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    readme = book["README"]
+    assert readme["B2"].alignment.wrap_text and readme.column_dimensions["B"].width >= 80
+    import ehdmm
+
+    assert book.properties.version == ehdmm.__version__ and book.properties.creator == "ehdmm"
+    assert "round 2026-03" in book.properties.keywords

@@ -5,6 +5,7 @@ made with a progress bar, whose files are listed and hold the reports."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -45,12 +46,12 @@ def test_report_buttons_follow_the_sidebar(demo_db, monkeypatch):
     for label in list(shown)[:3]:
         assert shown[label].deferred_file_id  # made when clicked, not on every run
     for fmt in ("docx", "pdf", "html"):
-        assert f"E06000023_2025-03_report_best-fit.{fmt}" in captions(at)
+        assert f"E06000023_2025-03_england_best-fit_report.{fmt}" in captions(at)
     assert any(RANKING_CAVEAT in c for c in captions(at))
     at.sidebar.selectbox[0].select("E08000025").run()
     assert not at.exception
     assert at.header[0].value == "Benchmark report: Birmingham"
-    assert "E08000025_2025-03_report_best-fit.docx" in captions(at)
+    assert "E08000025_2025-03_england_best-fit_report.docx" in captions(at)
 
 
 def test_national_pack_button_and_its_rounds(demo_db, monkeypatch):
@@ -74,14 +75,17 @@ def test_a_zip_of_one_region_with_a_progress_bar(demo_db, monkeypatch):
     assert bar.value == 100 and bar.text.startswith("12 of 12 reports made")
     name = "reports_North-East_2026-03_region_gated_html.zip"
     assert at.success[0].value.startswith(f"12 reports in {name}")
+    assert re.search(r"made in \d+\.\d s\.$", at.success[0].value)  # measured, not estimated
     assert "Download the zip" in buttons(at)
     listed = at.dataframe[0].value
-    assert list(listed["File"]) == [f"{c}_2026-03_report_gated.html" for c in expected]
-    _, data = at.session_state["ehdmm_reports_zip"]
+    assert list(listed["File"]) == [f"{c}_2026-03_region_gated_report.html" for c in expected]
+    _, data, _ = at.session_state["ehdmm_reports_zip"]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == list(listed["File"])
         first = archive.read(archive.namelist()[0]).decode("utf-8")
+        sizes = [info.file_size for info in archive.infolist()]
     assert "Data maturity benchmark report" in first and "Round 2026-03" in first
+    assert "<script" not in first and max(sizes) < 300_000  # static charts: light files
     # a different choice hides the zip made for the previous one
     at.radio(key="batch_format").set_value("docx").run()
     assert not at.success and "Download the zip" not in buttons(at)
@@ -122,7 +126,7 @@ def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, mon
     shown = buttons(at)
     assert list(shown) == ["Word (.docx)", "PDF", "HTML (interactive, offline)"]
     assert all(b.deferred_file_id for b in shown.values())
-    assert "E06000023_2026-03_report_gated.pdf" in captions(at)
+    assert "E06000023_2026-03_custom-three_gated_report.pdf" in captions(at)
     infos = [i.value for i in at.info]
     assert report.NATIONAL_ONLY in infos  # instead of the pack and the zips
     assert any(report.AGGREGATES_TEXT in i for i in infos)
@@ -154,4 +158,18 @@ def test_a_round_without_the_authority_s_submission_says_so(demo_db, monkeypatch
         i.value.startswith("Bath and North East Somerset has no current submission in round")
         for i in at.info
     )
-    assert "E06000022_2026-03_report_gated.docx" in captions(at)
+    assert "E06000022_2026-03_england_gated_report.docx" in captions(at)
+
+
+def test_the_batch_caption_says_what_every_report_took_when_measured(demo_db, monkeypatch):
+    from ehdmm.export.report import measured
+
+    record = measured.load()  # written by benchmarks/exports.py --record
+    assert record["reports"] == 153 and {"docx", "pdf", "html"} <= set(record["seconds"])
+    at = run(demo_db, monkeypatch, authority="E06000023")
+    text = next(c for c in captions(at) if c.startswith("153 authorities"))
+    took = measured.duration(record["seconds"]["docx"])  # Word: the first choice
+    assert f"all 153 reports took {took}" in text and "Measured on" in text
+    at.multiselect[0].select("North East").run()
+    text = next(c for c in captions(at) if c.startswith("12 authorities"))
+    assert "so about" in text and "for these 12" in text

@@ -3,10 +3,19 @@
 Charts are pure functions from tidy DataFrames to plotly figures; each calls `finish()` so that a
 downloaded image stands alone: title, subtitle (round, peer group, n) and a source note
 ("Self-assessments, <round>; n = ...; scoring rule: ...") are inside the figure.
+
+Print: `for_print` lays a figure out for paper. It is drawn as wide as it will be printed
+(`PRINT_WIDTH_CM`, in CSS pixels of 1/96 inch, so that one pixel is 0.75 pt where it is placed at
+that width) with every text at least `PRINT_MIN_PT` and titles `PRINT_TITLE_PT`; the screen look
+is unchanged.
 """
 
 from __future__ import annotations
 
+import copy
+import math
+import re
+from collections.abc import Iterator
 from datetime import date
 
 import plotly.graph_objects as go
@@ -22,6 +31,15 @@ HIGHLIGHT = "#d95f02"  # the chosen authority: an orange that stands apart from 
 PEER_COLOUR = "#6b6b6b"
 ENGLAND_COLOUR = "#1b1b1b"
 FONT = "Arial, Helvetica, sans-serif"
+TITLE_PAD = 10  # px between the image's left edge and the title (never flush against it)
+
+# Print sizes. A CSS pixel is 1/96 inch: drawn N cm wide and placed N cm wide, 1 px = 0.75 pt.
+PX_PER_CM = 96 / 2.54
+PT_PER_PX = 0.75
+PRINT_WIDTH_CM = 16.0  # a portrait A4 page's text (Word's default margins leave 15.9 cm)
+PRINT_MIN_PT = 9.5  # every text; at least 9 pt even when placed at 15.2 cm
+PRINT_TITLE_PT = 12.0  # the figure's title
+PRINT_DPI = 300  # PNG pictures
 SERIES = ["#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#034e7b", "#666666"]
 
 
@@ -50,6 +68,7 @@ def finish(
             "subtitle": {"text": subtitle, "font": {"size": 13}},
             "x": 0,
             "xanchor": "left",
+            "pad": {"l": TITLE_PAD},
             "font": {"size": 18},
         },
         font={"family": FONT, "size": 13, "color": "#1b1b1b"},
@@ -69,6 +88,7 @@ def finish(
         yshift=-75,
         xanchor="left",
         yanchor="top",
+        align="left",  # both lines of the note start at the plot's left edge
         showarrow=False,
         font={"size": 11, "color": "#505050"},
     )
@@ -114,3 +134,150 @@ def ensure_note_space(fig: go.Figure) -> go.Figure:
         if (fig.layout.margin.b or 0) < needed:
             fig.update_layout(margin={"b": needed})
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# Print
+
+
+def print_px(width_cm: float) -> int:
+    """CSS pixels (1/96 inch) of a length in centimetres."""
+    return round(width_cm * PX_PER_CM)
+
+
+def _font_holders(node: object, path: str = "") -> Iterator[tuple[str, dict]]:
+    """(path, dict) of every font setting in a figure spec: the layout's font and every key
+    ending in 'font' (tickfont, textfont, legend font, annotation fonts, title fonts...)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}.{key}" if path else key
+            if key.endswith("font") and isinstance(value, dict):
+                yield here, value
+            yield from _font_holders(value, here)
+    elif isinstance(node, list):
+        for number, item in enumerate(node):
+            yield from _font_holders(item, f"{path}[{number}]")
+
+
+def is_title_font(path: str) -> bool:
+    """True for the font of the figure's own title (not its subtitle or an axis title)."""
+    return path == "layout.title.font"
+
+
+def font_sizes(spec: dict) -> dict[str, float]:
+    """Every text size (px) a figure spec sets, by path; the layout's font size stands for
+    every text that sets none (plotly's default is 12)."""
+    layout = spec.get("layout", {})
+    base = float((layout.get("font") or {}).get("size") or 12)
+    sizes = {"layout.font": base}
+    for path, font in _font_holders(spec):
+        size = font.get("size")
+        if isinstance(size, int | float):
+            sizes[path] = float(size)
+    return sizes
+
+
+def for_print(spec: dict, width_cm: float = PRINT_WIDTH_CM) -> dict:
+    """A copy of a figure spec (a plain dict, `fig.to_dict()`) laid out for paper: `width_cm`
+    wide in CSS pixels, so that placed at that width each pixel is 0.75 pt; every text at
+    least `PRINT_MIN_PT`, the title `PRINT_TITLE_PT`. The height and margins stay as the chart
+    sets them (its layout is in pixels), so the plot takes the width it is given."""
+    out = copy.deepcopy(spec)
+    layout = out.setdefault("layout", {})
+    layout["width"] = print_px(width_cm)
+    smallest, title = PRINT_MIN_PT / PT_PER_PX, PRINT_TITLE_PT / PT_PER_PX
+    base = layout.setdefault("font", {})
+    base["size"] = max(float(base.get("size") or 12), smallest)
+    for path, font in _font_holders(out):
+        size = font.get("size")
+        if isinstance(size, int | float):
+            font["size"] = max(float(size), title if is_title_font(path) else smallest)
+    title_font = layout.setdefault("title", {}).setdefault("font", {})
+    title_font["size"] = max(float(title_font.get("size") or 0), title)
+    _fit_titles(layout)
+    _fit_note(layout)
+    return out
+
+
+AVERAGE_EM = 0.56  # a line's width estimated as characters x font size x this (Arial: ~0.5)
+LINE_HEIGHT = 1.3
+
+
+def wrap_rich(text: str, room_px: float, font_px: float) -> str:
+    """Plotly rich text with every line (between <br>) broken at spaces so that its estimated
+    width fits `room_px`."""
+    per_line = max(10, int(room_px / (font_px * AVERAGE_EM)))
+    out = []
+    for line in text.split("<br>"):
+        words, current = line.split(" "), ""
+        for word in words:
+            if current and len(_TAG.sub("", f"{current} {word}")) > per_line:
+                out.append(current)
+                current = word
+            else:
+                current = f"{current} {word}" if current else word
+        out.append(current)
+    return "<br>".join(out)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _grow(layout: dict, side: str, extra: float) -> None:
+    """Add `extra` px to the top or bottom margin and to the height, so that the plot keeps its
+    size and whatever is placed in paper coordinates stays where it was against it."""
+    height = float(layout.get("height") or 450)
+    margin = layout.setdefault("margin", {})
+    extra = float(math.ceil(extra))
+    margin[side] = float(margin.get(side) or (100 if side == "t" else 80)) + extra
+    title = layout.get("title") or {}
+    if side == "t" and title.get("yref") == "container" and title.get("y") is not None:
+        title["y"] = 1 - (1 - float(title["y"])) * height / (height + extra)
+    layout["height"] = height + extra
+
+
+def _fit_titles(layout: dict) -> None:
+    """Title and subtitle broken into lines that fit the width; the top margin grows by the
+    lines added."""
+    title = layout.get("title") or {}
+    room = float(layout["width"]) - 2 * TITLE_PAD
+    added = 0.0
+    for part in (title, title.get("subtitle") or {}):
+        text = part.get("text")
+        if not text:
+            continue
+        size = float((part.get("font") or {}).get("size") or layout["font"]["size"])
+        wrapped = wrap_rich(text, room, size)
+        added += (wrapped.count("<br>") - text.count("<br>")) * size * LINE_HEIGHT
+        part["text"] = wrapped
+    if added:
+        _grow(layout, "t", added)
+
+
+def _fit_note(layout: dict) -> None:
+    """The source note starts at the image's left edge (past the title's padding) and is broken
+    into lines that fit; the bottom margin grows by the lines added."""
+    margin = layout.get("margin") or {}
+    width = float(layout["width"])
+    left, right = float(margin.get("l") or 80), float(margin.get("r") or 80)
+    plot = max(1.0, width - left - right)
+    for note in layout.get("annotations", []):
+        text = str(note.get("text") or "")
+        if not text.startswith("Self-assessments") or note.get("xref", "paper") != "paper":
+            continue
+        note["x"] = (TITLE_PAD - left) / plot
+        size = float((note.get("font") or {}).get("size") or layout["font"]["size"])
+        wrapped = wrap_rich(text, width - 2 * TITLE_PAD, size)
+        note["text"] = wrapped
+        lines = wrapped.count("<br>") + 1
+        needed = -float(note.get("yshift") or 0) + lines * size * LINE_HEIGHT + 8
+        bottom = float(margin.get("b") or 80)
+        if needed > bottom:
+            _grow(layout, "b", needed - bottom)
+
+
+def print_size_pt(spec: dict, placed_width_pt: float) -> dict[str, float]:
+    """Every text size of a drawn figure spec in points where a document places it
+    `placed_width_pt` wide."""
+    scale = placed_width_pt / float(spec["layout"]["width"])
+    return {path: size * scale for path, size in font_sizes(spec).items()}

@@ -27,7 +27,8 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise UsageError(f"--authority: {exc}") from exc
     else:
         codes = exports.filter_codes(authorities)
-    if args.format != "html" and (problem := images.chromium_problem()):
+    interactive = (args.charts or ("interactive" if args.authority else "static")) == "interactive"
+    if (args.format != "html" or not interactive) and (problem := images.chromium_problem()):
         err(f"note: {problem} The reports are written without their chart images.")
     started = time.perf_counter()
     try:
@@ -41,6 +42,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             args.format,
             args.out,
             progress=progress_printer(),
+            interactive=interactive,
         )
     except reports.ReportError as exc:
         raise UsageError(str(exc)) from exc
@@ -89,6 +91,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--rule", choices=scoring.RULES, default=scoring.DEFAULT_RULE)
     p.add_argument("--format", choices=["docx", "pdf", "html"], required=True)
+    p.add_argument(
+        "--charts",
+        choices=["static", "interactive"],
+        help="HTML charts: static SVG pictures (light files) or interactive (plotly.js in each "
+        "file, about 5 MB; works offline). Default: interactive for --authority, static for --all",
+    )
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the reports into")
     p.set_defaults(func=cmd_report)
 

@@ -2,14 +2,17 @@
 summaries and the import log; and authority reports in batches (a zip, or files in a folder).
 
 A batch loads the round's data once (`report.load_inputs`) and builds every authority's report
-from it. For Word and PDF, the next report's chart images are made (by the one warm browser) in
-a background thread while the current document is assembled.
+from it. The next report's chart pictures are drawn (by the one warm browser, in another
+process) in a background thread while the current document is assembled. HTML reports in a
+batch have static SVG charts (light files) unless interactive ones are asked for.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
@@ -28,6 +31,7 @@ from ehdmm.storage import connect
 from ehdmm.storage import submissions as store
 from ehdmm.viewer import Viewer
 
+PDF_WORKERS = 2  # processes laying out PDFs in a batch (WeasyPrint holds one core each)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP_MIME = "application/zip"
 Progress = Callable[[int, int, str], None]
@@ -124,7 +128,10 @@ def national_pack(
     """The national pack as XLSX bytes (formula-safe): a README sheet, one sheet of levels per
     round (or only `round_id`), peer-group summaries, the import summary and log."""
     sheets, notes = pack_sheets(db, viewer, round_id, rule, today=today)
-    return tables.xlsx_bytes(sheets, notes=notes)
+    rounds = [name.removeprefix("Levels ") for name in sheets if name.startswith("Levels ")]
+    shown = round_id or (f"{rounds[-1]} to {rounds[0]}" if len(rounds) > 1 else "".join(rounds))
+    title = f"National pack of the early help data maturity self-assessments ({rule} rule)"
+    return tables.xlsx_bytes(sheets, notes=notes, title=title, round_id=shown or None)
 
 
 # --------------------------------------------------------------------------------------------
@@ -136,26 +143,65 @@ def rendered_reports(
     codes: Sequence[str],
     fmt: str,
     today: date | None = None,
+    *,
+    interactive: bool = False,
 ) -> Iterator[tuple[reports.ReportData, bytes]]:
-    """(report, bytes) for each code in order, from a round's data loaded once. Word and PDF:
-    the next report's chart images are made in a background thread meanwhile."""
+    """(report, bytes) for each code in order, from a round's data loaded once; the next
+    report's pictures are drawn in a background thread meanwhile."""
     reports.check_format(fmt)
-    if fmt == "html":
+    if fmt == "pdf" and len(codes) > 1 and (os.cpu_count() or 1) > 1:
+        yield from _pdf_batch(inputs, codes, today)
+        return
+    draw = reports.pictures_for(fmt, interactive)
+    if draw is None:
         for code in codes:
             report = reports.build_report(inputs, code, today)
-            yield report, reports.html_bytes(report)
+            yield report, reports.render_with(report, fmt, None, interactive=interactive)
         return
-    render = reports.docx_bytes if fmt == "docx" else reports.pdf_bytes
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as pool:
         pending: tuple[reports.ReportData, Future] | None = None
         for code in codes:
             report = reports.build_report(inputs, code, today)
-            images = pool.submit(reports.chart_pngs, report)
+            pictures = pool.submit(draw, report)
             if pending is not None:
-                yield pending[0], render(pending[0], pending[1].result())
-            pending = (report, images)
+                yield pending[0], _render(pending, fmt, interactive)
+            pending = (report, pictures)
         if pending is not None:
-            yield pending[0], render(pending[0], pending[1].result())
+            yield pending[0], _render(pending, fmt, interactive)
+
+
+def _pdf_batch(
+    inputs: reports.ReportInputs, codes: Sequence[str], today: date | None
+) -> Iterator[tuple[reports.ReportData, bytes]]:
+    """PDFs in order, laid out by WeasyPrint in `PDF_WORKERS` processes side by side while this
+    one builds the next reports' HTML and the browser draws their charts (in a thread)."""
+    from ehdmm.export.report.pdf_render import LayoutProcesses
+
+    workers = min(PDF_WORKERS, os.cpu_count() or 1)
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as drawer,
+        LayoutProcesses(workers) as layout,
+    ):
+        waiting: deque[tuple[reports.ReportData, Future]] = deque()
+        drawn: tuple[reports.ReportData, Future] | None = None
+        for code in [*codes, None]:
+            report = reports.build_report(inputs, code, today) if code is not None else None
+            pictures = drawer.submit(reports.chart_svgs, report) if report is not None else None
+            if drawn is not None:
+                html = reports.html_document(drawn[0], interactive=False, svgs=drawn[1].result())
+                waiting.append((drawn[0], layout.submit(html)))
+            drawn = (report, pictures) if report is not None else None
+            while len(waiting) > workers:
+                done, future = waiting.popleft()
+                yield done, future.result()
+        while waiting:
+            done, future = waiting.popleft()
+            yield done, future.result()
+
+
+def _render(pending: tuple[reports.ReportData, Future], fmt: str, interactive: bool) -> bytes:
+    report, pictures = pending
+    return reports.render_with(report, fmt, pictures.result(), interactive=interactive)
 
 
 def _batch(
@@ -168,14 +214,16 @@ def _batch(
     fmt: str,
     progress: Progress | None,
     today: date | None,
+    interactive: bool = False,
 ) -> Iterator[tuple[str, bytes]]:
     reports.check_format(fmt)
     inputs = reports.load_inputs(db, viewer, round_id, peers, rule, codes)
-    order = list(inputs.members)
+    order = list(inputs.codes)
     total = len(order)
     if progress:
         progress(0, total, "")
-    for done, (report, data) in enumerate(rendered_reports(inputs, order, fmt, today), start=1):
+    made = rendered_reports(inputs, order, fmt, today, interactive=interactive)
+    for done, (report, data) in enumerate(made, start=1):
         if progress:
             progress(done, total, report.authority_name)
         yield reports.file_name(report, fmt), data
@@ -191,14 +239,17 @@ def reports_zip(
     fmt: str,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    interactive: bool = False,
 ) -> bytes:
     """The reports of `codes` (None: every authority) as one zip of files named like
-    E06000023_2026-03_report_gated.docx. `progress(done, total, authority name)` is called
-    before the first and after each report."""
+    E06000023_2026-03_region_gated_report.docx (HTML: static charts unless `interactive`).
+    `progress(done, total, authority name)` is called before the first and after each report."""
     out = io.BytesIO()
     method = zipfile.ZIP_DEFLATED if fmt == "html" else zipfile.ZIP_STORED
+    made = _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today, interactive)
     with zipfile.ZipFile(out, "w", compression=method) as archive:
-        for name, data in _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today):
+        for name, data in made:
             archive.writestr(name, data)
     return out.getvalue()
 
@@ -214,13 +265,16 @@ def write_reports(
     out_dir: str | Path,
     progress: Progress | None = None,
     today: date | None = None,
+    *,
+    interactive: bool = False,
 ) -> list[Path]:
     """Write one report file per authority of `codes` (None: every authority) into `out_dir`
-    (created if needed); returns the paths."""
+    (created if needed; HTML: static charts unless `interactive`); returns the paths."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today):
+    made = _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today, interactive)
+    for name, data in made:
         path = folder / name
         path.write_bytes(data)
         written.append(path)

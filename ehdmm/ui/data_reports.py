@@ -1,4 +1,5 @@
-"""Cached makers for the Reports page: one authority's report, the national pack.
+"""Cached makers for the Reports page: one authority's report, the national pack, the zips of many
+reports, and what the page says about them (file names, measured batch times).
 
 Like `ehdmm.ui.data`, every cache key holds the database path and its last-write token, so a
 write makes fresh entries.
@@ -6,14 +7,29 @@ write makes fresh entries.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from ehdmm.analysis import core, exports, profile
 from ehdmm.export import images, pack, report
+from ehdmm.export.report import measured
 from ehdmm.ui import data, memo
 from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
+
+FORMATS = report.FORMATS
+XLSX_MIME, ZIP_MIME = pack.XLSX_MIME, pack.ZIP_MIME
+NATIONAL_ONLY, AGGREGATES_TEXT = report.NATIONAL_ONLY, report.AGGREGATES_TEXT
+LABELS = {"docx": "Word (.docx)", "pdf": "PDF", "html": "HTML (interactive, offline)"}
+BATCH_LABELS = {
+    "docx": "Word (.docx)",
+    "pdf": "PDF",
+    "html": "HTML (static charts, light)",
+    "html-interactive": "HTML (interactive charts, about 5 MB each)",
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=12)
@@ -27,8 +43,18 @@ def report_file(
     rule: str,
     fmt: str,
 ) -> bytes:
-    """One authority's report (docx, pdf or html) as bytes."""
+    """One authority's report (docx, pdf or html with interactive charts) as bytes."""
     return report.report_bytes(db, viewer, authority, round_id, peers, rule, fmt)[1]
+
+
+def check_report_access(viewer: Viewer, authority: str) -> None:
+    """`PermissionError` (naming no authority) when the viewer may not have the report."""
+    report.check_report_access(viewer, authority)
+
+
+def report_file_name(sel: Selection, fmt: str) -> str:
+    """E06000023_2026-03_region_gated_report.docx for the sidebar's choice."""
+    return report.report_file_name(sel.authority, sel.round_id, sel.peers, sel.rule, fmt)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -37,6 +63,10 @@ def national_pack(
 ) -> bytes:
     """The national pack (XLSX) of every round, or of `round_id`."""
     return pack.national_pack(db, viewer, round_id, rule)
+
+
+def pack_file_name(round_id: str | None, rule: str) -> str:
+    return pack.pack_file_name(round_id, rule)
 
 
 def image_problem() -> str | None:
@@ -57,6 +87,43 @@ def batch_codes(
 ) -> list[str]:
     """Codes of the reference authorities in the chosen regions and LA types."""
     return exports.filter_codes(core.authorities(db), regions, la_types)
+
+
+def zip_file_name(sel: Selection, choice: str, label: str) -> str:
+    """reports_all_2026-03_region_gated_docx.zip (the batch format choice in the name)."""
+    return pack.zip_file_name(sel.round_id, sel.peers, sel.rule, choice, label)
+
+
+def batch_time_text(choice: str, count: int) -> str:
+    """What a batch of `count` reports took when measured (all 153 reports, on the benchmark's
+    machine), said as measured; '' when no measurement is recorded."""
+    return measured.batch_text(choice, count)
+
+
+def make_zip(
+    sel: Selection,
+    codes: list[str],
+    choice: str,
+    progress: Callable[[int, int, str], None],
+) -> tuple[bytes, float]:
+    """(the zip of the reports of `codes` in the batch format `choice`, seconds it took)."""
+    started = time.perf_counter()
+    made = pack.reports_zip(
+        sel.db,
+        sel.viewer,
+        codes,
+        sel.round_id,
+        sel.peers,
+        sel.rule,
+        "html" if choice.startswith("html") else choice,
+        progress=progress,
+        interactive=choice == "html-interactive",
+    )
+    return made, time.perf_counter() - started
+
+
+def progress_text(done: int, total: int, name: str = "") -> str:
+    return pack.progress_text(done, total, name)
 
 
 def zip_contents(data: bytes) -> pd.DataFrame:
