@@ -1327,7 +1327,7 @@ def test_property_wide_layout_round_trip(
 @contextlib.contextmanager
 def columns_first(enabled: bool) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(importer, "_COLUMNS_FIRST", enabled)
+        patch.setattr(importer.plan, "COLUMNS_FIRST", enabled)
         yield
 
 
@@ -1510,11 +1510,11 @@ def test_property_arrow_reads_csv_as_the_csv_module_does(pieces: list[str], deli
     """Whenever Arrow's reading is used, its records are the csv module's (a blank line is a
     row of empty cells there, an empty record here)."""
     text = "".join(pieces)
-    table = importer._csv_table(text.encode("utf-8"), text, delimiter)
+    table = importer.reading.csv_table(text.encode("utf-8"), text, delimiter)
     event("read by Arrow" if table is not None else "left to the csv module")
     if table is None:
         return
-    records = importer._csv_records(text, delimiter)
+    records = importer.reading.csv_records(text, delimiter)
     rows = table.to_pylist()
     assert len(rows) == len(records)
     for row, record in zip(rows, records, strict=True):
