@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ehdmm.authorities import AuthorityIndex
+from ehdmm.importer import changes as changes_
 from ehdmm.importer.columns import LongColumns
 from ehdmm.importer.common import ImportPlan, ParsedSubmission, gc_paused
 from ehdmm.importer.plan import parse_return
@@ -168,10 +169,21 @@ class _CodesFirst:
 
 @dataclass
 class ImportResult:
+    """What became of one file: `outcome` is imported, no-op (imported before, or nothing to
+    change), rejected or dry-run; `changes` says per authority and round what the import does
+    (or would do), `previous` lists earlier imports of the same content."""
+
     plan: ImportPlan
     outcome: str  # imported | no-op | rejected | dry-run
     message: str
     submission_ids: list[int] = field(default_factory=list)
+    changes: list[changes_.Change] = field(default_factory=list)
+    previous: list[changes_.Previous] = field(default_factory=list)
+
+    @property
+    def already_imported(self) -> bool:
+        """True when the same content was imported before (and not re-applied here)."""
+        return bool(self.previous) and not self.submission_ids
 
 
 def import_returns(
@@ -184,37 +196,48 @@ def import_returns(
     actor: str | None = None,
     sheet: str | None = None,
     model: Model | None = None,
+    partial: changes_.Partial = None,
+    reimport: bool = False,
 ) -> list[ImportResult]:
-    """Validate and import each (file name, bytes) as its own all-or-nothing unit."""
+    """Validate and import each (file name, bytes) as its own all-or-nothing unit.
+
+    A return lacking dimensions that the current return rates is refused unless `partial`
+    says to merge it or to replace with it; a file whose content was imported before is a
+    no-op unless `reimport`; returns that would not change are not written again."""
+    options = _Options(
+        round_id=round_id,
+        create_round=create_round,
+        dry_run=dry_run,
+        actor=actor,
+        sheet=sheet,
+        model=model or load_model(),
+        partial=changes_.check_partial(partial),
+        reimport=reimport,
+    )
     with gc_paused():
-        return _import_returns(
-            db,
-            files,
-            round_id=round_id,
-            create_round=create_round,
-            dry_run=dry_run,
-            actor=actor,
-            sheet=sheet,
-            model=model,
-        )
+        return _import_returns(db, files, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    round_id: str | None
+    create_round: bool
+    dry_run: bool
+    actor: str | None
+    sheet: str | None
+    model: Model
+    partial: changes_.Partial
+    reimport: bool
 
 
 def _import_returns(
-    db: str | os.PathLike[str] | None,
-    files: Sequence[tuple[str, bytes]],
-    *,
-    round_id: str | None,
-    create_round: bool,
-    dry_run: bool,
-    actor: str | None,
-    sheet: str | None,
-    model: Model | None,
+    db: str | os.PathLike[str] | None, files: Sequence[tuple[str, bytes]], options: _Options
 ) -> list[ImportResult]:
-    model = model or load_model()
     with connect(db) as conn:
         frame = ref.authorities(conn)
         known_rounds = set(ref.rounds(conn)["id"])
     index = _CodesFirst(frame)
+    names = dict(zip(frame["code"], frame["name"], strict=True))
     results = []
     for file_name, data in files:
         plan = parse_return(
@@ -222,77 +245,156 @@ def _import_returns(
             data,
             authorities=index,
             known_rounds=known_rounds,
-            round_id=round_id,
-            create_round=create_round,
-            sheet=sheet,
-            model=model,
+            round_id=options.round_id,
+            create_round=options.create_round,
+            sheet=options.sheet,
+            model=options.model,
         )
         if not plan.ok:
-            results.append(
-                ImportResult(
-                    plan,
-                    "rejected",
-                    f"{plan.file_name}: rejected, {len(plan.errors)} error(s); nothing was written",
-                )
-            )
+            results.append(_rejected(plan))
             continue
-        summary = (
-            f"{len(plan.pairs)} submission(s) for {len(plan.authorities)} "
-            f"authorit{'y' if len(plan.authorities) == 1 else 'ies'}, "
-            f"{plan.rating_count} rating(s), round(s) {', '.join(plan.rounds)}"
-        )
-        if dry_run:
-            results.append(
-                ImportResult(
-                    plan,
-                    "dry-run",
-                    f"{plan.file_name}: valid ({plan.layout} "
-                    f"layout): {summary}; nothing written (dry run)",
-                )
-            )
+        if options.dry_run:
+            with connect(db) as conn:
+                decision = changes_.decide(conn, plan, options.model, names, options.partial)
+            results.append(_result(plan, decision, options, None))
             continue
 
-        def work(conn, plan=plan, summary=summary):
-            pairs = plan.pairs
-            hashes = store.current_content_hashes(conn, pairs)
-            if all(hashes.get(p) == plan.content_hash for p in pairs):
-                message = f"{plan.file_name}: already imported (same content); nothing changed"
-                store.log_import(
-                    conn,
-                    actor=actor,
-                    file_name=plan.file_name,
-                    content_hash=plan.content_hash,
-                    layout=plan.layout,
-                    outcome="no-op",
-                    submissions=0,
-                    ratings=0,
-                    message=message,
-                )
-                return ImportResult(plan, "no-op", message)
-            for rnd in sorted(plan.rounds_to_create):
-                ref.add_round(conn, rnd)
-            message = f"{plan.file_name}: imported {summary}"
-            import_id = store.log_import(
-                conn,
-                actor=actor,
-                file_name=plan.file_name,
-                content_hash=plan.content_hash,
-                layout=plan.layout,
-                outcome="imported",
-                submissions=len(pairs),
-                ratings=plan.rating_count,
-                message=message,
-            )
-            subs, ratings, checklist = plan_frames(
-                [plan],
-                model=model,
-                actor=actor,
-                import_ids=[import_id],
-                submitted_at=datetime.now(),
-            )
-            ids = store.write_submissions(conn, subs, ratings, checklist)
-            return ImportResult(plan, "imported", message, sorted(ids.values()))
+        def work(conn, plan=plan):
+            decision = changes_.decide(conn, plan, options.model, names, options.partial)
+            return decision, _write(conn, plan, decision, options)
 
-        results.append(write_with_retry(db, work))
-        known_rounds |= plan.rounds_to_create
+        decision, written = write_with_retry(db, work)
+        results.append(_result(plan, decision, options, written))
+        if written:
+            known_rounds |= plan.rounds_to_create
     return results
+
+
+def _rejected(plan: ImportPlan, decision: changes_.Decision | None = None) -> ImportResult:
+    return ImportResult(
+        plan,
+        "rejected",
+        f"{plan.file_name}: rejected, {len(plan.errors)} error(s); nothing was written",
+        changes=decision.changes if decision else [],
+        previous=decision.previous if decision else [],
+    )
+
+
+def _noop_reason(decision: changes_.Decision, options: _Options) -> str | None:
+    """Why importing changes nothing (None: it changes something)."""
+    if decision.refused:
+        return None
+    if decision.previous and not options.reimport:
+        earlier = decision.previous[0].describe()
+        text = f"already imported {earlier}"
+        if len(decision.previous) > 1:
+            text += f" and {len(decision.previous) - 1} more time(s) since"
+        changing = decision.changing
+        if not changing:
+            return text + "; nothing changed"
+        reverted = changes_.short_list([f"{c.label} for {c.round_id}" for c in changing])
+        return (
+            f"{text}; later imports or submissions changed the returns since, and importing it "
+            f"again would revert those of {reverted}; nothing changed (give --reimport to apply "
+            "it again)"
+        )
+    if not decision.to_write:
+        held = changes_.short_list([f"{c.label} for {c.round_id}" for c in decision.changes])
+        return f"nothing to import: the current returns of {held} already hold these values"
+    return None
+
+
+def _summary(plan: ImportPlan, decision: changes_.Decision) -> str:
+    """'2 submission(s) for 2 authorities, 16 rating(s), round(s) 2026-03: Sefton (E08000014)
+    2026-03 replacement, ...; unchanged: Leeds (E08000035)'."""
+    written = decision.to_write
+    codes = {s.authority_code for s in written}
+    ratings = sum(len(s.ratings) for s in written)
+    rounds = sorted({s.round_id for s in written})
+    what = changes_.short_list(
+        [f"{c.label} {c.round_id} {c.kind}" for c in decision.changes if c.kind != "unchanged"]
+    )
+    text = (
+        f"{len(written)} submission(s) for {len(codes)} "
+        f"authorit{'y' if len(codes) == 1 else 'ies'}, {ratings} rating(s), "
+        f"round(s) {', '.join(rounds)}: {what}"
+    )
+    unchanged = [c.label for c in decision.changes if c.kind == changes_.UNCHANGED]
+    if unchanged:
+        text += f"; unchanged: {changes_.short_list(unchanged)}"
+    return text
+
+
+def _write(
+    conn, plan: ImportPlan, decision: changes_.Decision, options: _Options
+) -> list[int] | None:
+    """Write what the decision says (in the caller's transaction): None when the file is
+    refused, [] when it is a no-op (logged), else the ids of the submissions written."""
+    if decision.refused:
+        return None
+    reason = _noop_reason(decision, options)
+    if reason is not None:
+        store.log_import(
+            conn,
+            actor=options.actor,
+            file_name=plan.file_name,
+            content_hash=plan.content_hash,
+            layout=plan.layout,
+            outcome="no-op",
+            submissions=0,
+            ratings=0,
+            message=f"{plan.file_name}: {reason}",
+        )
+        return []
+    rounds = {s.round_id for s in decision.to_write}
+    for rnd in sorted(plan.rounds_to_create & rounds):
+        ref.add_round(conn, rnd)
+    import_id = store.log_import(
+        conn,
+        actor=options.actor,
+        file_name=plan.file_name,
+        content_hash=plan.content_hash,
+        layout=plan.layout,
+        outcome="imported",
+        submissions=len(decision.to_write),
+        ratings=sum(len(s.ratings) for s in decision.to_write),
+        message=f"{plan.file_name}: imported {_summary(plan, decision)}",
+    )
+    writing = plan
+    if len(decision.to_write) != len(plan.pairs) or any(
+        c.kind == changes_.MERGE for c in decision.changes
+    ):
+        writing = replace(plan, _parsed=list(decision.to_write), _columns=None)
+    subs, ratings, checklist = plan_frames(
+        [writing],
+        model=options.model,
+        actor=options.actor,
+        import_ids=[import_id],
+        submitted_at=datetime.now(),
+    )
+    ids = store.write_submissions(conn, subs, ratings, checklist)
+    return sorted(ids.values())
+
+
+def _result(
+    plan: ImportPlan,
+    decision: changes_.Decision,
+    options: _Options,
+    written: list[int] | None,
+) -> ImportResult:
+    """The result of a file whose plan is valid: refused, no-op, imported or a dry run."""
+    if decision.refused:
+        for change in decision.refused:
+            plan.add(change.first_row, None, changes_.refusal(change, options.model))
+        return _rejected(plan, decision)
+    reason = _noop_reason(decision, options)
+    extra = {"changes": decision.changes, "previous": decision.previous}
+    if written is None:  # a dry run
+        what = reason or f"would import {_summary(plan, decision)}"
+        message = f"{plan.file_name}: valid ({plan.layout} layout): {what}"
+        message += "; nothing written (dry run)"
+        return ImportResult(plan, "dry-run", message, **extra)
+    if reason is not None:
+        return ImportResult(plan, "no-op", f"{plan.file_name}: {reason}", **extra)
+    message = f"{plan.file_name}: imported {_summary(plan, decision)}"
+    return ImportResult(plan, "imported", message, written, **extra)
