@@ -70,9 +70,8 @@ def current(db: Path, code: str = SEFTON) -> dict[str, tuple]:
 
 def count_current(db: Path) -> int:
     with connect(db) as conn:
-        return conn.execute("SELECT count(*) FROM submissions WHERE status = 'submitted'").fetchone()[
-            0
-        ]
+        query = "SELECT count(*) FROM submissions WHERE status = 'submitted'"
+        return conn.execute(query).fetchone()[0]
 
 
 # -- a partial return over a complete one ------------------------------------------------------
