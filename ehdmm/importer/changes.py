@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ehdmm.importer.common import ImportPlan, ParsedSubmission, Rating
@@ -70,11 +71,12 @@ class StrandChange:
     text: str  # 'Maturing → Developing', 'Maturing (unchanged)', 'none → Mature'
 
 
-@dataclass(frozen=True)
+@dataclass
 class Change:
     """One authority and round of a file: its current return's dimension levels (`before`,
     empty when it has none), the levels it would have (`after`), what kind of change it is, the
-    dimensions the file gives and, for a refused return, the dimensions it would lose."""
+    dimensions the file gives (None for a new return: those of `after`) and, for a refused
+    return, the dimensions it would lose. (Not frozen: a large file makes one per return.)"""
 
     authority_code: str
     authority_name: str
@@ -82,7 +84,7 @@ class Change:
     kind: str
     before: Mapping[str, int]
     after: Mapping[str, int]
-    given: tuple[str, ...]
+    given: tuple[str, ...] | None
     lost: tuple[str, ...] = ()
     first_row: int | None = None
     has_current: bool = False
@@ -132,10 +134,10 @@ class Previous:
 @dataclass
 class Decision:
     """What importing a plan would do: a change per authority and round (file order), the
-    returns to write (new, replacements and merges), and earlier imports of the same content."""
+    merged returns (by authority and round), and earlier imports of the same content."""
 
     changes: list[Change]
-    to_write: list[ParsedSubmission] = field(default_factory=list)
+    merged: dict[tuple[str, str], ParsedSubmission] = field(default_factory=dict)
     previous: list[Previous] = field(default_factory=list)
 
     @property
@@ -146,6 +148,64 @@ class Decision:
     def changing(self) -> list[Change]:
         """The returns an import would write (or, for a file imported before, revert)."""
         return [c for c in self.changes if c.kind != UNCHANGED]
+
+    @property
+    def written(self) -> list[Change]:
+        """The returns an import writes: new ones, replacements and merges."""
+        return [c for c in self.changes if c.kind in (NEW, REPLACEMENT, MERGE)]
+
+    def writing_plan(self, plan: ImportPlan) -> ImportPlan:
+        """The plan to write: the file's own when every return in it is written as it is,
+        else one holding only the returns written (merged ones merged)."""
+        written = self.written
+        if len(written) == len(self.changes) and not self.merged:
+            return plan
+        file_subs = {(s.authority_code, s.round_id): s for s in plan.submissions}
+        subs = []
+        for change in written:
+            pair = (change.authority_code, change.round_id)
+            subs.append(self.merged.get(pair) or file_subs[pair])
+        return replace(plan, _parsed=subs, _columns=None)
+
+
+class _GridRow(Mapping[str, int]):
+    """One return's levels, read from a grid of every return's levels (0: no level), so that a
+    large file's levels are not copied into a dictionary per return."""
+
+    def __init__(self, grid: np.ndarray, row: int, ids: Sequence[str], count: int) -> None:
+        self._grid, self._row, self._ids, self._count = grid, row, ids, count
+
+    def _items(self) -> list[tuple[str, int]]:
+        values = self._grid[self._row].tolist()
+        return [(d, v) for d, v in zip(self._ids, values, strict=True) if v]
+
+    def __getitem__(self, key: str) -> int:
+        return dict(self._items())[key]
+
+    def __iter__(self):
+        return iter(d for d, _ in self._items())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self._items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return repr(dict(self._items()))
+
+
+def _levels_grid(plan: ImportPlan, model: Model) -> np.ndarray | None:
+    """Every return's levels as a grid (one row per return in file order, one column per
+    dimension in model order, 0 where none), for a file read column by column; else None."""
+    columns = plan._columns if plan._parsed is None else None
+    if columns is None:
+        return None
+    ids = list(model.dimension_ids)
+    place = np.array([ids.index(d) for d in columns.dimension.choices], dtype=np.intp)
+    grid = np.zeros((len(columns.codes), len(ids)), dtype=np.int8)
+    grid[columns.sub, place[columns.dimension.codes]] = columns.level
+    return grid
 
 
 def _content(sub: ParsedSubmission) -> tuple[object, ...]:
@@ -221,33 +281,56 @@ def decide(
 ) -> Decision:
     """What importing the (valid) plan would change; `names` are the authorities' names by
     code. Reads only."""
-    current = _current_subs(conn, plan.pairs)
+    pairs = plan.pairs
+    current = _current_subs(conn, pairs)
     previous = [
         Previous(int(r.id), r.logged_at, _opt(r.actor), r.file_name)
         for r in store.earlier_imports(conn, plan.content_hash).itertuples(index=False)
     ]
     decision = Decision([], previous=previous)
+    grid = None if current else _levels_grid(plan, model)
+    ids = model.dimension_ids
+    if grid is not None:  # every return new: read from the columns, no object per rating
+        counts = np.count_nonzero(grid, axis=1).tolist()
+        for k, (pair, first) in enumerate(zip(pairs, plan.first_rows, strict=True)):
+            after = _GridRow(grid, k, ids, counts[k])
+            decision.changes.append(_change(pair, names, NEW, {}, after, None, first, False))
+        return decision
     for sub in plan.submissions:
         pair = (sub.authority_code, sub.round_id)
         now = current.get(pair)
         kind, result, lost = _one(sub, now, choice_for(partial, pair), model)
-        decision.changes.append(
-            Change(
-                sub.authority_code,
-                names.get(sub.authority_code, sub.authority_code),
-                sub.round_id,
-                kind,
-                before=_levels(now),
-                after=_levels(now if kind == REFUSED else result),
-                given=tuple(d for d in model.dimension_ids if d in sub.ratings),
-                lost=lost,
-                first_row=sub.first_row,
-                has_current=now is not None,
-            )
-        )
-        if kind in (NEW, REPLACEMENT, MERGE):
-            decision.to_write.append(result)
+        given = tuple(d for d in ids if d in sub.ratings)
+        after = _levels(now if kind == REFUSED else result)
+        change = _change(pair, names, kind, _levels(now), after, given, sub.first_row, bool(now))
+        decision.changes.append(replace(change, lost=lost))
+        if kind == MERGE:
+            decision.merged[pair] = result
     return decision
+
+
+def _change(
+    pair: tuple[str, str],
+    names: Mapping[str, str],
+    kind: str,
+    before: Mapping[str, int],
+    after: Mapping[str, int],
+    given: tuple[str, ...] | None,
+    first_row: int,
+    has_current: bool,
+) -> Change:
+    code, round_id = pair
+    return Change(
+        code,
+        names.get(code, code),
+        round_id,
+        kind,
+        before=before,
+        after=after,
+        given=given,
+        first_row=first_row,
+        has_current=has_current,
+    )
 
 
 def refusal(change: Change, model: Model) -> str:

@@ -115,6 +115,13 @@ class ImportPlan:
         return [(s.authority_code, s.round_id) for s in self.submissions]
 
     @property
+    def first_rows(self) -> list[int]:
+        """The first row of each submission, in file order (as `pairs`)."""
+        if self._parsed is None and self._columns is not None:
+            return list(self._columns.first_rows)
+        return [s.first_row for s in self.submissions]
+
+    @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 

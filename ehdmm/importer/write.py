@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -154,7 +154,7 @@ class _CodesFirst:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
-        self._codes = {str(code).upper(): str(code) for code in frame["code"]}
+        self._codes = {str(code).upper(): str(code) for code in frame["code"].to_numpy(object)}
         self._index: AuthorityIndex | None = None
 
     def resolve(self, value: object) -> str:
@@ -237,7 +237,7 @@ def _import_returns(
         frame = ref.authorities(conn)
         known_rounds = set(ref.rounds(conn)["id"])
     index = _CodesFirst(frame)
-    names = dict(zip(frame["code"], frame["name"], strict=True))
+    names = dict(zip(frame["code"].to_numpy(object), frame["name"].to_numpy(object), strict=True))
     results = []
     for file_name, data in files:
         plan = parse_return(
@@ -298,7 +298,7 @@ def _noop_reason(decision: changes_.Decision, options: _Options) -> str | None:
             f"again would revert those of {reverted}; nothing changed (give --reimport to apply "
             "it again)"
         )
-    if not decision.to_write:
+    if not decision.written:
         held = changes_.short_list([f"{c.label} for {c.round_id}" for c in decision.changes])
         return f"nothing to import: the current returns of {held} already hold these values"
     return None
@@ -307,10 +307,10 @@ def _noop_reason(decision: changes_.Decision, options: _Options) -> str | None:
 def _summary(plan: ImportPlan, decision: changes_.Decision) -> str:
     """'2 submission(s) for 2 authorities, 16 rating(s), round(s) 2026-03: Sefton (E08000014)
     2026-03 replacement, ...; unchanged: Leeds (E08000035)'."""
-    written = decision.to_write
-    codes = {s.authority_code for s in written}
-    ratings = sum(len(s.ratings) for s in written)
-    rounds = sorted({s.round_id for s in written})
+    written = decision.written
+    codes = {c.authority_code for c in written}
+    ratings = sum(len(c.after) for c in written)
+    rounds = sorted({c.round_id for c in written})
     what = changes_.short_list(
         [f"{c.label} {c.round_id} {c.kind}" for c in decision.changes if c.kind != "unchanged"]
     )
@@ -346,7 +346,7 @@ def _write(
             message=f"{plan.file_name}: {reason}",
         )
         return []
-    rounds = {s.round_id for s in decision.to_write}
+    rounds = {c.round_id for c in decision.written}
     for rnd in sorted(plan.rounds_to_create & rounds):
         ref.add_round(conn, rnd)
     import_id = store.log_import(
@@ -356,15 +356,11 @@ def _write(
         content_hash=plan.content_hash,
         layout=plan.layout,
         outcome="imported",
-        submissions=len(decision.to_write),
-        ratings=sum(len(s.ratings) for s in decision.to_write),
+        submissions=len(decision.written),
+        ratings=sum(len(c.after) for c in decision.written),
         message=f"{plan.file_name}: imported {_summary(plan, decision)}",
     )
-    writing = plan
-    if len(decision.to_write) != len(plan.pairs) or any(
-        c.kind == changes_.MERGE for c in decision.changes
-    ):
-        writing = replace(plan, _parsed=list(decision.to_write), _columns=None)
+    writing = decision.writing_plan(plan)
     subs, ratings, checklist = plan_frames(
         [writing],
         model=options.model,

@@ -33,6 +33,7 @@ SUBMISSION_COLUMNS = [
 ]
 RATING_COLUMNS = ["key", "dimension_id", "level", "evidence", "confidence"]
 CHECKLIST_COLUMNS = ["key", "item_id", "in_place", "note"]
+RATING_READ_COLUMNS = ["submission_id", "dimension_id", "level", "evidence", "confidence"]
 
 
 def write_submissions(
@@ -160,6 +161,10 @@ def current_returns(
     conn.register("wanted_pairs", frame)
     try:
         subs = conn.execute(current + " ORDER BY s.id").df()
+        if subs.empty:  # the usual case for a new round: no more to read
+            ratings = pd.DataFrame(columns=RATING_READ_COLUMNS)
+            checklist = pd.DataFrame(columns=["submission_id", "item_id", "in_place", "note"])
+            return subs, ratings, checklist
         ratings = conn.execute(
             f"""
             SELECT r.submission_id, r.dimension_id, r.level, r.evidence, r.confidence
