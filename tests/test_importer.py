@@ -621,7 +621,7 @@ REJECTIONS = [
         full_long_csv(),
         None,
         None,
-        "the round '2026-3' is not of the form YYYY-MM",
+        "the round given: '2026-3' is not a round of the form YYYY-MM",
         {"round_id": "2026-3"},
         id="bad-round-option",
     ),
@@ -1463,7 +1463,7 @@ def long_return_file(draw: st.DrawFn, frame: pd.DataFrame) -> tuple[bytes, dict,
     elif corruption == "bad round":
         put("round", "2026-13")
     elif corruption == "unknown round":
-        put("round", "2030-03")
+        put("round", "2022-03")
     elif corruption == "other round":
         put("round", "2025-03")
     elif corruption == "blank round":
@@ -1681,8 +1681,8 @@ def test_cli_sheet_option(db: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--round", "2026-3"], "--round '2026-3' is not of the form YYYY-MM"),
-        (["--round", "March"], "--round 'March' is not of the form YYYY-MM"),
+        (["--round", "2026-3"], "--round: '2026-3' is not a round of the form YYYY-MM"),
+        (["--round", "March"], "--round: 'March' is not a round of the form YYYY-MM"),
         (["missing.csv"], "cannot read the file"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
@@ -1728,7 +1728,7 @@ def test_cli_in_a_real_process(db: Path, tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     assert "already imported" in again.stdout
     usage = run(good, "--round", "26-03")
-    assert usage.returncode == 2 and "is not of the form YYYY-MM" in usage.stderr
+    assert usage.returncode == 2 and "is not a round of the form YYYY-MM" in usage.stderr
     assert levels_of(db, LEEDS) == dict.fromkeys(DIMS, 2) and levels_of(db) == {}
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from ehdmm import access, importer, templates
 from ehdmm.cli.common import EXIT_FAILED, EXIT_OK, UsageError, actor_arg, db_arg, err, existing_db
 from ehdmm.model import load_model
+from ehdmm.rounds import round_problem
 
 AUDITED_IMPORTS = ("imported", "no-op")
 """Import outcomes that go to the audit log: a file that was read into the database, or found
@@ -22,8 +23,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             files.append((str(path), path.read_bytes()))
         except OSError as exc:
             raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
-    if args.round is not None and not importer.ROUND_PATTERN.match(args.round):
-        raise UsageError(f"--round '{args.round}' is not of the form YYYY-MM (e.g. 2021-03)")
+    problem = None if args.round is None else round_problem(args.round)
+    if problem is not None:
+        raise UsageError(f"--round: {problem}")
     if args.merge and args.allow_incomplete:
         raise UsageError("give --merge or --allow-incomplete, not both")
     partial = "merge" if args.merge else "replace" if args.allow_incomplete else None

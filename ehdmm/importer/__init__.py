@@ -17,12 +17,12 @@ cell readers), `plan` (one file read and validated into an `ImportPlan`) and `wr
 written to the database, and the import log).
 """
 
+from ehdmm.importer import changes, xlsx
 from ehdmm.importer.common import (
     CONFIDENCES,
     EVIDENCE_MAX_CHARS,
     MAX_IMPORT_BYTES,
     NOTE_MAX_CHARS,
-    ROUND_PATTERN,
     ImportPlan,
     ParsedSubmission,
     Problem,
@@ -39,16 +39,17 @@ __all__ = [
     "EVIDENCE_MAX_CHARS",
     "MAX_IMPORT_BYTES",
     "NOTE_MAX_CHARS",
-    "ROUND_PATTERN",
     "ImportPlan",
     "ImportResult",
     "ParsedSubmission",
     "Problem",
     "Rating",
+    "changes",
     "content_hash",
     "import_returns",
     "layout_columns",
     "max_import_bytes",
     "parse_return",
     "plan_frames",
+    "xlsx",
 ]

@@ -9,13 +9,18 @@ not remembered, so every row with the error is reported."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Protocol
 
 from ehdmm.authorities import AuthorityLookupError
-from ehdmm.importer.common import CONFIDENCES, NO, ROUND_PATTERN, YES, cell_text
+from ehdmm.importer.common import CONFIDENCES, NO, YES, cell_text
 from ehdmm.model import Dimension, Model
+from ehdmm.quoting import shown
+from ehdmm.rounds import round_problem
+
+_WHOLE_NUMBER = re.compile(r"\s*([0-9]+)\.0+\s*", re.ASCII)
 
 
 class CellError(ValueError):
@@ -89,8 +94,9 @@ class Cells:
             if self.round_id is None:
                 raise CellError("the round is empty (use YYYY-MM, e.g. 2021-03)")
             value = self.round_id  # the round given must exist too (or be created)
-        if not ROUND_PATTERN.match(value):
-            raise CellError(f"'{value}' is not a round of the form YYYY-MM (e.g. 2021-03)")
+        problem = round_problem(value)
+        if problem is not None:
+            raise CellError(problem)
         if self.round_id is not None and value != self.round_id:
             raise CellError(f"the round '{value}' disagrees with the round given ({self.round_id})")
         if value not in self.known_rounds:
@@ -111,7 +117,7 @@ class Cells:
         found = self.model.find_dimension(text) if text else None
         if found is None:
             raise CellError(
-                f"'{text or ''}' is not a dimension of the model "
+                f"{shown(text or '')} is not a dimension of the model "
                 f"(use an id: {', '.join(self.model.dimension_ids)}, or the dimension's name)"
             )
         self.dimension_memo[key] = found
@@ -126,13 +132,17 @@ class Cells:
 
     def _level(self, raw: object) -> int:
         if isinstance(raw, (datetime, date)):
-            shown = raw.date() if isinstance(raw, datetime) and raw.time() == time() else raw
-            raise CellError(f"'{shown}' looks like a date, not a level ({level_help(self.model)})")
+            day = raw.date() if isinstance(raw, datetime) and raw.time() == time() else raw
+            raise CellError(f"'{day}' looks like a date, not a level ({level_help(self.model)})")
+        if raw.__class__ is str:
+            whole = _WHOLE_NUMBER.fullmatch(raw)  # '3.0', as a spreadsheet may write 3
+            if whole is not None:
+                raw = int(whole.group(1))
         try:
             return self.model.parse_level(raw)
         except ValueError:
             raise CellError(
-                f"'{cell_text(raw)}' is not a level ({level_help(self.model)})"
+                f"{shown(cell_text(raw))} is not a level ({level_help(self.model)})"
             ) from None
 
     def confidence(self, raw: object) -> str | None:
@@ -142,7 +152,7 @@ class Cells:
         value = cell_text(raw)
         if value is not None and value.casefold() not in CONFIDENCES:
             raise CellError(
-                f"'{value}' is not a confidence (use low, medium or high, or leave it blank)"
+                f"{shown(value)} is not a confidence (use low, medium or high, or leave it blank)"
             )
         found = self.confidence_memo[key] = None if value is None else value.casefold()
         return found
@@ -167,4 +177,4 @@ class Cells:
             return True
         if value.casefold() in NO:
             return False
-        raise CellError(f"'{value}' is not yes or no")
+        raise CellError(f"{shown(value)} is not yes or no")

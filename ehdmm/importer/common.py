@@ -19,14 +19,16 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 EVIDENCE_MAX_CHARS = 4000
 NOTE_MAX_CHARS = 2000
 SUBMITTED_BY_MAX_CHARS = 200
-ROUND_PATTERN = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CONFIDENCES = ("low", "medium", "high")
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 
 
 def size_text(size: int) -> str:
-    """A byte count in words: '20.0 MB (20,971,520 bytes)', '1,048 bytes'."""
+    """A byte count in words: '3.0 GB (3,221,225,472 bytes)', '20.0 MB (20,971,520 bytes)',
+    '1,048 bytes'."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB ({size:,} bytes)"
     if size >= 1024 * 1024:
         return f"{size / 1048576:.1f} MB ({size:,} bytes)"
     return f"{size:,} bytes"

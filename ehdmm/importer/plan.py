@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ehdmm.importer import reading
+from ehdmm.importer import reading, xlsx
 from ehdmm.importer.cells import Cells, Resolver
 from ehdmm.importer.columns import RecordColumns, TableColumns, read_long_columns
 from ehdmm.importer.common import (
-    ROUND_PATTERN,
     ImportPlan,
     Reject,
     content_hash,
@@ -27,6 +26,7 @@ from ehdmm.importer.header import read_header
 from ehdmm.importer.long import Rows, parse_long
 from ehdmm.importer.wide import parse_wide
 from ehdmm.model import Model, load_model
+from ehdmm.rounds import round_problem
 
 # Long-layout CSV files are first read column by column (`columns.read_long_columns`); a file
 # that does not pass every check that way is read again row by row, which words each problem.
@@ -62,10 +62,9 @@ def parse_return(
                 "split it into smaller files",
             )
             return plan
-        if round_id is not None and not ROUND_PATTERN.match(round_id):
-            plan.add(
-                None, None, f"the round '{round_id}' is not of the form YYYY-MM (e.g. 2021-03)"
-            )
+        problem = None if round_id is None else round_problem(round_id)
+        if problem is not None:
+            plan.add(None, None, f"the round given: {problem}")
             return plan
         try:
             rows = _rows(plan, data, sheet, cells, round_id)
@@ -99,9 +98,12 @@ def _rows(plan: ImportPlan, data: bytes, sheet: str | None, cells, round_id) -> 
             records = reading.csv_records(text, delimiter)
         return list(enumerate(records, start=1))
     if suffix in (".xlsx", ".xlsm"):
-        rows, plan.sheet = reading.read_xlsx(data, sheet)
+        found = xlsx.read_xlsx(data, sheet)
+        plan.sheet = found.name
         plan.content_hash = content_hash(data, plan.sheet)
-        return rows
+        for note in found.warnings:
+            plan.add(None, None, note, "warning")
+        return found.rows
     if suffix == ".xls":
         raise Reject(None, None, "old .xls workbooks are not read; save it as .xlsx or CSV")
     raise Reject(None, None, "unknown file type; give a .csv or .xlsx file")

@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 
 import pyarrow as pa
 
-from ehdmm.importer.common import Reject, header_key, is_filled
+from ehdmm.importer.common import Reject
 
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
@@ -36,7 +35,27 @@ def _is_utf16(data: bytes) -> bool:
     return False
 
 
+def _is_utf32(data: bytes) -> bool:
+    """A UTF-32 file: a byte-order mark, or three NUL bytes in every four of mostly-ASCII
+    text."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return True
+    sample = data[: 4096 - 4096 % 4]
+    if len(sample) < 8:
+        return False
+    lanes = [sample[i::4] for i in range(4)]
+    zeros = [lane.count(0) >= 0.9 * len(lane) for lane in lanes]
+    return zeros in ([False, True, True, True], [True, True, True, False])
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
+    """A CSV file's text, and a note on how it was read (None when it is UTF-8)."""
+    if _is_utf32(data):
+        raise Reject(
+            None,
+            None,
+            f"the file is UTF-32 text, not a CSV of UTF-8 or Windows-1252 text; {_SAVE_AS_UTF8}",
+        )
     if _is_utf16(data):
         raise Reject(
             None,
@@ -44,8 +63,13 @@ def decode(data: bytes) -> tuple[str, str | None]:
             "the file is UTF-16 text (as Excel's 'Unicode Text' saves it), not a CSV of UTF-8 "
             f"or Windows-1252 text; {_SAVE_AS_UTF8}",
         )
-    if b"\x00" in data[:4096]:
-        raise Reject(None, None, "this is not a text CSV file (it holds binary data)")
+    nul = data.find(b"\x00")  # anywhere in the file: text never holds one
+    if nul >= 0:
+        raise Reject(
+            _line_of(data, nul) if nul >= 4096 else None,
+            None,
+            "this is not a text CSV file (it holds binary data)",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8", errors="strict"), None
@@ -205,76 +229,3 @@ def csv_records(text: str, delimiter: str) -> list[list[str]]:
             )
         raise Reject(len(records) + 1, None, f"the CSV cannot be read{where}: {reason}") from exc
     return records
-
-
-def read_xlsx(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[object]]], str]:
-    import openpyxl
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        if data.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE2 compound file
-            reason = (
-                "it is an old .xls workbook, or one protected with a password; save it as .xlsx "
-                "without a password, or as CSV"
-            )
-        elif data.startswith(b"PK\x03\x04"):
-            reason = "its zip package is damaged or cut short; save or copy the workbook again"
-        else:
-            reason = "it is not a zip package"
-        raise Reject(None, None, f"this is not a valid XLSX workbook ({reason})")
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged packages
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, OSError):
-            names = []
-        if names and not any(n.startswith("xl/") for n in names):
-            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-            raise Reject(
-                None,
-                None,
-                "this is not a valid XLSX workbook (it is a zip archive of other files: "
-                f"{shown}); give the .xlsx file itself",
-            ) from exc
-        raise Reject(None, None, f"this is not a valid XLSX workbook ({exc})") from exc
-    try:
-        if sheet is not None:
-            if sheet not in book.sheetnames:
-                raise Reject(
-                    None,
-                    None,
-                    f"there is no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})",
-                )
-            candidates = [sheet]
-        else:
-            candidates = list(book.sheetnames)
-        for name in candidates:
-            worksheet = book[name]
-            if not hasattr(worksheet, "iter_rows"):  # a chart sheet: no cells
-                if sheet is not None:
-                    raise Reject(None, None, f"the sheet '{name}' is a chart, not a table")
-                continue
-            # The <dimension> a workbook declares may be wrong (some tools write a stale one):
-            # read every row and column there is rather than trust it.
-            worksheet.reset_dimensions()
-            rows = []
-            try:
-                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                    rows.append((number, list(values)))
-            except Exception as exc:  # read-only sheets are parsed lazily: damage shows here
-                raise Reject(
-                    None, None, f"the sheet '{name}' of this XLSX workbook cannot be read ({exc})"
-                ) from exc
-            header = next((r for _, r in rows if any(is_filled(v) for v in r)), None)
-            if sheet is not None or (
-                header and "authority" in {header_key(v) for v in header if v is not None}
-            ):
-                return rows, name
-        raise Reject(
-            None,
-            None,
-            "no sheet has a header row with an 'authority' column "
-            f"(sheets: {', '.join(book.sheetnames)})",
-        )
-    finally:
-        book.close()

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from ehdmm.rounds import MIN_YEAR, max_year
 from ehdmm.storage.db import fetch_one
 from ehdmm.viewer import Viewer
 
@@ -328,10 +329,16 @@ def integrity_problems(conn: duckdb.DuckDBPyConnection) -> list[str]:
             "rounds whose id is not YYYY-MM",
             "SELECT count(*) FROM rounds WHERE NOT regexp_full_match(id, '\\d{4}-(0[1-9]|1[0-2])')",
         ),
+        (
+            f"rounds whose year is not plausible ({MIN_YEAR} to {max_year()})",
+            "SELECT count(*) FROM rounds WHERE regexp_full_match(id, '\\d{4}-(0[1-9]|1[0-2])') "
+            "AND CAST(left(id, 4) AS INTEGER) NOT BETWEEN ? AND ?",
+            [MIN_YEAR, max_year()],
+        ),
     ]
     problems = []
-    for label, query in checks:
-        (count,) = fetch_one(conn, query)
+    for label, query, *params in checks:
+        (count,) = fetch_one(conn, query, *params)
         if count:
             problems.append(f"{count} {label}")
     return problems
