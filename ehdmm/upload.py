@@ -14,6 +14,7 @@ import pandas as pd
 from ehdmm import access, importer, templates
 from ehdmm.importer import changes
 from ehdmm.model import Model, load_model
+from ehdmm.quoting import file_label
 from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
@@ -285,7 +286,7 @@ def import_file(
 def audit_detail(result: importer.ImportResult) -> str:
     """What an import did, for the audit log: file, outcome, submissions written."""
     written = len(result.submission_ids)
-    return f"{result.plan.file_name}: {result.outcome}, {written} submission(s) written"
+    return f"{file_label(result.plan.file_name)}: {result.outcome}, {written} submission(s) written"
 
 
 def results_table(results: Sequence[importer.ImportResult]) -> pd.DataFrame:

@@ -136,3 +136,15 @@ def test_a_dry_run_of_a_refused_partial_return_exits_1(
     assert code == 1 and "would lose the levels of 7" in err
     code, out, _ = run(capsys, one, "--db", str(db), "--dry-run", "--merge")
     assert code == 0 and "Sefton (E08000014), 2026-03: merge; " in out
+
+
+def test_a_file_name_cannot_forge_lines_of_output(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    name = tmp_path / "x\nE06000023: imported 999 submission(s)\x1b[2K.csv"
+    name.write_text("authority,round,dimension,level\nNowhere,2026-03,cba,9\n", encoding="utf-8")
+    code, out, err = run(capsys, str(name), "--db", str(db))
+    assert code == 1
+    assert "\x1b" not in err and "\x1b" not in out
+    lines = err.splitlines()
+    assert all(line.startswith(repr(str(name))) for line in lines), lines

@@ -8,6 +8,7 @@ from pathlib import Path
 from ehdmm import access, importer, templates
 from ehdmm.cli.common import EXIT_FAILED, EXIT_OK, UsageError, actor_arg, db_arg, err, existing_db
 from ehdmm.model import load_model
+from ehdmm.quoting import file_label
 from ehdmm.rounds import round_problem
 
 AUDITED_IMPORTS = ("imported", "no-op")
@@ -22,7 +23,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             files.append((str(path), path.read_bytes()))
         except OSError as exc:
-            raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
+            raise UsageError(f"{file_label(name)}: cannot read the file ({exc.strerror})") from exc
     problem = None if args.round is None else round_problem(args.round)
     if problem is not None:
         raise UsageError(f"--round: {problem}")
@@ -64,7 +65,7 @@ def import_audit_detail(result: importer.ImportResult) -> str:
     submissions written and the ratings and rounds it holds."""
     plan = result.plan
     return (
-        f"{Path(plan.file_name).name}: {result.outcome}, "
+        f"{file_label(Path(plan.file_name).name)}: {result.outcome}, "
         f"{len(result.submission_ids)} submission(s) written, {plan.rating_count} rating(s), "
         f"round(s) {', '.join(plan.rounds) or 'none'} (command line)"
     )

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ehdmm.quoting import file_label, shown
+
 if TYPE_CHECKING:
     from ehdmm.importer.columns import LongColumns
 
@@ -55,11 +57,11 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [file_label(self.file)]
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(f"column {shown(self.column)}")
         label = "error" if self.severity == "error" else "warning"
         return f"{', '.join(where)}: {label}: {self.message}"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ehdmm.importer.common import ImportPlan
 from ehdmm.model import Model, load_model
+from ehdmm.quoting import shown
 
 
 def layout_columns(layout: str, model: Model | None = None) -> list[str]:
@@ -44,7 +45,7 @@ def read_header(
         if key is None:
             continue
         if key in seen:
-            plan.add(header_row, key, f"the column '{key}' appears twice")
+            plan.add(header_row, key, f"the column {shown(key)} appears twice")
         seen[key] = index
     if plan.errors:
         return None
@@ -79,7 +80,16 @@ def read_header(
         return None
 
     known = set(layout_columns(plan.layout, model))
-    for key in seen:
-        if key not in known:
-            plan.add(header_row, key, f"unknown column '{key}' ignored", "warning")
+    unknown = [key for key in seen if key not in known]
+    if len(unknown) == 1:
+        plan.add(header_row, unknown[0], f"unknown column {shown(unknown[0])} ignored", "warning")
+    elif unknown:  # one line, however many
+        listed = ", ".join(shown(key) for key in unknown[:5])
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        plan.add(
+            header_row,
+            None,
+            f"{len(unknown):,} unknown columns ignored: {listed}{more}",
+            "warning",
+        )
     return seen

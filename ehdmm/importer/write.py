@@ -19,6 +19,7 @@ from ehdmm.importer.columns import LongColumns
 from ehdmm.importer.common import ImportPlan, ParsedSubmission, gc_paused
 from ehdmm.importer.plan import parse_return
 from ehdmm.model import Model, load_model
+from ehdmm.quoting import file_label
 from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
@@ -274,7 +275,7 @@ def _rejected(plan: ImportPlan, decision: changes_.Decision | None = None) -> Im
     return ImportResult(
         plan,
         "rejected",
-        f"{plan.file_name}: rejected, {len(plan.errors)} error(s); nothing was written",
+        f"{file_label(plan.file_name)}: rejected, {len(plan.errors)} error(s); nothing was written",
         changes=decision.changes if decision else [],
         previous=decision.previous if decision else [],
     )
@@ -343,7 +344,7 @@ def _write(
             outcome="no-op",
             submissions=0,
             ratings=0,
-            message=f"{plan.file_name}: {reason}",
+            message=f"{file_label(plan.file_name)}: {reason}",
         )
         return []
     rounds = {c.round_id for c in decision.written}
@@ -358,7 +359,7 @@ def _write(
         outcome="imported",
         submissions=len(decision.written),
         ratings=sum(len(c.after) for c in decision.written),
-        message=f"{plan.file_name}: imported {_summary(plan, decision)}",
+        message=f"{file_label(plan.file_name)}: imported {_summary(plan, decision)}",
     )
     writing = decision.writing_plan(plan)
     subs, ratings, checklist = plan_frames(
@@ -387,10 +388,10 @@ def _result(
     extra = {"changes": decision.changes, "previous": decision.previous}
     if written is None:  # a dry run
         what = reason or f"would import {_summary(plan, decision)}"
-        message = f"{plan.file_name}: valid ({plan.layout} layout): {what}"
+        message = f"{file_label(plan.file_name)}: valid ({plan.layout} layout): {what}"
         message += "; nothing written (dry run)"
         return ImportResult(plan, "dry-run", message, **extra)
     if reason is not None:
-        return ImportResult(plan, "no-op", f"{plan.file_name}: {reason}", **extra)
-    message = f"{plan.file_name}: imported {_summary(plan, decision)}"
+        return ImportResult(plan, "no-op", f"{file_label(plan.file_name)}: {reason}", **extra)
+    message = f"{file_label(plan.file_name)}: imported {_summary(plan, decision)}"
     return ImportResult(plan, "imported", message, written, **extra)
