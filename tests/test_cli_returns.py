@@ -148,3 +148,23 @@ def test_a_file_name_cannot_forge_lines_of_output(
     assert "\x1b" not in err and "\x1b" not in out
     lines = err.splitlines()
     assert all(line.startswith(repr(str(name))) for line in lines), lines
+
+
+def test_an_actor_with_a_control_character_is_no_formula_in_the_audit_download(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    import io
+
+    import openpyxl
+
+    from ehdmm import access
+    from ehdmm.export import tables
+    from ehdmm.viewer import LOCAL_VIEWER
+
+    run(capsys, write(tmp_path / "f.csv", full()), "--db", str(db), "--actor", "\x01=1+1")
+    log = access.audit_log(db, LOCAL_VIEWER)
+    assert "\x01=1+1" in set(log["actor"])
+    book = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"audit": log})))
+    cells = [c for row in book["audit"].iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "'=1+1" in {c.value for c in cells}

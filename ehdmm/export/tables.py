@@ -1,8 +1,10 @@
 """Tables as CSV and XLSX, safe to open in a spreadsheet.
 
-Text that a spreadsheet would run as a formula (a cell beginning with =, +, -, @, tab or carriage
-return) is neutralised by a leading apostrophe, following OWASP's CSV injection advice; numbers
-stay numbers.
+Every text cell of every CSV and XLSX file ehdmm writes goes through `spreadsheet_text`: control
+characters that XLSX cannot hold are removed first, then text that a spreadsheet would run as a
+formula (a cell beginning with =, +, -, @, tab or carriage return) is neutralised by a leading
+apostrophe, following OWASP's CSV injection advice. In that order: removing a control character
+after the check could uncover a formula ('\x01=1+1'). Numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -16,12 +18,17 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def spreadsheet_text(text: str) -> str:
+    """Text made safe for a spreadsheet cell: control characters removed, then a leading
+    apostrophe when it would start a formula."""
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
+
+
 def safe_text(value: object) -> object:
-    """A text cell that would start a formula gets a leading apostrophe; anything else
-    (numbers, dates, missing values, ordinary text) is returned as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """`spreadsheet_text` of a text cell; anything else (numbers, dates, missing values) is
+    returned as it is."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -56,12 +63,12 @@ def xlsx_bytes(
         readme = book.create_sheet("README")
         readme.append(["sheet", "what it holds"])
         for name, text in notes.items():
-            readme.append([name, safe_text(text)])
+            readme.append([safe_text(name), safe_text(text)])
         _style(readme, Font)
     for name, frame in sheets.items():
         sheet = book.create_sheet(_sheet_name(name))
         safe = safe_frame(frame)
-        sheet.append([str(c) for c in safe.columns])
+        sheet.append([safe_text(str(c)) for c in safe.columns])
         for row in safe.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
         _style(sheet, Font)
@@ -85,10 +92,7 @@ def _cell(value: object) -> object:
         pass
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    if isinstance(value, str):
-        # control characters that XLSX cannot hold (openpyxl refuses them)
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+    return safe_text(value)  # (already safe from safe_frame: the same text again)
 
 
 def _style(sheet, font_cls) -> None:
