@@ -6,7 +6,7 @@ note instead of the pack and the zips."""
 import streamlit as st
 
 from ehdmm.export import pack, report
-from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar, widgets
 
 st.set_page_config(page_title="Reports · ehdmm", layout="wide")
 sel = sidebar()
@@ -59,8 +59,12 @@ for column, fmt in zip(columns, report.FORMATS, strict=True):
     name = report.report_file_name(sel.authority, sel.round_id, sel.rule, fmt)
     column.download_button(
         LABELS[fmt],
-        lambda fmt=fmt: data_reports.report_file(
-            sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
+        widgets.audited(
+            lambda fmt=fmt: data_reports.report_file(
+                sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
+            ),
+            name,
+            (sel.authority,),
         ),
         file_name=name,
         mime=report.FORMATS[fmt],
@@ -94,7 +98,10 @@ pack_round = None if scope == "all" else scope
 pack_name = pack.pack_file_name(pack_round, sel.rule)
 st.download_button(
     "National pack (XLSX)",
-    lambda: data_reports.national_pack(sel.db, sel.token, sel.viewer, pack_round, sel.rule),
+    widgets.audited(
+        lambda: data_reports.national_pack(sel.db, sel.token, sel.viewer, pack_round, sel.rule),
+        pack_name,
+    ),
     file_name=pack_name,
     mime=pack.XLSX_MIME,
     key="national_pack",
@@ -142,7 +149,7 @@ if stored and stored[0] == wanted:
     st.success(f"{len(contents)} reports in {zip_name} ({len(stored[1]) / 1e6:.1f} MB).")
     st.download_button(
         "Download the zip",
-        stored[1],
+        widgets.audited(lambda: stored[1], zip_name, stored[0][1]),
         file_name=zip_name,
         mime=pack.ZIP_MIME,
         key="download_zip",
