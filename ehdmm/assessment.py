@@ -59,6 +59,10 @@ class Problem:
     items: tuple[str, ...] = ()
 
 
+class SubmitUnchanged(ValueError):
+    """The draft says exactly what the current submission says: nothing was submitted."""
+
+
 class SubmitRefused(ValueError):
     """The draft is not ready to submit; `problems` says why. Nothing was written."""
 
@@ -172,21 +176,39 @@ def proposal_text(level: int | None, model: Model) -> str:
 
 
 def is_override(draft: Draft, dimension: Dimension) -> bool:
-    """True in guided mode when a level is chosen that differs from the proposed one."""
+    """True in guided mode when statements are ticked and a level is chosen that differs from
+    the one they give (a dimension with no ticks never needs a reason)."""
     answer = draft.answer(dimension.id)
-    if not draft.guided or answer.level is None:
+    if not draft.guided or answer.level is None or not answer.ticks:
         return False
     return answer.level != proposed_level(dimension, answer.ticks)
 
 
-def follow_proposal(draft: Draft, dimension: Dimension, ticks: Iterable[tuple[int, int]]) -> Draft:
-    """Set the ticks of a dimension; its level follows the proposal unless the user chose a
-    different level than the previous proposal (an override stays as chosen)."""
+def follows(draft: Draft, dimension: Dimension) -> bool:
+    """True when the dimension's level is the one its ticked statements give (or there is
+    neither a level nor a tick): the guided form shows 'as the statements give'."""
+    answer = draft.answer(dimension.id)
+    if answer.level is None:
+        return True
+    return bool(answer.ticks) and answer.level == proposed_level(dimension, answer.ticks)
+
+
+def follow_proposal(
+    draft: Draft,
+    dimension: Dimension,
+    ticks: Iterable[tuple[int, int]],
+    follow: bool | None = None,
+) -> Draft:
+    """Set the ticks of a dimension. With `follow` (the user's choice of 'as the statements
+    give'), its level becomes the proposal; with follow=False it stays as chosen. Without it,
+    the level follows unless the user chose a different level than the previous proposal."""
     answer = draft.answer(dimension.id)
     new_ticks = frozenset(ticks)
-    before = proposed_level(dimension, answer.ticks)
     level = answer.level
-    if level is None or level == before:
+    if follow is None:
+        before = proposed_level(dimension, answer.ticks)
+        follow = level is None or level == before
+    if follow:
         level = proposed_level(dimension, new_ticks)
     return draft.with_answer(dimension.id, ticks=new_ticks, level=level)
 
@@ -421,6 +443,75 @@ def _rows(draft: Draft, model: Model) -> tuple[list[tuple], list[tuple], list[tu
     return ratings, checklist, ticks
 
 
+def _stored(conn, viewer: Viewer, submission_id: int) -> Draft:
+    """A stored submission's content, as a draft (answers and checklist only)."""
+    ids = [submission_id]
+    answers, items = _content(
+        sql.ratings(conn, viewer, ids),
+        sql.checklist(conn, viewer, ids),
+        sql.ticks(conn, viewer, ids),
+    )
+    return Draft("", "", answers=answers, checklist=items)
+
+
+def _same_as(conn, viewer: Viewer, draft: Draft, submission_id: int, model: Model) -> bool:
+    """True when the draft says exactly what the stored submission says."""
+    stored = replace(_stored(conn, viewer, submission_id), guided=draft.guided)
+    return _rows(stored, model) == _rows(draft, model)
+
+
+@dataclass(frozen=True)
+class SubmitPreview:
+    """What submitting the draft would change, in words, to confirm before submitting."""
+
+    identical: bool
+    text: str
+    current_id: int | None = None
+
+
+def _levels_frame(draft: Draft) -> pd.DataFrame:
+    rows = [
+        (d, a.level, a.evidence.strip() or None, a.confidence) for d, a in draft.answers.items()
+    ]
+    return pd.DataFrame(rows, columns=["dimension_id", "level", "evidence", "confidence"])
+
+
+def submit_preview(db: Db, viewer: Viewer, draft: Draft, model: Model) -> SubmitPreview:
+    """What submitting the draft changes against the current submission: identical (nothing to
+    submit), the first submission of the round, or which levels, evidence, confidence and
+    checklist answers change."""
+    with connect(db) as conn:
+        current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
+        if current is None:
+            return SubmitPreview(
+                False, f"This will be the first submission for round {draft.round_id}."
+            )
+        current_id = int(current["id"])
+        stored = replace(_stored(conn, viewer, current_id), guided=draft.guided)
+    if _rows(stored, model) == _rows(draft, model):
+        return SubmitPreview(
+            True,
+            f"This is identical to the current submission ({current_id}): there is nothing to "
+            "submit.",
+            current_id,
+        )
+    diff = diff_table(_levels_frame(stored), _levels_frame(draft), model)
+    parts = [f"Compared with the current submission ({current_id}): "]
+    parts.append(diff_summary(diff, len(model.dimensions)))
+    for column, what in (("Evidence changed", "evidence"), ("Confidence changed", "confidence")):
+        names = list(diff.loc[diff[column], "Dimension"])
+        if names:
+            parts.append(f" The {what} changes for {'; '.join(names)}.")
+    items = [
+        item.text
+        for item in model.checklist
+        if stored.checklist_answer(item.id) != draft.checklist_answer(item.id)
+    ]
+    if items:
+        parts.append(f" {len(items)} checklist answer(s) change.")
+    return SubmitPreview(False, "".join(parts), current_id)
+
+
 def _conflict(revision: int, at: datetime | None, by: str | None) -> DraftConflict:
     when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
     who = f" by {by}" if by else ""
@@ -522,6 +613,11 @@ def submit(
     def work(conn):
         current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
         current_id = int(current["id"]) if current else None
+        if current_id is not None and _same_as(conn, viewer, draft, current_id, model):
+            raise SubmitUnchanged(
+                f"Nothing submitted: this is exactly what the current submission "
+                f"({current_id}) says, so submitting it again would change nothing."
+            )
         if current_id != draft.base_id:
             at = current["submitted_at"] if current else None
             when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
@@ -765,6 +861,8 @@ def diff_table(ratings_a: pd.DataFrame, ratings_b: pd.DataFrame, model: Model) -
                     "Confidence in A": ra.get("confidence") or "",
                     "Confidence in B": rb.get("confidence") or "",
                     "Evidence changed": (ra.get("evidence") or "") != (rb.get("evidence") or ""),
+                    "Confidence changed": (ra.get("confidence") or "")
+                    != (rb.get("confidence") or ""),
                 }
             )
     return pd.DataFrame(rows)

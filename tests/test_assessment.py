@@ -102,13 +102,36 @@ def test_the_level_follows_the_ticks_until_the_user_overrides():
     assert not assessment.is_override(assessment.Draft(A, NEW_ROUND), dim)
 
 
-def test_an_override_counts_only_in_guided_mode():
+def test_an_override_counts_only_in_guided_mode_and_only_with_ticks():
     dim = MODEL.dimensions[0]
     draft = assessment.Draft(A, NEW_ROUND, guided=False).with_answer(dim.id, level=3)
     assert not assessment.is_override(draft, dim)
     from dataclasses import replace
 
-    assert assessment.is_override(replace(draft, guided=True), dim)
+    guided = replace(draft, guided=True)
+    assert not assessment.is_override(guided, dim), "no ticks: no reason needed"
+    assert assessment.submit_problems(guided, MODEL)[0].kind == "missing"  # only the others
+    ticked = guided.with_answer(dim.id, ticks=frozenset(all_ticks(dim, 1)))
+    assert assessment.is_override(ticked, dim)
+
+
+def test_switching_guided_mode_on_asks_no_reason_of_levels_chosen_before():
+    from dataclasses import replace
+
+    draft = assessment.Draft(A, NEW_ROUND)
+    for dimension in MODEL.dimensions:
+        draft = draft.with_answer(dimension.id, level=3)
+    assert assessment.submit_problems(replace(draft, guided=True), MODEL) == []
+
+
+def test_the_level_follows_the_ticks_when_asked_to_whatever_it_was():
+    dim = MODEL.dimensions[0]
+    draft = assessment.Draft(A, NEW_ROUND, guided=True).with_answer(dim.id, level=4)
+    followed = assessment.follow_proposal(draft, dim, all_ticks(dim, 2), follow=True)
+    assert followed.answer(dim.id).level == 2
+    kept = assessment.follow_proposal(draft, dim, all_ticks(dim, 2), follow=False)
+    assert kept.answer(dim.id).level == 4
+    assert assessment.follows(followed, dim) and not assessment.follows(kept, dim)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,3 +480,35 @@ def test_rank_text_places_the_authority_among_its_peers(demo_db):
         wide = scoring.authority_levels(conn, V, "2026-03", "gated")
     members = list(wide["authority_code"])
     assert assessment.rank_text(wide, A, members) == core.rank_in_group(wide, A, members).text
+
+
+# ---------------------------------------------------------------------------------------------
+# Submitting what is already the current submission; what a submission changes
+
+
+def test_submitting_the_current_submission_again_is_a_noop_that_says_so(db):
+    draft = complete(assessment.load_draft(db, V, A, NEW_ROUND), [2] * len(DIMS))
+    first = assessment.submit(db, V, draft, actor="x", model=MODEL)
+    again = assessment.load_draft(db, V, A, NEW_ROUND)
+    assert again.prefilled_from == first.submission_id
+    with pytest.raises(assessment.SubmitUnchanged) as caught:
+        assessment.submit(db, V, again, actor="x", model=MODEL)
+    assert str(first.submission_id) in str(caught.value)
+    with connect(db) as conn:
+        rows = store.submission_history(conn, V, A)
+    assert list(rows[rows["round_id"] == NEW_ROUND]["status"]) == ["submitted"]
+
+
+def test_the_preview_of_a_submission_says_what_changes(db):
+    draft = complete(assessment.load_draft(db, V, A, NEW_ROUND), [2] * len(DIMS))
+    first = assessment.submit_preview(db, V, draft, MODEL)
+    assert not first.identical and "first submission" in first.text
+    assessment.submit(db, V, draft, actor="x", model=MODEL)
+    again = assessment.load_draft(db, V, A, NEW_ROUND)
+    same = assessment.submit_preview(db, V, again, MODEL)
+    assert same.identical and "identical" in same.text
+    changed = again.with_answer(DIMS[0], level=3, evidence="new evidence")
+    preview = assessment.submit_preview(db, V, changed, MODEL)
+    assert not preview.identical
+    assert "1 of 8 dimensions changed level" in preview.text
+    assert MODEL.dimension(DIMS[0]).name in preview.text and "evidence" in preview.text

@@ -119,6 +119,9 @@ def test_complete_save_resume_and_submit_an_assessment(browser, assess_server): 
             wait_idle(page)
         page.get_by_role("button", name="Submit the assessment").click()
         wait_idle(page)
+        assert page.get_by_text("first submission for round", exact=False).count() == 1
+        page.get_by_role("button", name="Confirm and submit").click()
+        wait_idle(page)
         page.get_by_text("Computed levels of the current submission").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "assess-4-submitted.png"), full_page=True)
         assert page.locator('[data-testid="stAlert"]').filter(has_text="Submitted").count() == 1
