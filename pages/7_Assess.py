@@ -5,7 +5,7 @@ complete, with the computed levels and the place among peers shown afterwards.""
 
 import streamlit as st
 
-from ehdmm import assessment, disclosure
+from ehdmm import assessment, assessment_tables, disclosure
 from ehdmm.model import load_model
 from ehdmm.storage import StoreError
 from ehdmm.ui import RANKING_CAVEAT, assess_form, data, data_aggregates, data_assess, sidebar
@@ -53,7 +53,7 @@ args = (ctx,)
 
 data_assess.show_notices()
 
-st.caption(data_assess.plain(assessment.draft_status(draft, model)))
+st.caption(data_assess.plain(assessment_tables.draft_status(draft, model)))
 st.caption(f"Text you type: {assess_form.TEXT_SAVED}")
 st.button(
     "Save the draft now",
@@ -78,7 +78,7 @@ st.progress(
     rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
 )
 with st.expander("Your answers at a glance", expanded=False):
-    st.dataframe(assessment.summary_table(draft, model), hide_index=True, width="stretch")
+    st.dataframe(assessment_tables.summary_table(draft, model), hide_index=True, width="stretch")
 
 for strand in model.strands:
     st.header(strand.name)
@@ -172,17 +172,17 @@ if submitted is not None:
         icon="✅",
     )
 current = data.levels(sel.db, sel.token, sel.viewer, round_id, "gated")
-if assessment.has_levels(current, sel.authority):
+if assessment_tables.has_levels(current, sel.authority):
     best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, "best-fit")
     st.header(f"Computed levels of the current submission, round {round_id}")
     st.dataframe(
-        assessment.result_table(current, best_fit, sel.authority, model),
+        assessment_tables.result_table(current, best_fit, sel.authority, model),
         hide_index=True,
         width="stretch",
     )
     st.metric(
         "Maturity index",
-        assessment.index_text(current, sel.authority) or "–",
+        assessment_tables.index_text(current, sel.authority) or "–",
         help=f"The mean of the {len(model.dimensions)} dimension levels (it orders authorities; "
         "it is not a level).",
     )
@@ -191,7 +191,7 @@ if assessment.has_levels(current, sel.authority):
     )
     st.write(
         f"Rank by maturity index in {sel.peers_label}: "
-        f"{assessment.rank_words(rank, disclosure.threshold())}."
+        f"{assessment_tables.rank_words(rank, disclosure.threshold())}."
     )
     st.caption(RANKING_CAVEAT)
     data_assess.profile_link(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from ehdmm import upload
 from ehdmm.model import load_model
-from ehdmm.ui import data_assess, roles, sidebar
+from ehdmm.ui import data_assess, data_upload, roles, sidebar
 
 st.set_page_config(page_title="Upload returns · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -28,7 +28,7 @@ st.caption(
     "current return rates needs your choice (merge or replace); a file imported before needs "
     "your choice to import it again; a return that would not change is not written again. "
     "Files up to "
-    f"{upload.limit_text(data_assess.upload_limit_bytes())} each."
+    f"{upload.limit_text(data_upload.upload_limit_bytes())} each."
 )
 
 with st.expander("Blank templates", expanded=False):
@@ -36,7 +36,7 @@ with st.expander("Blank templates", expanded=False):
         "Long layout: one row per authority and dimension. Wide layout: one row per "
         "authority and round. The XLSX templates have drop-down lists of levels."
     )
-    for column, template in zip(st.columns(4), data_assess.template_files(), strict=True):
+    for column, template in zip(st.columns(4), data_upload.template_files(), strict=True):
         column.download_button(
             template.label,
             template.data,
@@ -49,7 +49,7 @@ files = st.file_uploader(
     "Returns (CSV or XLSX)",
     type=list(upload.FILE_TYPES),
     accept_multiple_files=True,
-    key=data_assess.uploader_key(),
+    key=data_upload.uploader_key(),
 )
 left, right = st.columns(2)
 round_id = left.text_input(
@@ -68,21 +68,21 @@ if files:
     progress = st.progress(0.0, text="Reading the files…")
     for number, file in enumerate(files, start=1):
         progress.progress((number - 1) / len(files), text=f"Reading {number} of {len(files)}")
-        message = upload.too_large(file.name, file.size, data_assess.upload_limit_bytes())
+        message = upload.too_large(file.name, file.size, data_upload.upload_limit_bytes())
         if message:
             st.error(data_assess.plain(message))
             continue
         index = len(previews)
         previews.append(
-            data_assess.preview(
+            data_upload.preview(
                 sel.db,
                 sel.token,
                 file.name,
                 file.getvalue(),
                 round_id or None,
                 create_round,
-                data_assess.chosen(index),
-                data_assess.reimport_chosen(index),
+                data_upload.chosen(index),
+                data_upload.reimport_chosen(index),
             )
         )
     progress.progress(1.0, text=f"Read {len(files)} file(s)")
@@ -121,11 +121,11 @@ if previews:
                     list(upload.CHOICE_LABELS),
                     format_func=upload.CHOICE_LABELS.get,
                     index=None,
-                    key=data_assess.choice_key(index, change.authority_code, change.round_id),
+                    key=data_upload.choice_key(index, change.authority_code, change.round_id),
                 )
         if item.status == upload.ALREADY or item.reimport:
             st.info(data_assess.plain(item.result.message))
-            st.checkbox(f"Import {item.file_name} again", key=data_assess.reimport_key(index))
+            st.checkbox(f"Import {item.file_name} again", key=data_upload.reimport_key(index))
         elif item.status == upload.UNCHANGED:
             st.info(data_assess.plain(item.result.message))
     stated = upload.choices_stated(previews, model)
@@ -155,10 +155,10 @@ if previews:
                 )
             )
         bar.progress(1.0, text="Done")
-        data_assess.finish_import(results)
+        data_upload.finish_import(results)
         st.rerun()
 
-results = data_assess.take_results()
+results = data_upload.take_results()
 if results is not None:
     st.subheader("Import results")
     for outcome, message in zip(results["Outcome"], results["Message"], strict=True):
@@ -168,14 +168,14 @@ if results is not None:
     st.dataframe(results, hide_index=True, width="stretch")
 
 st.subheader("Rounds in the database")
-rounds = data_assess.database_rounds(sel.db, sel.token, sel.viewer)
+rounds = data_upload.database_rounds(sel.db, sel.token, sel.viewer)
 if len(rounds):
     st.dataframe(rounds, hide_index=True, width="stretch")
 else:
     st.caption("There are no rounds yet.")
 
 st.subheader("Import log")
-log = data_assess.import_log(sel.db, sel.token)
+log = data_upload.import_log(sel.db, sel.token)
 if len(log):
     st.dataframe(log, hide_index=True, width="stretch")
 else:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from test_storage_db import hold_lock
 
 from ehdmm import assessment, peers, scoring
+from ehdmm import history as hist
 from ehdmm.analysis import core
 from ehdmm.model import load_model
 from ehdmm.storage import connect, write_with_retry
@@ -194,7 +195,7 @@ def test_guided_mode_proposes_a_level_and_an_override_needs_a_reason(db, monkeyp
     submit(at)
     assert "Submitted" in texts(at.success)
     rows = submitted_rows(db)
-    ratings = assessment.submission_ratings(db, LOCAL_VIEWER, [int(rows["id"].iloc[0])])
+    ratings = hist.submission_ratings(db, LOCAL_VIEWER, [int(rows["id"].iloc[0])])
     own = ratings.set_index("dimension_id")
     assert own.loc[first.id, "level"] == 3 and own.loc[first.id, "proposed_level"] == 2
     assert own.loc[first.id, "override_reason"] == "New warehouse live in May"

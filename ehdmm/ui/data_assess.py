@@ -21,9 +21,9 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from ehdmm import assessment, upload
+from ehdmm import assessment, assessment_tables
+from ehdmm import history as hist
 from ehdmm.analysis.profile import escape_markdown
-from ehdmm.importer import max_import_bytes
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
 from ehdmm.ui import memo
@@ -57,7 +57,7 @@ def all_rounds(db: str, token: tuple[float, int]) -> list[str]:
 @memo.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def history(db: str, token: tuple[float, int], viewer: Viewer, authority: str) -> pd.DataFrame:
-    return assessment.history(db, viewer, authority)
+    return hist.history(db, viewer, authority)
 
 
 @memo.guarded
@@ -65,54 +65,7 @@ def history(db: str, token: tuple[float, int], viewer: Viewer, authority: str) -
 def submission_ratings(
     db: str, token: tuple[float, int], viewer: Viewer, ids: tuple[int, ...]
 ) -> pd.DataFrame:
-    return assessment.submission_ratings(db, viewer, list(ids))
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def import_log(db: str, token: tuple[float, int]) -> pd.DataFrame:
-    return upload.import_log(db)
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def database_rounds(db: str, token: tuple[float, int], viewer: Viewer) -> pd.DataFrame:
-    return upload.database_rounds(db, viewer)
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=32)
-def preview(
-    db: str,
-    token: tuple[float, int],
-    file_name: str,
-    data: bytes,
-    round_id: str | None,
-    create_round: bool,
-    choices: upload.Choices = (),
-    reimport: bool = False,
-) -> upload.Preview:
-    return upload.preview(
-        db,
-        file_name,
-        data,
-        round_id=round_id,
-        create_round=create_round,
-        choices=choices,
-        reimport=reimport,
-    )
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False)
-def template_files() -> list[upload.Template]:
-    return upload.template_files()
-
-
-def upload_limit_bytes() -> int:
-    """The smaller of ehdmm's import limit and Streamlit's own upload limit."""
-    streamlit_limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
-    return min(max_import_bytes(), streamlit_limit)
+    return hist.submission_ratings(db, viewer, list(ids))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,7 +228,7 @@ def _set_form(state: FormState) -> None:
 # two callbacks saved from the same copy of the draft, one was refused as "changed in another
 # window", and the form was reloaded without the ticks just made. Every read and write of the
 # form's state holds the session's lock, so callbacks apply one after the other.
-_LOCKS: dict[str, threading.RLock] = {}
+_LOCKS: OrderedDict[str, threading.RLock] = OrderedDict()  # as many kept as forms
 _LOCKS_GUARD = threading.Lock()
 
 
@@ -284,6 +237,9 @@ def _form_lock() -> Iterator[None]:
     session = _session()
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(session, threading.RLock())
+        _LOCKS.move_to_end(session)
+        while len(_LOCKS) > _FORMS_KEPT:
+            _LOCKS.popitem(last=False)
     with lock:
         yield
 
@@ -512,8 +468,8 @@ def awaiting_confirmation(ctx: FormContext) -> bool:
     return st.session_state.get(CONFIRM_KEY) == ctx.key
 
 
-def submit_preview(ctx: FormContext, draft: assessment.Draft) -> assessment.SubmitPreview:
-    return assessment.submit_preview(ctx.db, ctx.viewer, draft, load_model())
+def submit_preview(ctx: FormContext, draft: assessment.Draft) -> assessment_tables.SubmitPreview:
+    return assessment_tables.submit_preview(ctx.db, ctx.viewer, draft, load_model())
 
 
 @_serialised
@@ -592,9 +548,9 @@ def history_view(sel: Selection) -> History:
     frame = history(sel.db, sel.token, sel.viewer, sel.authority)
     if frame.empty:
         return History(frame, frame, {}, None)
-    labels = assessment.submission_labels(frame)
-    pair = assessment.default_pair(frame, sel.round_id) if len(labels) >= 2 else None
-    return History(frame, assessment.history_table(frame), labels, pair)
+    labels = hist.submission_labels(frame)
+    pair = hist.default_pair(frame, sel.round_id) if len(labels) >= 2 else None
+    return History(frame, hist.history_table(frame), labels, pair)
 
 
 @memo.section
@@ -602,60 +558,5 @@ def history_diff(sel: Selection, first: int, second: int) -> tuple[pd.DataFrame,
     """Two submissions' ratings side by side, and a sentence saying how many differ."""
     model = load_model()
     ratings = submission_ratings(sel.db, sel.token, sel.viewer, (first, second))
-    diff = assessment.diff_table(
-        assessment.ratings_of(ratings, first), assessment.ratings_of(ratings, second), model
-    )
-    return diff, assessment.diff_summary(diff, len(model.dimensions))
-
-
-# -- the Upload page's state: the uploader, the choices per partial return and per old file -----
-
-UPLOAD_GENERATION_KEY = "upload_generation"
-UPLOAD_RESULTS_KEY = "upload_results"
-
-
-def _generation() -> int:
-    return int(st.session_state.get(UPLOAD_GENERATION_KEY, 0))
-
-
-def uploader_key() -> str:
-    """The file uploader's key: a new one after each import, which empties the uploader (so the
-    page shows the result once, not the same files again)."""
-    return f"upload_files_{_generation()}"
-
-
-def choice_key(index: int, code: str, round_id: str) -> str:
-    """The key of the choice (merge or replace) for one partial return of the index-th file."""
-    return f"upload_choice_{_generation()}_{index}_{code}_{round_id}"
-
-
-def reimport_key(index: int) -> str:
-    """The key of the box that imports the index-th file again ('upload_reimport_0' at first)."""
-    generation = _generation()
-    return f"upload_reimport_{index}" + (f"_{generation}" if generation else "")
-
-
-def chosen(index: int) -> upload.Choices:
-    """The choices made on the page for the index-th file's partial returns."""
-    prefix = f"upload_choice_{_generation()}_{index}_"
-    found = []
-    for key, value in st.session_state.items():
-        if isinstance(key, str) and key.startswith(prefix) and value in upload.CHOICE_LABELS:
-            code, round_id = key[len(prefix) :].split("_", 1)
-            found.append(((code, round_id), value))
-    return tuple(sorted(found))
-
-
-def reimport_chosen(index: int) -> bool:
-    return bool(st.session_state.get(reimport_key(index)))
-
-
-def finish_import(results: list) -> None:
-    """Keep the results to show once, and empty the uploader."""
-    st.session_state[UPLOAD_RESULTS_KEY] = upload.results_table(results)
-    st.session_state[UPLOAD_GENERATION_KEY] = _generation() + 1
-
-
-def take_results() -> pd.DataFrame | None:
-    """The last import's results (once)."""
-    return st.session_state.pop(UPLOAD_RESULTS_KEY, None)
+    diff = hist.diff_table(hist.ratings_of(ratings, first), hist.ratings_of(ratings, second), model)
+    return diff, hist.diff_summary(diff, len(model.dimensions))
