@@ -81,26 +81,7 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
         sheet.column_dimensions[letter].width = 40 if "evidence" in name else 16
     sheet.freeze_panes = "A2"
 
-    desc = book.create_sheet("Descriptors")
-    desc.append(
-        [safe_text(v) for v in ["strand", "dimension id", "dimension", *model.level_names.values()]]
-    )
-    for cell in desc[1]:
-        cell.font = Font(bold=True)
-    for strand in model.strands:
-        for dim in strand.dimensions:
-            row = [
-                strand.name,
-                dim.id,
-                dim.name,
-                *[dim.descriptors[lv.number] for lv in model.levels],
-            ]
-            desc.append([safe_text(value) for value in row])
-    for letter, width in zip("ABCDEFG", (28, 22, 28, 60, 60, 60, 60), strict=True):
-        desc.column_dimensions[letter].width = width
-    for row in desc.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _descriptors(book.create_sheet("Descriptors"), model, Font, Alignment)
 
     notes = book.create_sheet("Instructions")
     lines = [
@@ -123,6 +104,29 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _descriptors(desc, model: Model, font_cls, alignment_cls) -> None:
+    """The sheet of the model's descriptors: one row per dimension, one column per level."""
+    desc.append(
+        [safe_text(v) for v in ["strand", "dimension id", "dimension", *model.level_names.values()]]
+    )
+    for cell in desc[1]:
+        cell.font = font_cls(bold=True)
+    for strand in model.strands:
+        for dim in strand.dimensions:
+            row = [
+                strand.name,
+                dim.id,
+                dim.name,
+                *[dim.descriptors[lv.number] for lv in model.levels],
+            ]
+            desc.append([safe_text(value) for value in row])
+    for letter, width in zip("ABCDEFG", (28, 22, 28, 60, 60, 60, 60), strict=True):
+        desc.column_dimensions[letter].width = width
+    for row in desc.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = alignment_cls(wrap_text=True, vertical="top")
 
 
 def template_bytes(layout: str, fmt: str, model: Model | None = None) -> bytes:

@@ -41,13 +41,18 @@ def _filled(value: object) -> bool:
     return is_filled(value)
 
 
+def _evidence(plan: ImportPlan, cells: Cells, number: int, raw: object) -> str | None:
+    if raw.__class__ is str and len(raw) <= EVIDENCE_MAX_CHARS:
+        return raw.strip() or None  # the common case, as free_text does it
+    return checked(plan, number, "evidence", cells.free_text, raw, EVIDENCE_MAX_CHARS)
+
+
 def parse_long(plan: ImportPlan, cells: Cells, seen: dict[str, int], body: Rows) -> tuple:
     """Read the body's rows into submissions (one per authority and round, in order of first
     row); returns (submissions, each submission's rows)."""
     subs: Submissions = {}
     sub_rows: SubmissionRows = {}
-    i_authority, i_round = seen["authority"], seen.get("round")
-    i_by = seen.get("submitted_by")
+    i_authority, i_round, i_by = seen["authority"], seen.get("round"), seen.get("submitted_by")
     i_dimension, i_level = seen["dimension"], seen["level"]
     i_evidence, i_confidence = seen.get("evidence"), seen.get("confidence")
     authority_memo, round_memo = cells.authority_memo, cells.round_memo
@@ -88,12 +93,7 @@ def parse_long(plan: ImportPlan, cells: Cells, seen: dict[str, int], body: Rows)
             else None
         )
         raw_evidence = row[i_evidence] if i_evidence is not None and i_evidence < width else None
-        if raw_evidence.__class__ is str and len(raw_evidence) <= EVIDENCE_MAX_CHARS:
-            evidence = raw_evidence.strip() or None  # the common case, as free_text does it
-        else:
-            evidence = checked(
-                plan, number, "evidence", cells.free_text, raw_evidence, EVIDENCE_MAX_CHARS
-            )
+        evidence = _evidence(plan, cells, number, raw_evidence)
         raw_confidence = (
             row[i_confidence] if i_confidence is not None and i_confidence < width else None
         )
