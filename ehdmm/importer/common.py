@@ -166,12 +166,15 @@ class Reject(Exception):
         self.row, self.column, self.message = row, column, message
 
 
-def content_hash(data: bytes, sheet: str | None = None) -> str:
+def content_hash(data: bytes, sheet: str | None = None, round_id: str | None = None) -> str:
     """SHA-256 of a file's bytes; for a workbook, of its bytes and the sheet read (two sheets
-    of one workbook are different content)."""
+    of one workbook are different content); with the round given for the file (`--round`), of
+    that too (one file imported for two rounds is two imports)."""
     digest = hashlib.sha256(data)
     if sheet is not None:
         digest.update(b"\x00sheet:" + sheet.encode("utf-8"))
+    if round_id is not None:
+        digest.update(b"\x00round:" + round_id.encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -47,7 +47,7 @@ def parse_return(
     """Read and validate one return. Nothing is written; see `ImportPlan.ok`."""
     model = model or load_model()
     known_rounds = set(known_rounds)
-    plan = ImportPlan(file_name=str(file_name), content_hash=content_hash(data))
+    plan = ImportPlan(file_name=str(file_name), content_hash=content_hash(data, None, round_id))
 
     def cells() -> Cells:
         return Cells(model, authorities, known_rounds, round_id, create_round)
@@ -100,7 +100,7 @@ def _rows(plan: ImportPlan, data: bytes, sheet: str | None, cells, round_id) -> 
     if suffix in (".xlsx", ".xlsm"):
         found = xlsx.read_xlsx(data, sheet)
         plan.sheet = found.name
-        plan.content_hash = content_hash(data, plan.sheet)
+        plan.content_hash = content_hash(data, plan.sheet, round_id)
         for note in found.warnings:
             plan.add(None, None, note, "warning")
         return found.rows
