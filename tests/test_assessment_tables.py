@@ -3,13 +3,12 @@ what submitting would change, the rank among peers)."""
 
 from __future__ import annotations
 
-import pytest
+from test_assessment import complete, db  # noqa: F401 (db: a fixture)
 
 from ehdmm import assessment, assessment_tables, scoring
 from ehdmm.analysis import core
 from ehdmm.model import load_model
-from ehdmm.storage import connect, write_with_retry
-from ehdmm.storage import reference as ref
+from ehdmm.storage import connect
 from ehdmm.viewer import LOCAL_VIEWER
 
 MODEL = load_model()
@@ -19,24 +18,12 @@ NEW_ROUND = "2027-03"
 V = LOCAL_VIEWER
 
 
-@pytest.fixture
-def db(empty_db):
-    write_with_retry(empty_db, lambda conn: ref.add_round(conn, NEW_ROUND))
-    return empty_db
-
-
 def all_ticks(dimension, up_to: int) -> set[tuple[int, int]]:
     return {
         (level, index)
         for level in range(1, up_to + 1)
         for index in range(len(dimension.statements[level]))
     }
-
-
-def complete(draft: assessment.Draft, levels: list[int]) -> assessment.Draft:
-    for dim, level in zip(DIMS, levels, strict=True):
-        draft = draft.with_answer(dim, level=level)
-    return draft
 
 
 def test_summary_table_shows_levels_proposals_and_evidence_length():
@@ -65,7 +52,7 @@ def test_rank_text_places_the_authority_among_its_peers(demo_db):
     )
 
 
-def test_the_preview_of_a_submission_says_what_changes(db):
+def test_the_preview_of_a_submission_says_what_changes(db):  # noqa: F811
     draft = complete(assessment.load_draft(db, V, A, NEW_ROUND), [2] * len(DIMS))
     first = assessment_tables.submit_preview(db, V, draft, MODEL)
     assert not first.identical and "first submission" in first.text

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from test_browser import MISSING, Server, browser, open_page  # noqa: F401
+from test_browser_assess import wait_idle
 
 from ehdmm import access
 from ehdmm.viewer import LOCAL_VIEWER
@@ -30,17 +31,6 @@ def server(_demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server, Path]
     started = Server(db)
     yield started, db
     started.stop()
-
-
-def wait_idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')",
-        timeout=120_000,
-    )
-    page.wait_for_timeout(300)
 
 
 def download(page, name: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from test_browser import ARTIFACTS, MISSING, Server, browser, open_page  # noqa: F401
+from test_browser_assess import wait_idle
 
 from ehdmm.model import load_model
 from ehdmm.storage import connect, write_with_retry
@@ -42,17 +43,6 @@ def assess_server(_demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server
     server = Server(db)
     yield server, db
     server.stop()
-
-
-def wait_idle(page) -> None:
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')",
-        timeout=60_000,
-    )
-    page.wait_for_timeout(500)
 
 
 def open_round(browser, server: Server, shot: str):  # noqa: F811

@@ -4,16 +4,13 @@ option's checks."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from ehdmm import cli
-from ehdmm.database import init_db
 from ehdmm.model import load_model
-from ehdmm.storage import connect, write_with_retry
-from ehdmm.storage import reference as ref
+from ehdmm.storage import connect
 
 MODEL = load_model()
 DIMS = list(MODEL.dimension_ids)
@@ -21,19 +18,9 @@ ROUND = "2026-03"
 SEFTON = "E08000014"
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli-returns") / "template.duckdb"
-    init_db(path)
-    write_with_retry(path, lambda conn: ref.add_round(conn, ROUND))
-    return path
-
-
 @pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "ehdmm.duckdb"
-    shutil.copy(template_db, path)
-    return path
+def db(round_db: Path) -> Path:
+    return round_db
 
 
 def write(path: Path, text: str) -> str:

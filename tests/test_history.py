@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
+from test_assessment import complete, db  # noqa: F401 (db: a fixture)
 
 from ehdmm import assessment
 from ehdmm import history as hist
 from ehdmm.database import record_submission
 from ehdmm.model import load_model
-from ehdmm.storage import reference as ref
-from ehdmm.storage import write_with_retry
 from ehdmm.viewer import LOCAL_VIEWER
 
 MODEL = load_model()
@@ -20,20 +18,8 @@ NEW_ROUND = "2027-03"
 V = LOCAL_VIEWER
 
 
-@pytest.fixture
-def db(empty_db):
-    write_with_retry(empty_db, lambda conn: ref.add_round(conn, NEW_ROUND))
-    return empty_db
-
-
 def frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["dimension_id", "level", "evidence", "confidence"])
-
-
-def complete(draft: assessment.Draft, levels: list[int]) -> assessment.Draft:
-    for dim, level in zip(DIMS, levels, strict=True):
-        draft = draft.with_answer(dim, level=level)
-    return draft
 
 
 def test_diff_table_tells_what_changed_and_how():
@@ -54,7 +40,7 @@ def test_diff_table_tells_what_changed_and_how():
     assert hist.diff_summary(same, len(DIMS)).startswith("No dimension changed")
 
 
-def test_history_lists_every_status_with_date_source_and_author(db):
+def test_history_lists_every_status_with_date_source_and_author(db):  # noqa: F811
     first = complete(assessment.load_draft(db, V, A, NEW_ROUND), [2] * len(DIMS))
     assessment.submit(db, V, first, actor="alice", model=MODEL)
     second = complete(assessment.load_draft(db, V, A, NEW_ROUND), [3] * len(DIMS))

@@ -6,12 +6,10 @@ or unchanged; unchanged returns are not written again."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from ehdmm.database import init_db
 from ehdmm.importer import changes, import_returns
 from ehdmm.model import load_model
 from ehdmm.storage import connect, write_with_retry
@@ -26,19 +24,9 @@ LEEDS = "E08000035"
 HEADER = "authority,round,dimension,level,evidence,confidence\n"
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("changes") / "template.duckdb"
-    init_db(path)
-    write_with_retry(path, lambda conn: ref.add_round(conn, ROUND))
-    return path
-
-
 @pytest.fixture
-def db(template_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "ehdmm.duckdb"
-    shutil.copy(template_db, path)
-    return path
+def db(round_db: Path) -> Path:
+    return round_db
 
 
 def full(code: str = SEFTON, level: int = 3, evidence: str = "", dims=DIMS) -> str:
