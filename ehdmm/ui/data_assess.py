@@ -433,6 +433,8 @@ def save_now(ctx: FormContext) -> None:
     state: FormState | None = form_state()
     if state is None or state.key != ctx.key:
         return
+    _reconcile(ctx, load_model())
+    state = form_state()
     draft = state.draft
     if (
         draft.submission_id is None
@@ -446,12 +448,15 @@ def save_now(ctx: FormContext) -> None:
         _notify("success", "Draft saved.")
 
 
+@_serialised
 def ask_submit(ctx: FormContext) -> None:
     """Button callback: say what is still missing, or show what submitting would change and
     ask to confirm."""
     state: FormState | None = form_state()
     if state is None or state.key != ctx.key:
         return
+    _reconcile(ctx, load_model())  # a change whose own callback was stopped counts too
+    state = form_state()
     problems = assessment.submit_problems(state.draft, load_model())
     if problems:
         st.session_state[PROBLEMS_KEY] = (ctx.key, problems)
@@ -481,6 +486,8 @@ def on_submit(ctx: FormContext) -> None:
     if state is None or state.key != ctx.key:
         return
     st.session_state.pop(CONFIRM_KEY, None)
+    _reconcile(ctx, model)
+    state = form_state()
     try:
         result = assessment.submit(ctx.db, ctx.viewer, state.draft, actor=ctx.actor, model=model)
     except assessment.SubmitUnchanged as exc:
