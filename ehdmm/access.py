@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -87,6 +88,28 @@ def viewer_for(db: Db, email: str | None) -> Viewer | None:
 def audit(db: Db, actor: str, action: str, detail: str | None = None) -> int:
     """Append to the audit log (sign-ins, submissions, imports, exports, user changes)."""
     return write_with_retry(db, lambda conn: store.append_audit(conn, actor, action, detail))
+
+
+ONS_CODE = re.compile(r"(?<![A-Za-z0-9])[EWSN]\d{8}(?![0-9])")
+
+
+def export_detail(db: Db, file_name: str, codes: Sequence[str] = ()) -> str:
+    """What a download was, for the audit log: the file's name, after the authorities it is
+    about (those given, and any ONS code in the name) with their names beside their codes:
+    'E06000023 (Bristol, City of): E06000023_2026-03_report_gated.docx'."""
+    found = list(dict.fromkeys([*codes, *ONS_CODE.findall(file_name)]))
+    if not found:
+        return file_name
+    with connect(db) as conn:
+        frame = ref.authorities(conn)
+    names = dict(zip(frame["code"].to_numpy(object), frame["name"].to_numpy(object), strict=True))
+    about = ", ".join(f"{code} ({names[code]})" if code in names else code for code in found)
+    return f"{about}: {file_name}"
+
+
+def audit_export(db: Db, actor: str, file_name: str, codes: Sequence[str] = ()) -> int:
+    """An 'export' entry for a download (a chart, a table, a report, the pack or a zip)."""
+    return audit(db, actor, "export", export_detail(db, file_name, codes))
 
 
 def audit_log(db: Db, viewer: Viewer, limit: int | None = None) -> pd.DataFrame:

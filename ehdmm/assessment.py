@@ -21,14 +21,13 @@ from datetime import datetime
 
 import pandas as pd
 
-from ehdmm import importer, scoring, tables
-from ehdmm.analysis import core
+from ehdmm import importer, tables
+from ehdmm.history import optional as _opt
 from ehdmm.model import Dimension, Model, load_model
 from ehdmm.storage import access as access_store
 from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import drafts as sql
 from ehdmm.storage import reference as ref
-from ehdmm.storage import submissions as store
 from ehdmm.viewer import Viewer
 
 Db = str | os.PathLike[str] | None
@@ -37,7 +36,6 @@ CONFIDENCES: tuple[str, ...] = importer.CONFIDENCES
 EVIDENCE_MAX_CHARS = importer.EVIDENCE_MAX_CHARS
 NOTE_MAX_CHARS = importer.NOTE_MAX_CHARS
 REASON_MAX_CHARS = 1000
-NOT_RATED = "not rated"
 NOT_YET = "not yet {name}"  # the proposal when not even the first level's statements are ticked
 
 
@@ -57,6 +55,10 @@ class Problem:
     kind: str
     message: str
     items: tuple[str, ...] = ()
+
+
+class SubmitUnchanged(ValueError):
+    """The draft says exactly what the current submission says: nothing was submitted."""
 
 
 class SubmitRefused(ValueError):
@@ -172,21 +174,39 @@ def proposal_text(level: int | None, model: Model) -> str:
 
 
 def is_override(draft: Draft, dimension: Dimension) -> bool:
-    """True in guided mode when a level is chosen that differs from the proposed one."""
+    """True in guided mode when statements are ticked and a level is chosen that differs from
+    the one they give (a dimension with no ticks never needs a reason)."""
     answer = draft.answer(dimension.id)
-    if not draft.guided or answer.level is None:
+    if not draft.guided or answer.level is None or not answer.ticks:
         return False
     return answer.level != proposed_level(dimension, answer.ticks)
 
 
-def follow_proposal(draft: Draft, dimension: Dimension, ticks: Iterable[tuple[int, int]]) -> Draft:
-    """Set the ticks of a dimension; its level follows the proposal unless the user chose a
-    different level than the previous proposal (an override stays as chosen)."""
+def follows(draft: Draft, dimension: Dimension) -> bool:
+    """True when the dimension's level is the one its ticked statements give (or there is
+    neither a level nor a tick): the guided form shows 'as the statements give'."""
+    answer = draft.answer(dimension.id)
+    if answer.level is None:
+        return True
+    return bool(answer.ticks) and answer.level == proposed_level(dimension, answer.ticks)
+
+
+def follow_proposal(
+    draft: Draft,
+    dimension: Dimension,
+    ticks: Iterable[tuple[int, int]],
+    follow: bool | None = None,
+) -> Draft:
+    """Set the ticks of a dimension. With `follow` (the user's choice of 'as the statements
+    give'), its level becomes the proposal; with follow=False it stays as chosen. Without it,
+    the level follows unless the user chose a different level than the previous proposal."""
     answer = draft.answer(dimension.id)
     new_ticks = frozenset(ticks)
-    before = proposed_level(dimension, answer.ticks)
     level = answer.level
-    if level is None or level == before:
+    if follow is None:
+        before = proposed_level(dimension, answer.ticks)
+        follow = level is None or level == before
+    if follow:
         level = proposed_level(dimension, new_ticks)
     return draft.with_answer(dimension.id, ticks=new_ticks, level=level)
 
@@ -315,10 +335,6 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-def _opt(value: object) -> object | None:
-    return None if value is None or pd.isna(value) else value
-
-
 def _content(
     ratings: pd.DataFrame, checklist: pd.DataFrame, ticks: pd.DataFrame
 ) -> tuple[dict[str, Answer], dict[str, ChecklistAnswer]]:
@@ -419,6 +435,22 @@ def _rows(draft: Draft, model: Model) -> tuple[list[tuple], list[tuple], list[tu
             note = answer.note if answer.note.strip() else None
             checklist.append((item.id, answer.in_place, note))
     return ratings, checklist, ticks
+
+
+def stored_draft(conn, viewer: Viewer, submission_id: int) -> Draft:
+    """A stored submission's content, as a draft (answers and checklist only)."""
+    ids = [submission_id]
+    answers, items = _content(
+        sql.ratings(conn, viewer, ids),
+        sql.checklist(conn, viewer, ids),
+        sql.ticks(conn, viewer, ids),
+    )
+    return Draft("", "", answers=answers, checklist=items)
+
+
+def same_content(stored: Draft, draft: Draft, model: Model) -> bool:
+    """True when the draft says exactly what a stored submission (`stored_draft`) says."""
+    return _rows(replace(stored, guided=draft.guided), model) == _rows(draft, model)
 
 
 def _conflict(revision: int, at: datetime | None, by: str | None) -> DraftConflict:
@@ -522,6 +554,13 @@ def submit(
     def work(conn):
         current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
         current_id = int(current["id"]) if current else None
+        if current_id is not None and same_content(
+            stored_draft(conn, viewer, current_id), draft, model
+        ):
+            raise SubmitUnchanged(
+                f"Nothing submitted: this is exactly what the current submission "
+                f"({current_id}) says, so submitting it again would change nothing."
+            )
         if current_id != draft.base_id:
             at = current["submitted_at"] if current else None
             when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
@@ -543,239 +582,3 @@ def submit(
         return Submitted(draft_id, superseded, draft.authority_code, draft.round_id, now, actor)
 
     return write_with_retry(db, work)
-
-
-# ---------------------------------------------------------------------------------------------
-# Tables for the page
-
-
-def summary_table(draft: Draft, model: Model) -> pd.DataFrame:
-    """One row per dimension: strand, dimension, level chosen, (guided) proposed level,
-    confidence and evidence length: the draft at a glance."""
-    rows = []
-    for strand in model.strands:
-        for dimension in strand.dimensions:
-            answer = draft.answer(dimension.id)
-            row = {
-                "Strand": strand.name,
-                "Dimension": dimension.name,
-                "Level": NOT_RATED
-                if answer.level is None
-                else tables.level_label(answer.level, model),
-            }
-            if draft.guided:
-                row["Proposed by the statements"] = proposal_text(
-                    proposed_level(dimension, answer.ticks), model
-                )
-                row["Reason given"] = "yes" if answer.reason.strip() else ""
-            row["Confidence"] = answer.confidence or ""
-            row["Evidence (characters)"] = len(answer.evidence)
-            rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def result_table(
-    gated: pd.DataFrame, best_fit: pd.DataFrame, authority_code: str, model: Model
-) -> pd.DataFrame:
-    """Strand and overall levels of one authority under both rules, from the frames of
-    `scoring.authority_levels` (one round): Strand, Gated, Best fit ('incomplete' where
-    missing)."""
-    items = [(s.id, s.name) for s in model.strands] + [("overall", "Overall")]
-    own = {}
-    for rule, frame in (("gated", gated), ("best-fit", best_fit)):
-        rows = frame[frame["authority_code"] == authority_code]
-        own[rule] = rows.iloc[0] if not rows.empty else None
-    return pd.DataFrame(
-        {
-            "Strand": [name for _, name in items],
-            "Gated": [
-                tables.level_label(own["gated"][i] if own["gated"] is not None else None, model)
-                for i, _ in items
-            ],
-            "Best fit": [
-                tables.level_label(
-                    own["best-fit"][i] if own["best-fit"] is not None else None, model
-                )
-                for i, _ in items
-            ],
-        }
-    )
-
-
-def has_levels(wide: pd.DataFrame, authority_code: str) -> bool:
-    """True when the authority has a current submission in these levels (one round)."""
-    return bool((wide["authority_code"] == authority_code).any())
-
-
-def index_text(wide: pd.DataFrame, authority_code: str) -> str:
-    """The authority's maturity index with two decimals ('' when incomplete or absent)."""
-    own = wide[wide["authority_code"] == authority_code]
-    return "" if own.empty else scoring.format_index(own["index"].iloc[0])
-
-
-def draft_status(draft: Draft, model: Model) -> str:
-    """One line on where the form's content is saved."""
-    if draft.submission_id is not None:
-        when = f" at {draft.saved_at:%H:%M:%S on %d %B %Y}" if draft.saved_at else ""
-        who = f" by {draft.saved_by}" if draft.saved_by else ""
-        return (
-            f"Draft {draft.submission_id}: saved automatically after every change (last "
-            f"saved{when}{who}). A draft never counts in benchmarks until it is submitted."
-        )
-    if draft.prefilled_from is not None:
-        return (
-            f"No open draft: the form shows the current submission ({draft.prefilled_from}) "
-            "of this round. Your first change opens a draft, saved automatically; submitting "
-            "it replaces the current submission, which stays in the history."
-        )
-    return (
-        "No draft yet for this round: your first change is saved as a draft, and every change "
-        "after it, automatically."
-    )
-
-
-def rank_text(wide: pd.DataFrame, authority_code: str, members: list[str]) -> str:
-    """Where the authority's maturity index places it among the members ('3 of 15 ...')."""
-    return core.rank_in_group(wide, authority_code, members).text
-
-
-def rank_words(rank: core.Rank | None, threshold: int) -> str:
-    """A rank from `ehdmm.analysis.aggregates.peer_rank` in words ('3 of 15 (percentile 86)'),
-    or why it is not shown (None: suppressed by disclosure control)."""
-    if rank is None:
-        return (
-            f"suppressed (shown only when at least {threshold} other members of the group have "
-            "a complete return)"
-        )
-    return rank.text
-
-
-# ---------------------------------------------------------------------------------------------
-# History and diffs
-
-
-STATUS_ORDER = {"draft": 0, "submitted": 1, "superseded": 2}
-
-
-def history(db: Db, viewer: Viewer, authority_code: str) -> pd.DataFrame:
-    """Every submission of the authority the viewer may see (draft, submitted, superseded),
-    newest round first: id, round_id, status, source, source_file, submitted_at (a draft's
-    last save), submitted_by, superseded_by, ratings (count)."""
-    with connect(db) as conn:
-        return store.submission_history(conn, viewer, authority_code)
-
-
-def history_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The history for people: plain headings, a date for every row."""
-    out = pd.DataFrame(
-        {
-            "Submission": frame["id"].astype("Int64"),
-            "Round": frame["round_id"],
-            "Status": frame["status"],
-            "Date": pd.to_datetime(frame["submitted_at"]).dt.strftime("%Y-%m-%d %H:%M"),
-            "Source": frame["source"],
-            "Author": frame["submitted_by"].astype(object).where(frame["submitted_by"].notna(), ""),
-            "File": frame["source_file"].astype(object).where(frame["source_file"].notna(), ""),
-            "Dimensions answered": frame["ratings"].astype("Int64"),
-            "Superseded by": frame["superseded_by"].astype("Int64"),
-        }
-    )
-    return out.reset_index(drop=True)
-
-
-def submission_label(row: Mapping[str, object]) -> str:
-    """'#123 · 2025-03 · submitted · 2025-03-31 · import' for a history row."""
-    when = _opt(row["submitted_at"])
-    date = "no date" if when is None else pd.Timestamp(when).strftime("%Y-%m-%d %H:%M")
-    return f"#{int(row['id'])} · {row['round_id']} · {row['status']} · {date} · {row['source']}"
-
-
-def submission_labels(frame: pd.DataFrame) -> dict[int, str]:
-    """`submission_label` of every history row, by submission id (in the frame's order)."""
-    return {int(row["id"]): submission_label(row) for row in frame.to_dict("records")}
-
-
-def ratings_of(ratings: pd.DataFrame, submission_id: int) -> pd.DataFrame:
-    """The rows of one submission from `submission_ratings`."""
-    return ratings[ratings["submission_id"] == submission_id]
-
-
-def default_pair(frame: pd.DataFrame, round_id: str | None) -> tuple[int | None, int | None]:
-    """Two submissions worth comparing (older, newer): in the round, the current one and the
-    one it superseded (or the open draft and the current one); else the authority's current
-    submissions of the two latest rounds. (None, None) when there are fewer than two."""
-    if len(frame) < 2:
-        return None, None
-    ordered = frame.sort_values("id")
-    in_round = ordered[ordered["round_id"] == round_id]
-    if len(in_round) >= 2:
-        newest = in_round.iloc[-1]
-        older = in_round[in_round["id"] != newest["id"]].iloc[-1]
-        return int(older["id"]), int(newest["id"])
-    current = ordered[ordered["status"] == "submitted"].sort_values("round_id")
-    if len(current) >= 2:
-        return int(current.iloc[-2]["id"]), int(current.iloc[-1]["id"])
-    return int(ordered.iloc[-2]["id"]), int(ordered.iloc[-1]["id"])
-
-
-def submission_ratings(db: Db, viewer: Viewer, ids: list[int]) -> pd.DataFrame:
-    """Ratings of the given submissions (submission_id, dimension_id, level, evidence,
-    confidence, proposed_level, override_reason)."""
-    with connect(db) as conn:
-        return sql.ratings(conn, viewer, ids)
-
-
-def _change(a: object, b: object, model: Model) -> str:
-    if a is None and b is None:
-        return "not rated in either"
-    if a == b:
-        return "unchanged"
-    left = NOT_RATED if a is None else tables.level_label(a, model)
-    right = NOT_RATED if b is None else tables.level_label(b, model)
-    step = f" ({b - a:+d})" if a is not None and b is not None else ""
-    return f"{left} → {right}{step}"
-
-
-def diff_table(ratings_a: pd.DataFrame, ratings_b: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Side by side, per dimension: the level in A and in B, the change ('2 Developing → 3
-    Maturing (+1)' or 'unchanged'), whether it changed, the confidence in A and B and whether
-    the evidence text differs."""
-
-    def by_dimension(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
-        return {
-            row["dimension_id"]: {k: _opt(v) for k, v in row.items()}
-            for row in frame.to_dict("records")
-        }
-
-    a, b = by_dimension(ratings_a), by_dimension(ratings_b)
-    rows = []
-    for strand in model.strands:
-        for dimension in strand.dimensions:
-            ra, rb = a.get(dimension.id, {}), b.get(dimension.id, {})
-            la = None if ra.get("level") is None else int(ra["level"])
-            lb = None if rb.get("level") is None else int(rb["level"])
-            rows.append(
-                {
-                    "Strand": strand.name,
-                    "Dimension": dimension.name,
-                    "Level in A": NOT_RATED if la is None else tables.level_label(la, model),
-                    "Level in B": NOT_RATED if lb is None else tables.level_label(lb, model),
-                    "Change": _change(la, lb, model),
-                    "Level changed": la != lb,
-                    "Confidence in A": ra.get("confidence") or "",
-                    "Confidence in B": rb.get("confidence") or "",
-                    "Evidence changed": (ra.get("evidence") or "") != (rb.get("evidence") or ""),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def diff_summary(diff: pd.DataFrame, total: int) -> str:
-    """'2 of 8 dimensions changed level: Data sharing (2 Developing → 3 Maturing (+1)); ...'."""
-    changed = diff[diff["Level changed"]]
-    if changed.empty:
-        return f"No dimension changed level (all {total} the same)."
-    parts = "; ".join(
-        f"{d} ({c})" for d, c in zip(changed["Dimension"], changed["Change"], strict=True)
-    )
-    return f"{len(changed)} of {total} dimensions changed level: {parts}."

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ehdmm.quoting import shown
+
 
 class AuthorityLookupError(LookupError):
     """An authority reference that matches none, or more than one, authority."""
@@ -77,7 +79,7 @@ class AuthorityIndex:
             raise AuthorityLookupError("the authority is empty")
         if text.upper() in self._by_code:
             return self._by_code[text.upper()].code
-        if text.isdigit() and str(int(text)) in self._by_number:
+        if text.isascii() and text.isdigit() and str(int(text)) in self._by_number:
             return self._by_number[str(int(text))]
         matches = self._by_name.get(normalise_name(text), set())
         if len(matches) == 1:
@@ -85,9 +87,9 @@ class AuthorityIndex:
         if len(matches) > 1:
             names = "; ".join(f"{self._by_code[c].name} ({c})" for c in sorted(matches))
             raise AuthorityLookupError(
-                f"'{text}' matches more than one authority ({names}); use the ONS code"
+                f"{shown(text)} matches more than one authority ({names}); use the ONS code"
             )
         raise AuthorityLookupError(
-            f"unknown authority '{text}' (give an ONS code such as E10000003, a DfE LA number "
+            f"unknown authority {shown(text)} (give an ONS code such as E10000003, a DfE LA number "
             "or the authority's name)"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ehdmm.export.tables import safe_text
 from ehdmm.importer import layout_columns
 from ehdmm.model import Model, load_model
 
@@ -29,8 +30,8 @@ def template_csv(layout: str, model: Model | None = None) -> bytes:
     model = model or load_model()
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header(layout, model))
-    writer.writerows(_rows(layout, model))
+    for row in [header(layout, model), *_rows(layout, model)]:
+        writer.writerow([safe_text(value) for value in row])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -46,11 +47,11 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Return"
-    sheet.append(columns)
+    sheet.append([safe_text(c) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in _rows(layout, model):
-        sheet.append(row)
+        sheet.append([safe_text(value) for value in row])
     last = TEMPLATE_ROWS
     names = ",".join(level.name for level in model.levels)
     choices = ",".join(
@@ -80,25 +81,7 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
         sheet.column_dimensions[letter].width = 40 if "evidence" in name else 16
     sheet.freeze_panes = "A2"
 
-    desc = book.create_sheet("Descriptors")
-    desc.append(["strand", "dimension id", "dimension", *[lv.name for lv in model.levels]])
-    for cell in desc[1]:
-        cell.font = Font(bold=True)
-    for strand in model.strands:
-        for dim in strand.dimensions:
-            desc.append(
-                [
-                    strand.name,
-                    dim.id,
-                    dim.name,
-                    *[dim.descriptors[lv.number] for lv in model.levels],
-                ]
-            )
-    for letter, width in zip("ABCDEFG", (28, 22, 28, 60, 60, 60, 60), strict=True):
-        desc.column_dimensions[letter].width = width
-    for row in desc.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _descriptors(book.create_sheet("Descriptors"), model, Font, Alignment)
 
     notes = book.create_sheet("Instructions")
     lines = [
@@ -116,11 +99,34 @@ def template_xlsx(layout: str, model: Model | None = None) -> bytes:
         lines.append("One row per authority and round; checklist columns take yes or no.")
     lines.append("The sheet named Descriptors holds the model's descriptor for every level.")
     for line in lines:
-        notes.append([line])
+        notes.append([safe_text(line)])
     notes.column_dimensions["A"].width = 110
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _descriptors(desc, model: Model, font_cls, alignment_cls) -> None:
+    """The sheet of the model's descriptors: one row per dimension, one column per level."""
+    desc.append(
+        [safe_text(v) for v in ["strand", "dimension id", "dimension", *model.level_names.values()]]
+    )
+    for cell in desc[1]:
+        cell.font = font_cls(bold=True)
+    for strand in model.strands:
+        for dim in strand.dimensions:
+            row = [
+                strand.name,
+                dim.id,
+                dim.name,
+                *[dim.descriptors[lv.number] for lv in model.levels],
+            ]
+            desc.append([safe_text(value) for value in row])
+    for letter, width in zip("ABCDEFG", (28, 22, 28, 60, 60, 60, 60), strict=True):
+        desc.column_dimensions[letter].width = width
+    for row in desc.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = alignment_cls(wrap_text=True, vertical="top")
 
 
 def template_bytes(layout: str, fmt: str, model: Model | None = None) -> bytes:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from ehdmm import access, importer, templates
+from ehdmm.importer import changes
 from ehdmm.model import Model, load_model
+from ehdmm.quoting import file_label
 from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
@@ -22,7 +24,14 @@ Db = str | os.PathLike[str] | None
 
 READY = "ready to import"
 REJECTED = "rejected: fix the errors and upload it again"
-ALREADY = "already imported (same content): importing changes nothing"
+NEEDS_CHOICE = "needs your choice: a return lacks dimensions the current return rates"
+ALREADY = "imported before: importing it again needs your choice"
+UNCHANGED = "changes nothing: the current returns already hold these values"
+MERGE_CHOICE, REPLACE_CHOICE = changes.MERGE_CHOICE, changes.REPLACE_CHOICE
+CHOICE_LABELS = {
+    MERGE_CHOICE: "Merge: correct only the dimensions in the file, keep the others",
+    REPLACE_CHOICE: "Replace: the incomplete return replaces the current one whole",
+}
 FILE_TYPES: tuple[str, ...] = ("csv", "xlsx")
 MIME = {
     "csv": "text/csv",
@@ -58,19 +67,37 @@ def too_large(name: str, size: int, limit: int | None = None) -> str | None:
     )
 
 
+Choices = tuple[tuple[tuple[str, str], str], ...]
+"""Choices for partial returns: ((authority code, round id), MERGE_CHOICE or REPLACE_CHOICE)."""
+
+
 @dataclass(frozen=True)
 class Preview:
-    """What one uploaded file holds, validated against the database, with nothing written."""
+    """What one uploaded file holds and what importing it would change, validated against the
+    database, with nothing written. `needs_choice` lists the returns that lack dimensions the
+    current return rates (whatever was chosen for them), `choices` what was chosen."""
 
     file_name: str
     size: int
     plan: importer.ImportPlan
-    status: str  # READY, REJECTED or ALREADY
+    status: str  # READY, REJECTED, NEEDS_CHOICE, ALREADY or UNCHANGED
     data: bytes = field(default=b"", repr=False)
+    result: importer.ImportResult | None = field(default=None, repr=False)
+    needs_choice: tuple[changes.Change, ...] = ()
+    choices: Choices = ()
+    reimport: bool = False
 
     @property
     def importable(self) -> bool:
         return self.status == READY
+
+    @property
+    def changes(self) -> list[changes.Change]:
+        return self.result.changes if self.result is not None else []
+
+
+def _dry_run(db: Db, file_name: str, data: bytes, model: Model, **options: object):
+    return importer.import_returns(db, [(file_name, data)], dry_run=True, model=model, **options)[0]
 
 
 def preview(
@@ -81,34 +108,101 @@ def preview(
     round_id: str | None = None,
     create_round: bool = False,
     model: Model | None = None,
+    choices: Choices = (),
+    reimport: bool = False,
 ) -> Preview:
-    """Read and validate one file as an import would (a dry run), and tell whether importing
-    it would change nothing because the same content is already the current submission."""
-    result = importer.import_returns(
-        db,
-        [(file_name, data)],
-        round_id=round_id or None,
-        create_round=create_round,
-        dry_run=True,
-        model=model or load_model(),
-    )[0]
+    """Read and validate one file as an import would (a dry run, with the choices made for its
+    partial returns and whether to import it again), and tell what importing it would do."""
+    model = model or load_model()
+    options = {"round_id": round_id or None, "create_round": create_round, "reimport": reimport}
+    result = _dry_run(db, file_name, data, model, **options)
+    needs = tuple(c for c in result.changes if c.kind == changes.REFUSED)
+    if needs and choices:
+        result = _dry_run(db, file_name, data, model, partial=dict(choices), **options)
     plan = result.plan
-    if not plan.ok:
-        return Preview(file_name, len(data), plan, REJECTED, data)
-    pairs = [(s.authority_code, s.round_id) for s in plan.submissions]
-    with connect(db) as conn:
-        hashes = store.current_content_hashes(conn, pairs)
-    if pairs and all(hashes.get(p) == plan.content_hash for p in pairs):
-        return Preview(file_name, len(data), plan, ALREADY, data)
-    return Preview(file_name, len(data), plan, READY, data)
+    refused = [c for c in result.changes if c.kind == changes.REFUSED]
+    if refused:
+        status = NEEDS_CHOICE
+    elif not plan.ok:
+        status = REJECTED
+    elif result.previous and not reimport:
+        status = ALREADY
+    elif not any(c.kind != changes.UNCHANGED for c in result.changes):
+        status = UNCHANGED
+    else:
+        status = READY
+    return Preview(
+        file_name, len(data), plan, status, data, result, needs, tuple(choices), reimport
+    )
 
 
 def by_status(previews: Sequence[Preview]) -> dict[str, list[Preview]]:
-    """The previews by status (READY, ALREADY, REJECTED; every key present)."""
-    out: dict[str, list[Preview]] = {READY: [], ALREADY: [], REJECTED: []}
+    """The previews by status (every status a key)."""
+    out: dict[str, list[Preview]] = {
+        s: [] for s in (READY, ALREADY, UNCHANGED, NEEDS_CHOICE, REJECTED)
+    }
     for item in previews:
         out[item.status].append(item)
     return out
+
+
+def choice_question(change: changes.Change, model: Model) -> str:
+    """The question asked for a partial return: who, which round, what the file gives and what
+    the current return holds."""
+    total = len(model.dimension_ids)
+    given = ", ".join(model.dimension(d).name for d in change.given or ())
+    return (
+        f"{change.label}, {change.round_id}: this file rates {len(change.given or ())} of "
+        f"{total} dimensions ({given}); the current return rates {len(change.before)}. "
+        "What should importing do?"
+    )
+
+
+def choices_stated(previews: Sequence[Preview], model: Model) -> list[str]:
+    """What the user chose, in words, to show before the confirm button: per partial return
+    merge or replace (and what that keeps or drops), per old file that it is imported again."""
+    lines = []
+    for item in previews:
+        chosen = dict(item.choices)
+        for change in item.needs_choice:
+            choice = chosen.get((change.authority_code, change.round_id))
+            if choice is None:
+                continue
+            lost = ", ".join(model.dimension(d).name for d in change.lost)
+            what = (
+                f"merge: the file corrects {len(change.given or ())} dimension(s); {lost} "
+                "carried over from the current return"
+                if choice == MERGE_CHOICE
+                else f"replace: the return becomes incomplete ({lost} no longer rated)"
+            )
+            lines.append(f"{change.label}, {change.round_id}: {what}")
+        if item.reimport and item.status == READY:
+            reverted = [c.label for c in item.changes if c.kind != changes.UNCHANGED]
+            lines.append(
+                f"{item.file_name}: import again (reverts the returns of "
+                f"{changes.short_list(reverted)})"
+            )
+    return lines
+
+
+def changes_table(previews: Sequence[Preview], model: Model) -> pd.DataFrame:
+    """One row per authority and round of the files that can be read: File, Authority, Code,
+    Round, Kind, and per strand its level before and after ('Maturing → Developing', gated
+    rule)."""
+    strands = [s.name for s in model.strands]
+    rows = []
+    for item in previews:
+        for change in item.changes:
+            row = {
+                "File": item.file_name,
+                "Authority": change.authority_name,
+                "Code": change.authority_code,
+                "Round": change.round_id,
+                "Kind": change.kind,
+            }
+            row.update({s.strand: s.text for s in change.strand_changes(model)})
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["File", "Authority", "Code", "Round", "Kind", *strands])
 
 
 def _short_list(values: Sequence[str], limit: int = 5) -> str:
@@ -170,9 +264,11 @@ def import_file(
     round_id: str | None = None,
     create_round: bool = False,
     model: Model | None = None,
+    choices: Choices = (),
+    reimport: bool = False,
 ) -> importer.ImportResult:
-    """Import one file, all or nothing (re-importing the same content is a logged no-op); the
-    attempt and its outcome go to the audit log right after."""
+    """Import one file, all or nothing, with the choices made for its partial returns and
+    whether to import it again; the attempt and its outcome go to the audit log right after."""
     result = importer.import_returns(
         db,
         [(file_name, data)],
@@ -180,6 +276,8 @@ def import_file(
         create_round=create_round,
         actor=actor,
         model=model or load_model(),
+        partial=dict(choices) or None,
+        reimport=reimport,
     )[0]
     access.audit(db, actor or "unknown", "import", audit_detail(result))
     return result
@@ -188,7 +286,7 @@ def import_file(
 def audit_detail(result: importer.ImportResult) -> str:
     """What an import did, for the audit log: file, outcome, submissions written."""
     written = len(result.submission_ids)
-    return f"{result.plan.file_name}: {result.outcome}, {written} submission(s) written"
+    return f"{file_label(result.plan.file_name)}: {result.outcome}, {written} submission(s) written"
 
 
 def results_table(results: Sequence[importer.ImportResult]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ note instead of the pack and the zips."""
 
 import streamlit as st
 
-from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data_reports, sidebar, widgets
 
 st.set_page_config(page_title="Reports · ehdmm", layout="wide")
 sel = sidebar()
@@ -57,8 +57,12 @@ for column, fmt in zip(columns, data_reports.FORMATS, strict=True):
     name = data_reports.report_file_name(sel, fmt)
     column.download_button(
         data_reports.LABELS[fmt],
-        lambda fmt=fmt: data_reports.report_file(
-            sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
+        widgets.audited(
+            lambda fmt=fmt: data_reports.report_file(
+                sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
+            ),
+            name,
+            (sel.authority,),
         ),
         file_name=name,
         mime=data_reports.FORMATS[fmt],
@@ -92,7 +96,10 @@ pack_round = None if scope == "all" else scope
 pack_name = data_reports.pack_file_name(pack_round, sel.rule)
 st.download_button(
     "National pack (XLSX)",
-    lambda: data_reports.national_pack(sel.db, sel.token, sel.viewer, pack_round, sel.rule),
+    widgets.audited(
+        lambda: data_reports.national_pack(sel.db, sel.token, sel.viewer, pack_round, sel.rule),
+        pack_name,
+    ),
     file_name=pack_name,
     mime=data_reports.XLSX_MIME,
     key="national_pack",
@@ -144,7 +151,7 @@ if stored and stored[0] == wanted:
     )
     st.download_button(
         "Download the zip",
-        stored[1],
+        widgets.audited(lambda: stored[1], zip_name, stored[0][1]),
         file_name=zip_name,
         mime=data_reports.ZIP_MIME,
         key="download_zip",

@@ -5,10 +5,10 @@ complete, with the computed levels and the place among peers shown afterwards.""
 
 import streamlit as st
 
-from ehdmm import assessment, disclosure
+from ehdmm import assessment, assessment_tables, disclosure
 from ehdmm.model import load_model
 from ehdmm.storage import StoreError
-from ehdmm.ui import RANKING_CAVEAT, data, data_aggregates, data_assess, sidebar
+from ehdmm.ui import RANKING_CAVEAT, assess_form, data, data_aggregates, data_assess, sidebar
 from ehdmm.ui.data_assess import FormContext
 
 st.set_page_config(page_title="Self-assessment · ehdmm", layout="wide")
@@ -53,9 +53,16 @@ args = (ctx,)
 
 data_assess.show_notices()
 
-st.caption(data_assess.plain(assessment.draft_status(draft, model)))
-if state.unsaved:
-    st.button("Save the draft now", on_click=data_assess.save_now, args=args)
+st.caption(data_assess.plain(assessment_tables.draft_status(draft, model)))
+st.caption(f"Text you type: {assess_form.TEXT_SAVED}")
+st.button(
+    "Save the draft now",
+    key="assess_save_top",
+    on_click=data_assess.save_now,
+    args=args,
+    type="primary" if state.unsaved else "secondary",
+    help="Saves everything in the form, the box you are typing in too.",
+)
 
 guided = st.toggle(
     "Guided mode: tick the statements that describe your authority",
@@ -71,7 +78,7 @@ st.progress(
     rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
 )
 with st.expander("Your answers at a glance", expanded=False):
-    st.dataframe(assessment.summary_table(draft, model), hide_index=True, width="stretch")
+    st.dataframe(assessment_tables.summary_table(draft, model), hide_index=True, width="stretch")
 
 for strand in model.strands:
     st.header(strand.name)
@@ -82,66 +89,7 @@ for strand in model.strands:
             "fragments are legible: " + " · ".join(strand.measures_fragments)
         )
     for dimension in strand.dimensions:
-        answer = draft.answer(dimension.id)
-        with st.container(border=True):
-            st.subheader(dimension.name)
-            for column, level in zip(st.columns(len(model.levels)), model.levels, strict=True):
-                with column:
-                    st.markdown(f"**{level.number} {level.name}**")
-                    if guided:
-                        for index, statement in enumerate(dimension.statements[level.number]):
-                            st.checkbox(
-                                statement,
-                                key=data_assess.tick_key(dimension.id, level.number, index),
-                                on_change=data_assess.on_change,
-                                args=(ctx, "tick", dimension.id, level.number, index),
-                            )
-                    else:
-                        st.markdown(dimension.descriptor(level.number))
-            if guided:
-                proposed = assessment.proposed_level(dimension, answer.ticks)
-                st.caption(
-                    f"The ticked statements give: **{assessment.proposal_text(proposed, model)}**."
-                )
-            st.radio(
-                f"Level for {dimension.name}",
-                list(names),
-                format_func=lambda n: f"{n} {names[n]}",
-                index=None,
-                horizontal=True,
-                key=data_assess.level_key(dimension.id),
-                on_change=data_assess.on_change,
-                args=(ctx, "level", dimension.id),
-            )
-            if assessment.is_override(draft, dimension):
-                st.text_input(
-                    "Why a different level than the ticked statements give? (required)",
-                    key=data_assess.reason_key(dimension.id),
-                    max_chars=assessment.REASON_MAX_CHARS,
-                    on_change=data_assess.on_change,
-                    args=(ctx, "reason", dimension.id),
-                )
-                if not answer.reason.strip():
-                    st.warning("Give a reason for this level, or tick the statements that fit.")
-            left, right = st.columns([3, 1])
-            left.text_area(
-                f"Evidence for {dimension.name}",
-                key=data_assess.evidence_key(dimension.id),
-                max_chars=assessment.EVIDENCE_MAX_CHARS,
-                height=100,
-                on_change=data_assess.on_change,
-                args=(ctx, "evidence", dimension.id),
-                help="What shows this level: documents, systems, examples. Saved when you "
-                "leave the box.",
-            )
-            right.radio(
-                f"Confidence in this level ({dimension.name})",
-                list(assessment.CONFIDENCES),
-                index=None,
-                key=data_assess.confidence_key(dimension.id),
-                on_change=data_assess.on_change,
-                args=(ctx, "confidence", dimension.id),
-            )
+        assess_form.dimension_block(ctx, dimension.id)
 
 st.header("Before you start: the pre-model checklist")
 st.caption(model.checklist_intro)
@@ -177,14 +125,39 @@ if problems:
 todo = assessment.submit_problems(draft, model)
 if todo and not problems:
     st.caption("Still to do before you can submit: " + " ".join(p.message for p in todo))
-st.button(
+left, right = st.columns(2)
+left.button(
+    "Save the draft now",
+    key="assess_save_bottom",
+    on_click=data_assess.save_now,
+    args=args,
+    help="Saves everything in the form, the box you are typing in too.",
+)
+right.button(
     "Submit the assessment",
     type="primary",
-    on_click=data_assess.on_submit,
+    on_click=data_assess.ask_submit,
     args=args,
-    help="Makes this the current self-assessment for the round; an earlier one is kept in the "
-    "history. Drafts never count in benchmarks.",
+    help="Shows what changes against the current submission, then asks you to confirm.",
 )
+if data_assess.awaiting_confirmation(ctx):
+    preview = data_assess.submit_preview(ctx, draft)
+    with st.container(border=True):
+        if preview.identical:
+            st.info(data_assess.plain(preview.text))
+            st.button("Close", on_click=data_assess.cancel_submit, args=args)
+        else:
+            st.markdown(
+                "**Submit this assessment?** It becomes the current self-assessment of "
+                f"{data_assess.plain(sel.authority_name)} for round {round_id}; an earlier one "
+                "is kept in the history."
+            )
+            st.write(data_assess.plain(preview.text))
+            yes, no = st.columns(2)
+            yes.button(
+                "Confirm and submit", type="primary", on_click=data_assess.on_submit, args=args
+            )
+            no.button("Cancel", on_click=data_assess.cancel_submit, args=args)
 
 submitted = data_assess.take(data_assess.SUBMITTED_KEY, ctx)
 if submitted is not None:
@@ -199,17 +172,17 @@ if submitted is not None:
         icon="✅",
     )
 current = data.levels(sel.db, sel.token, sel.viewer, round_id, "gated")
-if assessment.has_levels(current, sel.authority):
+if assessment_tables.has_levels(current, sel.authority):
     best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, "best-fit")
     st.header(f"Computed levels of the current submission, round {round_id}")
     st.dataframe(
-        assessment.result_table(current, best_fit, sel.authority, model),
+        assessment_tables.result_table(current, best_fit, sel.authority, model),
         hide_index=True,
         width="stretch",
     )
     st.metric(
         "Maturity index",
-        assessment.index_text(current, sel.authority) or "–",
+        assessment_tables.index_text(current, sel.authority) or "–",
         help=f"The mean of the {len(model.dimensions)} dimension levels (it orders authorities; "
         "it is not a level).",
     )
@@ -218,7 +191,7 @@ if assessment.has_levels(current, sel.authority):
     )
     st.write(
         f"Rank by maturity index in {sel.peers_label}: "
-        f"{assessment.rank_words(rank, disclosure.threshold())}."
+        f"{assessment_tables.rank_words(rank, disclosure.threshold())}."
     )
     st.caption(RANKING_CAVEAT)
     data_assess.profile_link(

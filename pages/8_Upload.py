@@ -5,7 +5,8 @@ file), the import log, and blank templates to download."""
 import streamlit as st
 
 from ehdmm import upload
-from ehdmm.ui import data_assess, roles, sidebar
+from ehdmm.model import load_model
+from ehdmm.ui import data_assess, data_upload, roles, sidebar
 
 st.set_page_config(page_title="Upload returns · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -23,9 +24,11 @@ if not upload.can_upload(sel.viewer):
 
 st.caption(
     "Each file is read and checked first; nothing is written until you confirm. A file with "
-    "any error is rejected whole; warnings do not block. A file whose content is already the "
-    f"current submission changes nothing. Files up to "
-    f"{upload.limit_text(data_assess.upload_limit_bytes())} each."
+    "any error is rejected whole; warnings do not block. A return that lacks dimensions the "
+    "current return rates needs your choice (merge or replace); a file imported before needs "
+    "your choice to import it again; a return that would not change is not written again. "
+    "Files up to "
+    f"{upload.limit_text(data_upload.upload_limit_bytes())} each."
 )
 
 with st.expander("Blank templates", expanded=False):
@@ -33,7 +36,7 @@ with st.expander("Blank templates", expanded=False):
         "Long layout: one row per authority and dimension. Wide layout: one row per "
         "authority and round. The XLSX templates have drop-down lists of levels."
     )
-    for column, template in zip(st.columns(4), data_assess.template_files(), strict=True):
+    for column, template in zip(st.columns(4), data_upload.template_files(), strict=True):
         column.download_button(
             template.label,
             template.data,
@@ -46,7 +49,7 @@ files = st.file_uploader(
     "Returns (CSV or XLSX)",
     type=list(upload.FILE_TYPES),
     accept_multiple_files=True,
-    key="upload_files",
+    key=data_upload.uploader_key(),
 )
 left, right = st.columns(2)
 round_id = left.text_input(
@@ -65,37 +68,70 @@ if files:
     progress = st.progress(0.0, text="Reading the files…")
     for number, file in enumerate(files, start=1):
         progress.progress((number - 1) / len(files), text=f"Reading {number} of {len(files)}")
-        message = upload.too_large(file.name, file.size, data_assess.upload_limit_bytes())
+        message = upload.too_large(file.name, file.size, data_upload.upload_limit_bytes())
         if message:
             st.error(data_assess.plain(message))
             continue
+        index = len(previews)
         previews.append(
-            data_assess.preview(
-                sel.db, sel.token, file.name, file.getvalue(), round_id or None, create_round
+            data_upload.preview(
+                sel.db,
+                sel.token,
+                file.name,
+                file.getvalue(),
+                round_id or None,
+                create_round,
+                data_upload.chosen(index),
+                data_upload.reimport_chosen(index),
             )
         )
     progress.progress(1.0, text=f"Read {len(files)} file(s)")
 
 if previews:
+    model = load_model()
     st.subheader("What the files hold")
     st.dataframe(upload.preview_table(previews), hide_index=True, width="stretch")
+    changes = upload.changes_table(previews, model)
+    if len(changes):
+        st.subheader("What importing changes, per authority")
+        st.caption(
+            "Each strand's level (gated rule) before → after. New: no current return; "
+            "replacement: the file's return replaces the current one; merge: the file corrects "
+            "some dimensions and the others are kept; unchanged: not written again."
+        )
+        st.dataframe(changes, hide_index=True, width="stretch")
     problems = upload.problems_table(previews)
     if len(problems):
         st.subheader("Errors and warnings")
         st.caption("Rows are numbered as Excel shows them (the header is row 1).")
         st.dataframe(problems, hide_index=True, width="stretch")
     groups = upload.by_status(previews)
-    to_import = groups[upload.READY] + groups[upload.ALREADY]
+    to_import = groups[upload.READY]
     if groups[upload.REJECTED]:
         st.error(
             f"{len(groups[upload.REJECTED])} file(s) rejected: they will not be imported. Fix "
             "the errors listed and upload them again."
         )
-    if groups[upload.ALREADY]:
-        st.info(
-            f"{len(groups[upload.ALREADY])} file(s) already imported with the same content: "
-            "importing them again changes nothing (it is logged)."
-        )
+    for index, item in enumerate(previews):
+        if item.needs_choice:
+            st.subheader(f"{item.file_name}: returns that lack dimensions")
+            for change in item.needs_choice:
+                st.radio(
+                    upload.choice_question(change, model),
+                    list(upload.CHOICE_LABELS),
+                    format_func=upload.CHOICE_LABELS.get,
+                    index=None,
+                    key=data_upload.choice_key(index, change.authority_code, change.round_id),
+                )
+        if item.status == upload.ALREADY or item.reimport:
+            st.info(data_assess.plain(item.result.message))
+            st.checkbox(f"Import {item.file_name} again", key=data_upload.reimport_key(index))
+        elif item.status == upload.UNCHANGED:
+            st.info(data_assess.plain(item.result.message))
+    stated = upload.choices_stated(previews, model)
+    if stated:
+        st.markdown("**Your choices:**")
+        st.markdown("\n".join(f"- {data_assess.plain(line)}" for line in stated))
     if st.button(
         f"Import {len(to_import)} file(s)",
         type="primary",
@@ -114,13 +150,15 @@ if previews:
                     actor=sel.viewer.name,
                     round_id=round_id or None,
                     create_round=create_round,
+                    choices=item.choices,
+                    reimport=item.reimport,
                 )
             )
         bar.progress(1.0, text="Done")
-        st.session_state["upload_results"] = upload.results_table(results)
+        data_upload.finish_import(results)
         st.rerun()
 
-results = st.session_state.pop("upload_results", None)
+results = data_upload.take_results()
 if results is not None:
     st.subheader("Import results")
     for outcome, message in zip(results["Outcome"], results["Message"], strict=True):
@@ -130,14 +168,14 @@ if results is not None:
     st.dataframe(results, hide_index=True, width="stretch")
 
 st.subheader("Rounds in the database")
-rounds = data_assess.database_rounds(sel.db, sel.token, sel.viewer)
+rounds = data_upload.database_rounds(sel.db, sel.token, sel.viewer)
 if len(rounds):
     st.dataframe(rounds, hide_index=True, width="stretch")
 else:
     st.caption("There are no rounds yet.")
 
 st.subheader("Import log")
-log = data_assess.import_log(sel.db, sel.token)
+log = data_upload.import_log(sel.db, sel.token)
 if len(log):
     st.dataframe(log, hide_index=True, width="stretch")
 else:

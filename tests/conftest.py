@@ -97,3 +97,21 @@ def run_cli() -> Callable[..., subprocess.CompletedProcess]:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def _round_template(_empty_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ehdmm.storage import reference, write_with_retry
+
+    path = tmp_path_factory.mktemp("template") / "round.duckdb"
+    shutil.copy(_empty_template, path)
+    write_with_retry(path, lambda conn: reference.add_round(conn, "2026-03"))
+    return path
+
+
+@pytest.fixture
+def round_db(_round_template: Path, tmp_path: Path) -> Path:
+    """A fresh database with the reference data, the round 2026-03 and no submissions."""
+    path = tmp_path / "round.duckdb"
+    shutil.copy(_round_template, path)
+    return path

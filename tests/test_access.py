@@ -55,3 +55,17 @@ def test_audit_log_is_national_only(empty_db):
     with pytest.raises(access.AccessDenied):
         access.audit_log(empty_db, Viewer(role="authority", authority_code="E06000023"))
     assert access.audit_log(empty_db, LOCAL_VIEWER).iloc[0]["detail"] == "report docx"
+
+
+def test_an_export_is_logged_with_names_beside_codes(empty_db):
+    access.audit_export(empty_db, "ann@example.org", "E06000023_2026-03_report_gated.docx")
+    access.audit_export(
+        empty_db, "ann@example.org", "england_2026-03_reports.zip", ["E08000014", "E08000035"]
+    )
+    access.audit_export(empty_db, "ann@example.org", "england_all-rounds_pack_gated.xlsx")
+    details = list(access.audit_log(empty_db, LOCAL_VIEWER)["detail"])[::-1]
+    assert details == [
+        "E06000023 (Bristol, City of): E06000023_2026-03_report_gated.docx",
+        "E08000014 (Sefton), E08000035 (Leeds): england_2026-03_reports.zip",
+        "england_all-rounds_pack_gated.xlsx",
+    ]

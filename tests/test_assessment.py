@@ -3,12 +3,10 @@ conflicts, history and diffs, on real DuckDB files."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from ehdmm import assessment, scoring
-from ehdmm.analysis import core
-from ehdmm.database import record_submission
+from ehdmm import assessment, assessment_tables, scoring
+from ehdmm import history as hist
 from ehdmm.importer import import_returns
 from ehdmm.model import Dimension, load_model
 from ehdmm.storage import connect, write_with_retry
@@ -102,13 +100,36 @@ def test_the_level_follows_the_ticks_until_the_user_overrides():
     assert not assessment.is_override(assessment.Draft(A, NEW_ROUND), dim)
 
 
-def test_an_override_counts_only_in_guided_mode():
+def test_an_override_counts_only_in_guided_mode_and_only_with_ticks():
     dim = MODEL.dimensions[0]
     draft = assessment.Draft(A, NEW_ROUND, guided=False).with_answer(dim.id, level=3)
     assert not assessment.is_override(draft, dim)
     from dataclasses import replace
 
-    assert assessment.is_override(replace(draft, guided=True), dim)
+    guided = replace(draft, guided=True)
+    assert not assessment.is_override(guided, dim), "no ticks: no reason needed"
+    assert assessment.submit_problems(guided, MODEL)[0].kind == "missing"  # only the others
+    ticked = guided.with_answer(dim.id, ticks=frozenset(all_ticks(dim, 1)))
+    assert assessment.is_override(ticked, dim)
+
+
+def test_switching_guided_mode_on_asks_no_reason_of_levels_chosen_before():
+    from dataclasses import replace
+
+    draft = assessment.Draft(A, NEW_ROUND)
+    for dimension in MODEL.dimensions:
+        draft = draft.with_answer(dimension.id, level=3)
+    assert assessment.submit_problems(replace(draft, guided=True), MODEL) == []
+
+
+def test_the_level_follows_the_ticks_when_asked_to_whatever_it_was():
+    dim = MODEL.dimensions[0]
+    draft = assessment.Draft(A, NEW_ROUND, guided=True).with_answer(dim.id, level=4)
+    followed = assessment.follow_proposal(draft, dim, all_ticks(dim, 2), follow=True)
+    assert followed.answer(dim.id).level == 2
+    kept = assessment.follow_proposal(draft, dim, all_ticks(dim, 2), follow=False)
+    assert kept.answer(dim.id).level == 4
+    assert assessment.follows(followed, dim) and not assessment.follows(kept, dim)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +240,7 @@ def test_guided_mode_stores_the_proposed_level_and_reason(db):
     draft = assessment.follow_proposal(draft, dim, all_ticks(dim, 2))
     draft = draft.with_answer(dim.id, level=3, reason="new protocols")
     saved = assessment.save_draft(db, V, draft, actor="me", model=MODEL)
-    ratings = assessment.submission_ratings(db, V, [saved.submission_id]).set_index("dimension_id")
+    ratings = hist.submission_ratings(db, V, [saved.submission_id]).set_index("dimension_id")
     assert ratings.loc[dim.id, "level"] == 3
     assert ratings.loc[dim.id, "proposed_level"] == 2
     assert ratings.loc[dim.id, "override_reason"] == "new protocols"
@@ -241,7 +262,7 @@ def test_a_round_with_a_current_submission_prefills_a_new_draft(demo_db):
     draft = assessment.load_draft(demo_db, V, A, "2026-03")
     assert draft.submission_id is None and draft.prefilled_from == draft.base_id
     assert draft.levels() == dict(zip(current["dimension_id"], current["level"], strict=True))
-    assert "No open draft" in assessment.draft_status(draft, MODEL)
+    assert "No open draft" in assessment_tables.draft_status(draft, MODEL)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +294,7 @@ def test_submit_makes_the_current_submission_and_scoring_sees_it(db):
     assert list(rows["source"]) == ["form"]
     assert gated["overall"][0] == min(levels)
     assert best["overall"][0] == sum(levels) // len(levels)
-    table = assessment.result_table(gated, best, A, MODEL)
+    table = assessment_tables.result_table(gated, best, A, MODEL)
     assert list(table["Strand"]) == [s.name for s in MODEL.strands] + ["Overall"]
     assert table["Gated"].iloc[-1] == f"1 {MODEL.level_names[1]}"
     assert table["Best fit"].iloc[-1] == f"3 {MODEL.level_names[3]}"
@@ -281,8 +302,8 @@ def test_submit_makes_the_current_submission_and_scoring_sees_it(db):
         row = table[table["Strand"] == strand.name].iloc[0]
         assert row["Gated"].startswith(str(gated[strand.id][0]))
         assert row["Best fit"].startswith(str(best[strand.id][0]))
-    assert assessment.has_levels(gated, A) and not assessment.has_levels(gated, B)
-    assert assessment.index_text(gated, A) == scoring.format_index(sum(levels) / len(levels))
+    assert assessment_tables.has_levels(gated, A) and not assessment_tables.has_levels(gated, B)
+    assert assessment_tables.index_text(gated, A) == scoring.format_index(sum(levels) / len(levels))
     # after submitting, the form starts from the submission; there is no open draft
     after = assessment.load_draft(db, V, A, NEW_ROUND)
     assert after.submission_id is None and after.base_id == result.submission_id
@@ -299,7 +320,7 @@ def test_submitting_again_supersedes_and_keeps_history(demo_db):
     draft = draft.with_answer(DIMS[0], level=4, evidence="moved up")
     result = assessment.submit(demo_db, V, draft, actor="me", model=MODEL)
     assert result.superseded_id == old_current
-    history = assessment.history(demo_db, V, A)
+    history = hist.history(demo_db, V, A)
     by_id = history.set_index("id")
     assert by_id.loc[old_current, "status"] == "superseded"
     assert by_id.loc[old_current, "superseded_by"] == result.submission_id
@@ -375,85 +396,18 @@ def test_assessment_rounds_include_rounds_without_submissions(db):
 # Tables, history and diffs
 
 
-def test_summary_table_shows_levels_proposals_and_evidence_length():
-    dim = MODEL.dimensions[0]
-    draft = assessment.Draft(A, NEW_ROUND, guided=True)
-    draft = assessment.follow_proposal(draft, dim, all_ticks(dim, 2))
-    draft = draft.with_answer(dim.id, evidence="abc", confidence="low")
-    table = assessment.summary_table(draft, MODEL)
-    assert len(table) == len(DIMS)
-    first = table.iloc[0]
-    assert first["Level"] == f"2 {MODEL.level_names[2]}"
-    assert first["Proposed by the statements"] == f"2 {MODEL.level_names[2]}"
-    assert first["Evidence (characters)"] == 3 and first["Confidence"] == "low"
-    assert table.iloc[1]["Level"] == "not rated"
-    assert "Proposed by the statements" not in assessment.summary_table(
-        assessment.Draft(A, NEW_ROUND), MODEL
-    )
+# ---------------------------------------------------------------------------------------------
+# Submitting what is already the current submission; what a submission changes
 
 
-def frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["dimension_id", "level", "evidence", "confidence"])
-
-
-def test_diff_table_tells_what_changed_and_how():
-    a = frame([(DIMS[0], 2, "x", "low"), (DIMS[1], 3, "y", "high"), (DIMS[2], 1, None, None)])
-    b = frame([(DIMS[0], 3, "x", "low"), (DIMS[1], 3, "z", "high"), (DIMS[3], 4, None, None)])
-    diff = assessment.diff_table(a, b, MODEL).set_index("Dimension")
-    names = {d.id: d.name for d in MODEL.dimensions}
-    assert diff.loc[names[DIMS[0]], "Change"] == "2 Developing → 3 Maturing (+1)"
-    assert diff.loc[names[DIMS[1]], "Change"] == "unchanged"
-    assert bool(diff.loc[names[DIMS[1]], "Evidence changed"]) is True
-    assert diff.loc[names[DIMS[2]], "Change"] == "1 Early → not rated"
-    assert diff.loc[names[DIMS[3]], "Change"] == "not rated → 4 Mature"
-    assert diff.loc[names[DIMS[4]], "Change"] == "not rated in either"
-    assert list(diff["Level changed"]).count(True) == 3
-    summary = assessment.diff_summary(diff.reset_index(), len(DIMS))
-    assert summary.startswith(f"3 of {len(DIMS)} dimensions changed level")
-    same = assessment.diff_table(a, a, MODEL)
-    assert assessment.diff_summary(same, len(DIMS)).startswith("No dimension changed")
-
-
-def test_history_lists_every_status_with_date_source_and_author(db):
-    first = complete(assessment.load_draft(db, V, A, NEW_ROUND), [2] * len(DIMS))
-    assessment.submit(db, V, first, actor="alice", model=MODEL)
-    second = complete(assessment.load_draft(db, V, A, NEW_ROUND), [3] * len(DIMS))
-    assessment.submit(db, V, second, actor="bob", model=MODEL)
-    third = assessment.load_draft(db, V, A, NEW_ROUND).with_answer(DIMS[0], level=4)
-    assessment.save_draft(db, V, third, actor="carol", model=MODEL)
-    record_submission(db, B, NEW_ROUND, dict.fromkeys(DIMS, 1))  # another authority: not shown
-    history = assessment.history(db, V, A)
-    table = assessment.history_table(history)
-    assert list(table["Status"]) == ["draft", "submitted", "superseded"]
-    assert list(table["Author"]) == ["carol", "bob", "alice"]
-    assert list(table["Source"]) == ["form"] * 3
-    assert table["Date"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
-    labels = assessment.submission_labels(history)
-    assert list(labels) == list(history["id"])
-    assert all("· form" in label for label in labels.values())
-    older, newer = assessment.default_pair(history, NEW_ROUND)
-    assert (older, newer) == (int(history["id"].iloc[1]), int(history["id"].iloc[0]))
-    ratings = assessment.submission_ratings(db, V, [older, newer])
-    diff = assessment.diff_table(
-        assessment.ratings_of(ratings, older), assessment.ratings_of(ratings, newer), MODEL
-    )
-    assert list(diff["Level changed"]) == [True] + [False] * (len(DIMS) - 1)
-
-
-def test_default_pair_uses_the_latest_rounds_when_the_round_has_one_submission():
-    history = pd.DataFrame(
-        {
-            "id": [5, 9, 12],
-            "round_id": ["2024-03", "2025-03", "2026-03"],
-            "status": ["submitted"] * 3,
-        }
-    )
-    assert assessment.default_pair(history, "2026-03") == (9, 12)
-    assert assessment.default_pair(history.iloc[:1], "2026-03") == (None, None)
-
-
-def test_rank_text_places_the_authority_among_its_peers(demo_db):
-    with connect(demo_db) as conn:
-        wide = scoring.authority_levels(conn, V, "2026-03", "gated")
-    members = list(wide["authority_code"])
-    assert assessment.rank_text(wide, A, members) == core.rank_in_group(wide, A, members).text
+def test_submitting_the_current_submission_again_is_a_noop_that_says_so(db):
+    draft = complete(assessment.load_draft(db, V, A, NEW_ROUND), [2] * len(DIMS))
+    first = assessment.submit(db, V, draft, actor="x", model=MODEL)
+    again = assessment.load_draft(db, V, A, NEW_ROUND)
+    assert again.prefilled_from == first.submission_id
+    with pytest.raises(assessment.SubmitUnchanged) as caught:
+        assessment.submit(db, V, again, actor="x", model=MODEL)
+    assert str(first.submission_id) in str(caught.value)
+    with connect(db) as conn:
+        rows = store.submission_history(conn, V, A)
+    assert list(rows[rows["round_id"] == NEW_ROUND]["status"]) == ["submitted"]

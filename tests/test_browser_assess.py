@@ -109,6 +109,7 @@ def test_complete_save_resume_and_submit_an_assessment(browser, assess_server): 
         page.get_by_role("button", name="Submit the assessment").click()
         wait_idle(page)
         alert = page.locator('[data-testid="stAlert"]').filter(has_text="Not submitted")
+        alert.first.wait_for(timeout=30_000)
         assert alert.count() == 1
         assert MODEL.dimensions[-1].name in alert.inner_text()
 
@@ -118,6 +119,9 @@ def test_complete_save_resume_and_submit_an_assessment(browser, assess_server): 
             ).click()
             wait_idle(page)
         page.get_by_role("button", name="Submit the assessment").click()
+        wait_idle(page)
+        page.get_by_text("first submission for round", exact=False).wait_for(timeout=30_000)
+        page.get_by_role("button", name="Confirm and submit").click()
         wait_idle(page)
         page.get_by_text("Computed levels of the current submission").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "assess-4-submitted.png"), full_page=True)

@@ -34,8 +34,8 @@ if not hasattr(signal, "SIGKILL"):  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = load_model()
-BIG_ROUNDS = ("2027-03", "2028-03", "2029-03")
-LOOP_ROUND = "2030-03"
+BIG_ROUNDS = ("2019-03", "2020-03", "2021-03")
+LOOP_ROUND = "2022-03"
 CLI_TRIALS = 10
 LOOP_TRIALS = 10
 LOOP_FILES = 300

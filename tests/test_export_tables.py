@@ -11,6 +11,8 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ehdmm.analysis import profile
 from ehdmm.database import record_submission
@@ -202,3 +204,49 @@ def test_every_sheet_is_laid_out_for_screen_and_print():
 
     assert book.properties.version == ehdmm.__version__ and book.properties.creator == "ehdmm"
     assert "round 2026-03" in book.properties.keywords
+
+
+# -- control characters are removed before the check, not after ---------------------------------
+
+CONTROL_FIRST = [
+    "\x01=1+1",
+    "\x00\x1f+SUM(1,2)",
+    "\x0b-2+3",
+    "\x08@SUM(A1)",
+    "\x1b=cmd|' /C calc'!A0",
+]
+
+
+@pytest.mark.parametrize("text", CONTROL_FIRST)
+def test_a_control_character_before_a_formula_does_not_hide_it(text):
+    cleaned = tables.spreadsheet_text(text)
+    assert cleaned.startswith("'") and not any(ord(c) < 32 for c in cleaned[:2])
+    book = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"t": pd.DataFrame({"a": [text]})})))
+    cell = book["t"]["A2"]
+    assert cell.data_type != "f" and not str(cell.value).startswith("=")
+    [[_], [value]] = read_csv(tables.csv_bytes(pd.DataFrame({"a": [text]})))
+    assert value.startswith("'")
+
+
+TEXT = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=12
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(TEXT, min_size=1, max_size=6), heading=TEXT)
+def test_property_no_written_cell_is_a_formula(cells: list[str], heading: str) -> None:
+    """Whatever text goes into a table (cells, a heading, a README note), the XLSX read back
+    with openpyxl holds no formula and no value starting with '=', and no CSV cell starts with
+    a formula character."""
+    frame = pd.DataFrame({f"h{heading}": cells})
+    data = tables.xlsx_bytes({"t": frame}, notes={"t": cells[0]})
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (cell.coordinate, cell.value)
+                assert not str(cell.value or "").startswith("="), (cell.coordinate, cell.value)
+    for row in read_csv(tables.csv_bytes(frame)):
+        for value in row:
+            assert not value.startswith(tables.FORMULA_STARTS), row

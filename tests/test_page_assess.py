@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from test_storage_db import hold_lock
 
 from ehdmm import assessment, peers, scoring
+from ehdmm import history as hist
 from ehdmm.analysis import core
 from ehdmm.model import load_model
 from ehdmm.storage import connect, write_with_retry
@@ -61,6 +62,16 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def submit(at: AppTest) -> None:
+    """Submit, then confirm after reading what changes (when there is nothing missing)."""
+    button(at, "Submit the assessment").click().run()
+    ok(at)
+    confirm = [b for b in at.button if b.label == "Confirm and submit"]
+    if confirm:
+        confirm[0].click().run()
+        ok(at)
+
+
 def submitted_rows(db: Path, round_id: str = NEW_ROUND, authority: str = A):
     with connect(db) as conn:
         history = store.submission_history(conn, LOCAL_VIEWER, authority)
@@ -106,7 +117,12 @@ def test_direct_mode_fill_in_submit_and_see_the_computed_levels(db, monkeypatch)
     after = submitted_rows(db, round_id)  # a draft changes no submission
     assert after.reset_index(drop=True).equals(before.reset_index(drop=True))
 
-    button(at, "Submit the assessment").click().run()
+    button(at, "Submit the assessment").click().run()  # asks first, saying what changes
+    ok(at)
+    asked = texts(at.markdown)
+    assert "Submit this assessment?" in asked and "dimensions changed level" in asked
+    assert submitted_rows(db, round_id).reset_index(drop=True).equals(before.reset_index(drop=True))
+    button(at, "Confirm and submit").click().run()
     ok(at)
     assert "Submitted" in texts(at.success)
     rows = submitted_rows(db, round_id).set_index("id")
@@ -160,26 +176,26 @@ def test_guided_mode_proposes_a_level_and_an_override_needs_a_reason(db, monkeyp
                 at.checkbox(key=keys.tick_key(dimension.id, level, index)).check()
     at.run()
     ok(at)
-    assert at.radio(key=keys.level_key(first.id)).value == 2  # the proposal
-    assert all(at.radio(key=keys.level_key(d)).value == 1 for d in DIMS[1:])
+    draft = assessment.load_draft(db, LOCAL_VIEWER, A, NEW_ROUND)
+    assert draft.answer(first.id).level == 2  # the proposal
+    assert all(draft.answer(d).level == 1 for d in DIMS[1:])
+    assert at.radio(key=keys.guided_level_key(first.id)).value == 0  # as the statements give
     assert f"The ticked statements give: **2 {MODEL.level_names[2]}**" in texts(at.caption)
 
-    at.radio(key=keys.level_key(first.id)).set_value(3).run()  # override, no reason
+    at.radio(key=keys.guided_level_key(first.id)).set_value(3).run()  # override, no reason
     ok(at)
     assert "Give a reason" in texts(at.warning)
-    button(at, "Submit the assessment").click().run()
-    ok(at)
+    submit(at)
     assert "Not submitted" in texts(at.error) and "give a reason" in texts(at.error)
     assert first.name in texts(at.error)
     assert submitted_rows(db).empty
 
     at.text_input(key=keys.reason_key(first.id)).input("New warehouse live in May").run()
     ok(at)
-    button(at, "Submit the assessment").click().run()
-    ok(at)
+    submit(at)
     assert "Submitted" in texts(at.success)
     rows = submitted_rows(db)
-    ratings = assessment.submission_ratings(db, LOCAL_VIEWER, [int(rows["id"].iloc[0])])
+    ratings = hist.submission_ratings(db, LOCAL_VIEWER, [int(rows["id"].iloc[0])])
     own = ratings.set_index("dimension_id")
     assert own.loc[first.id, "level"] == 3 and own.loc[first.id, "proposed_level"] == 2
     assert own.loc[first.id, "override_reason"] == "New warehouse live in May"
@@ -207,9 +223,10 @@ def test_a_draft_resumes_in_a_fresh_session(db, monkeypatch):
 
     fresh = open_page(db, monkeypatch, authority=A)  # a new browser session, same database
     choose_round(fresh, NEW_ROUND)
-    assert fresh.radio(key=keys.level_key(DIMS[0])).value == 4
-    assert fresh.radio(key=keys.level_key(DIMS[3])).value == 2
-    assert fresh.radio(key=keys.level_key(DIMS[2])).value is None
+    # guided mode resumes: levels chosen before it stand, as chosen
+    assert fresh.radio(key=keys.guided_level_key(DIMS[0])).value == 4
+    assert fresh.radio(key=keys.guided_level_key(DIMS[3])).value == 2
+    assert fresh.radio(key=keys.guided_level_key(DIMS[2])).value == 0  # none chosen
     assert fresh.text_area(key=keys.evidence_key(DIMS[3])).value == (
         "Training plan **2026** <b>x</b>"
     )
@@ -226,8 +243,7 @@ def test_submit_with_a_missing_dimension_lists_what_is_missing(db, monkeypatch):
     for dim in DIMS[:-2]:
         at.radio(key=keys.level_key(dim)).set_value(2)
     at.run()
-    button(at, "Submit the assessment").click().run()
-    ok(at)
+    submit(at)
     error = texts(at.error)
     assert "Not submitted" in error and f"2 of {len(DIMS)} not rated yet" in error
     for dim in DIMS[-2:]:
@@ -302,8 +318,53 @@ def test_a_busy_database_keeps_the_change_and_asks_to_try_again(db, monkeypatch)
     finally:
         holder.wait(timeout=30)
     assert assessment.load_draft(db, LOCAL_VIEWER, A, NEW_ROUND).submission_id is None
-    button(at, "Save the draft now").click().run()
+    at.button(key="assess_save_top").click().run()
     ok(at)
     assert assessment.load_draft(db, LOCAL_VIEWER, A, NEW_ROUND).answer(DIMS[0]).level == 2
-    assert not [b for b in at.button if b.label == "Save the draft now"]
+    assert "Draft saved" in texts(at.success)
     assert "saved automatically" in texts(at.caption)
+
+
+def test_submitting_the_same_assessment_twice_says_nothing_changes(db, monkeypatch):
+    at = open_page(db, monkeypatch, authority=A)
+    choose_round(at, NEW_ROUND)
+    for dim in DIMS:
+        at.radio(key=keys.level_key(dim)).set_value(2)
+    at.run()
+    button(at, "Submit the assessment").click().run()
+    assert "first submission for round 2027-03" in texts(at.markdown)
+    button(at, "Confirm and submit").click().run()
+    ok(at)
+    assert len(submitted_rows(db)) == 1
+    button(at, "Submit the assessment").click().run()  # the second click of a double click
+    ok(at)
+    assert "identical to the current submission" in texts(at.info)
+    assert not [b for b in at.button if b.label == "Confirm and submit"]
+    assert len(submitted_rows(db)) == 1
+
+
+def test_switching_guided_mode_on_opens_no_draft_and_asks_no_reasons(db, monkeypatch):
+    at = open_page(db, monkeypatch, authority=A)  # 2026-03: the demo's complete submission
+    at.toggle(key=keys.GUIDED_KEY).set_value(True).run()
+    ok(at)
+    assert assessment.load_draft(db, LOCAL_VIEWER, A, "2026-03").submission_id is None
+    assert "Give a reason" not in texts(at.warning)
+    assert "give a reason" not in texts(at.caption)
+    assert "No open draft" in texts(at.caption)
+    at.checkbox(key=keys.tick_key(DIMS[1], 1, 0)).check().run()  # the first real answer
+    ok(at)
+    draft = assessment.load_draft(db, LOCAL_VIEWER, A, "2026-03")
+    assert draft.submission_id is not None and draft.guided
+
+
+def test_every_statement_is_shown_in_full_beside_its_tick_box(db, monkeypatch):
+    at = open_page(db, monkeypatch, authority=A)
+    at.toggle(key=keys.GUIDED_KEY).set_value(True).run()
+    ok(at)
+    shown = texts(at.markdown)
+    for dimension in MODEL.dimensions:
+        for statements in dimension.statements.values():
+            for statement in statements:
+                assert keys.plain(statement) in shown
+    box = at.checkbox(key=keys.tick_key(DIMS[0], 1, 0))
+    assert box.label == MODEL.dimensions[0].statements[1][0]

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm import assessment
+from ehdmm import history as hist
 from ehdmm.model import load_model
 from ehdmm.storage import connect
 from ehdmm.storage import submissions as store
@@ -85,7 +86,7 @@ def test_the_diff_shows_which_dimensions_changed_from_which_level_to_which(db, m
     at.selectbox(key=f"history_a_{A}").select(old_id).run()
     at.selectbox(key=f"history_b_{A}").select(current_id).run()
     assert not at.exception
-    ratings = assessment.submission_ratings(db, V, [old_id, current_id]).set_index(
+    ratings = hist.submission_ratings(db, V, [old_id, current_id]).set_index(
         ["submission_id", "dimension_id"]
     )
     before = int(ratings.loc[(old_id, DIMS[0]), "level"])

@@ -149,7 +149,7 @@ def test_a_single_round_says_there_are_no_changes_yet(empty_db, tmp_path, monkey
     header = ["authority", "round", *MODEL.dimension_ids]
     lines = [",".join(header)]
     for code, level in (("E06000023", 2), ("E09000002", 3)):
-        lines.append(",".join([code, "2030-03", *[str(level)] * len(MODEL.dimension_ids)]))
+        lines.append(",".join([code, "2022-03", *[str(level)] * len(MODEL.dimension_ids)]))
     csv = tmp_path / "returns.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert cli.main(["import", str(csv), "--db", str(empty_db), "--create-round"]) == 0

@@ -46,8 +46,14 @@ def ok(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
+def uploader(at: AppTest):
+    """The file uploader (its key changes after an import, which empties it)."""
+    [found] = at.file_uploader
+    return found
+
+
 def give(at: AppTest, *files: tuple[str, bytes]) -> None:
-    at.file_uploader(key="upload_files").set_value([(n, d, "text/csv") for n, d in files]).run()
+    uploader(at).set_value([(n, d, "text/csv") for n, d in files]).run()
     ok(at)
 
 
@@ -72,8 +78,8 @@ def texts(elements) -> str:
 
 def test_the_page_without_a_file_offers_templates_rounds_and_the_log(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch)
-    assert at.file_uploader(key="upload_files").accept_multiple_files
-    assert set(at.file_uploader(key="upload_files").allowed_type) == {".csv", ".xlsx"}
+    assert uploader(at).accept_multiple_files
+    assert set(uploader(at).allowed_type) == {".csv", ".xlsx"}
     labels = [b.label for b in at.get("download_button")]
     assert labels == [
         "Long layout (XLSX)",
@@ -113,8 +119,82 @@ def test_a_good_file_is_shown_then_imported_on_confirm(demo_db, monkeypatch):
     assert log["File"] == "good.csv" and log["Who"] == LOCAL_VIEWER.name
     assert log["Outcome"] == "imported"
     assert log["Hash (SHA-256)"] == hashlib.sha256(GOOD).hexdigest()
-    # the same files are still in the uploader: now they would change nothing
+    # the result once, and the uploader emptied: not the import button again beside a note
+    # that the file "was already imported"
+    assert not [d for d in at.dataframe if "Authority codes" in d.value.columns]
+    assert "upload_confirm" not in [b.key for b in at.button]
+    assert "already imported" not in texts(at.info)
+    assert uploader(at).value in (None, [])
+    at.run()
+    ok(at)
+    assert "imported 2 submission(s)" not in texts(at.success)
+
+
+def test_the_preview_shows_each_authority_before_and_after(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch)
+    give(at, ("good.csv", GOOD))
+    changes = frame_with(at, "Kind")
+    assert list(changes["Authority"]) == ["Bristol, City of", "Birmingham"]
+    assert list(changes["Code"]) == [A, B] and set(changes["Round"]) == {"2026-03"}
+    assert set(changes["Kind"]) <= {"replacement", "unchanged"}
+    for strand in MODEL.strands:
+        assert changes[strand.name].str.contains("→|unchanged").all()
+    first = changes.iloc[0][MODEL.strands[0].name]
+    assert first.endswith("→ Mature") or first == "Mature (unchanged)"
+
+
+def complete_authority(db: Path) -> tuple[str, str]:
+    """(code, name) of an authority with a complete current return in 2026-03."""
+    with connect(db) as conn:
+        return conn.execute(
+            "SELECT a.code, a.name FROM submissions s JOIN ratings r ON r.submission_id = s.id "
+            "JOIN authorities a ON a.code = s.authority_code WHERE s.status = 'submitted' "
+            "AND s.round_id = '2026-03' GROUP BY ALL HAVING count(*) = 8 ORDER BY a.code LIMIT 1"
+        ).fetchone()
+
+
+def test_a_partial_return_needs_a_choice_stated_before_confirming(demo_db, monkeypatch):
+    code, name = complete_authority(demo_db)
+    before = current_levels(demo_db, code)
+    level = 1 if before["cba"] != 1 else 2
+    written = counts(demo_db)
+    at = open_page(demo_db, monkeypatch)
+    give(at, ("one.csv", f"authority;round;dimension;level\n{name};2026-03;cba;{level}\n".encode()))
+    assert frame_with(at, "Layout").iloc[0]["Outcome"] == upload.NEEDS_CHOICE
+    assert at.button(key="upload_confirm").disabled
+    [choice] = [r for r in at.radio if f"{name} ({code})" in r.label]
+    assert choice.value is None and "2026-03" in choice.label
+    assert counts(demo_db) == written
+    choice.set_value(upload.MERGE_CHOICE).run()
+    ok(at)
+    stated = texts(at.markdown) + texts(at.info)
+    assert f"{name} ({code}), 2026-03: merge" in stated.replace("\\", "")
+    confirm = at.button(key="upload_confirm")
+    assert not confirm.disabled
+    confirm.click().run()
+    ok(at)
+    assert current_levels(demo_db, code) == {**before, "cba": level}
+    assert f"{name} ({code}) 2026-03 merge" in texts(at.success).replace("\\", "")
+
+
+def test_an_old_file_needs_an_explicit_choice_to_import_again(demo_db, monkeypatch):
+    upload.import_file(demo_db, "good.csv", GOOD, actor="alice@example.org")
+    changed = wide_csv([(A, "2026-03", [1] * 8)])
+    upload.import_file(demo_db, "fix.csv", changed, actor="bob@example.org")
+    at = open_page(demo_db, monkeypatch)
+    give(at, ("good-again.csv", GOOD))
     assert frame_with(at, "Layout").iloc[0]["Outcome"] == upload.ALREADY
+    said = texts(at.info).replace("\\", "")
+    assert "already imported on" in said and "alice@example.org" in said
+    assert "would revert those of Bristol, City of (E06000023)" in said
+    assert at.button(key="upload_confirm").disabled
+    at.checkbox(key="upload_reimport_0").check().run()
+    ok(at)
+    assert frame_with(at, "Layout").iloc[0]["Outcome"] == upload.READY
+    assert "good-again.csv: import again" in texts(at.markdown).replace("\\", "")
+    at.button(key="upload_confirm").click().run()
+    ok(at)
+    assert current_levels(demo_db, A) == dict.fromkeys(DIMS, 4)
 
 
 def test_a_bad_file_lists_every_error_and_writes_nothing(demo_db, monkeypatch):
@@ -166,16 +246,10 @@ def test_a_duplicate_file_is_a_no_op_that_says_so(demo_db, monkeypatch):
     again = open_page(demo_db, monkeypatch)  # later, the same content again
     give(again, ("good-copy.csv", GOOD))
     assert frame_with(again, "Layout").iloc[0]["Outcome"] == upload.ALREADY
-    assert "already imported with the same content" in texts(again.info)
-    again.button(key="upload_confirm").click().run()
-    ok(again)
-    assert "already imported (same content); nothing changed" in texts(again.info)
-    now = counts(demo_db)
-    assert now["submissions"] == after_first["submissions"]
-    assert now["ratings"] == after_first["ratings"]
-    assert now["import_log"] == after_first["import_log"] + 1
-    log = frame_with(again, "Hash (SHA-256)")
-    assert list(log["Outcome"]) == ["no-op", "imported"]
+    said = texts(again.info).replace("\\", "")
+    assert "already imported on" in said and "nothing changed" in said
+    assert again.button(key="upload_confirm").disabled
+    assert counts(demo_db) == after_first
 
 
 def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(demo_db, monkeypatch):
@@ -229,6 +303,8 @@ def test_domain_glue_preview_tables_and_templates(demo_db):
     result = upload.import_file(demo_db, "good.csv", GOOD, actor="me")
     assert result.outcome == "imported"
     assert upload.preview(demo_db, "good.csv", GOOD).status == upload.ALREADY
+    again = upload.preview(demo_db, "good.csv", GOOD, reimport=True)
+    assert again.status == upload.UNCHANGED
     files = upload.template_files(MODEL)
     assert [f.file_name for f in files] == [
         "ehdmm-return-long.xlsx",

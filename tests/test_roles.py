@@ -426,7 +426,9 @@ def test_submissions_and_imports_go_to_the_audit_log(demo_db):
     assert entry["detail"].startswith(f"submission {done.submission_id} of {OWN} for round 2026-03")
 
     data = b"authority,round,dimension,level\nE08000025,2026-03,casework,2\n"
-    result = upload.import_file(demo_db, "one.csv", data, actor=NATIONAL_USER)
+    merge = ((("E08000025", "2026-03"), upload.MERGE_CHOICE),)  # a correction of one dimension
+    result = upload.import_file(demo_db, "one.csv", data, actor=NATIONAL_USER, choices=merge)
+    assert result.outcome == "imported"
     entry = access.audit_log(demo_db, LOCAL_VIEWER).iloc[0]
     assert (entry["actor"], entry["action"]) == (NATIONAL_USER, "import")
     assert entry["detail"] == f"one.csv: {result.outcome}, 1 submission(s) written"

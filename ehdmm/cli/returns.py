@@ -7,6 +7,9 @@ from pathlib import Path
 
 from ehdmm import access, backup, importer, templates
 from ehdmm.cli.common import EXIT_FAILED, EXIT_OK, UsageError, actor_arg, db_arg, err, existing_db
+from ehdmm.model import load_model
+from ehdmm.quoting import file_label
+from ehdmm.rounds import round_problem
 
 AUDITED_IMPORTS = ("imported", "no-op")
 """Import outcomes that go to the audit log: a file that was read into the database, or found
@@ -22,9 +25,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             files.append((str(path), path.read_bytes()))
         except OSError as exc:
-            raise UsageError(f"{name}: cannot read the file ({exc.strerror})") from exc
-    if args.round is not None and not importer.ROUND_PATTERN.match(args.round):
-        raise UsageError(f"--round '{args.round}' is not of the form YYYY-MM (e.g. 2021-03)")
+            raise UsageError(f"{file_label(name)}: cannot read the file ({exc.strerror})") from exc
+    problem = None if args.round is None else round_problem(args.round)
+    if problem is not None:
+        raise UsageError(f"--round: {problem}")
+    if args.merge and args.allow_incomplete:
+        raise UsageError("give --merge or --allow-incomplete, not both")
+    partial = "merge" if args.merge else "replace" if args.allow_incomplete else None
     db = existing_db(args, create_empty=not args.dry_run)
     results = importer.import_returns(
         db,
@@ -34,16 +41,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         actor=args.actor,
         sheet=args.sheet,
+        partial=partial,
+        reimport=args.reimport,
     )
     failed = False
+    model = load_model()
     for result in results:
         for problem in result.plan.problems:
             err(str(problem))
         if result.outcome == "rejected":
             failed = True
             err(result.message)
-        else:
-            print(result.message)
+            continue
+        print(result.message)
+        if result.outcome == "dry-run":  # the preview: each authority, before and after
+            for change in result.changes:
+                print(f"  {change.describe(model)}")
         if result.outcome in AUDITED_IMPORTS:
             access.audit(db, args.actor, "import", import_audit_detail(result))
     return EXIT_FAILED if failed else EXIT_OK
@@ -54,7 +67,7 @@ def import_audit_detail(result: importer.ImportResult) -> str:
     submissions written and the ratings and rounds it holds."""
     plan = result.plan
     return (
-        f"{Path(plan.file_name).name}: {result.outcome}, "
+        f"{file_label(Path(plan.file_name).name)}: {result.outcome}, "
         f"{len(result.submission_ids)} submission(s) written, {plan.rating_count} rating(s), "
         f"round(s) {', '.join(plan.rounds) or 'none'} (command line)"
     )
@@ -81,6 +94,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--create-round", action="store_true", help="create rounds that do not exist")
     p.add_argument("--dry-run", action="store_true", help="validate only; write nothing")
     p.add_argument("--sheet", help="XLSX sheet to read (default: the first with the header)")
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="a return lacking dimensions corrects only those it gives; the current return's "
+        "other dimensions are carried over",
+    )
+    p.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="a return lacking dimensions replaces the current return whole (its other "
+        "dimensions are then unrated)",
+    )
+    p.add_argument(
+        "--reimport",
+        action="store_true",
+        help="apply a file imported before again (it may revert later corrections)",
+    )
     actor_arg(p, "who imports (import log and audit log)")
     p.set_defaults(func=cmd_import)
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ehdmm import database, demo, scoring
 from ehdmm.cli.common import EXIT_FAILED, EXIT_OK, UsageError, db_arg, err, existing_db
+from ehdmm.export.tables import safe_text
 from ehdmm.model import load_model
 from ehdmm.storage import connect, resolve_db_path
 from ehdmm.storage import reference as ref
@@ -86,8 +87,8 @@ def levels_csv(db: Path, round_id: str | None, rule: str) -> tuple[str, str | No
             levels = [_cell(record[s]) for s in model.strand_ids]
             writer.writerow(
                 [
-                    row.authority_code,
-                    row.authority_name,
+                    safe_text(row.authority_code),
+                    safe_text(row.authority_name),
                     row.round_id,
                     *levels,
                     _cell(row.overall),

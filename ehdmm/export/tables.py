@@ -1,8 +1,10 @@
 """Tables as CSV and XLSX, safe to open in a spreadsheet.
 
-Text that a spreadsheet would run as a formula (a cell beginning with =, +, -, @, tab or carriage
-return) is neutralised by a leading apostrophe, following OWASP's CSV injection advice; numbers
-stay numbers.
+Every text cell of every CSV and XLSX file ehdmm writes goes through `spreadsheet_text`: control
+characters that XLSX cannot hold are removed first, then text that a spreadsheet would run as a
+formula (a cell beginning with =, +, -, @, tab or carriage return) is neutralised by a leading
+apostrophe, following OWASP's CSV injection advice. In that order: removing a control character
+after the check could uncover a formula ('\x01=1+1'). Numbers stay numbers.
 
 In XLSX, numbers are stored as numbers with number formats (a maturity index `0.00`, a median
 `0.0`): a column of our own figures written as text for people ('3', '2.63', 'suppressed') is
@@ -49,12 +51,17 @@ FREE_TEXT = {
 }
 
 
+def spreadsheet_text(text: str) -> str:
+    """Text made safe for a spreadsheet cell: control characters removed, then a leading
+    apostrophe when it would start a formula."""
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return "'" + cleaned if cleaned.startswith(FORMULA_STARTS) else cleaned
+
+
 def safe_text(value: object) -> object:
-    """A text cell that would start a formula gets a leading apostrophe; anything else
-    (numbers, dates, missing values, ordinary text) is returned as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """`spreadsheet_text` of a text cell; anything else (numbers, dates, missing values) is
+    returned as it is."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -95,13 +102,13 @@ def xlsx_bytes(
         readme = book.create_sheet("README")
         readme.append(["sheet", "what it holds"])
         for name, text in notes.items():
-            readme.append([name, safe_text(text)])
+            readme.append([safe_text(name), safe_text(text)])
         _style(readme, {}, wrap_widths={"A": 24, "B": 100})
     for name, frame in sheets.items():
         sheet = book.create_sheet(_sheet_name(name))
         safe = safe_frame(frame)
         formats = number_formats(frame)
-        sheet.append([str(c) for c in safe.columns])
+        sheet.append([safe_text(str(c)) for c in safe.columns])
         numeric = [c in formats for c in frame.columns]
         for row in safe.itertuples(index=False):
             sheet.append([_cell(v, n) for v, n in zip(row, numeric, strict=True)])
@@ -188,8 +195,7 @@ def _cell(value: object, numeric: bool = False) -> object:
         if numeric and NUMBER.fullmatch(value.strip()):
             number = float(value)
             return int(number) if number.is_integer() and "." not in value else number
-        # control characters that XLSX cannot hold (openpyxl refuses them)
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        return safe_text(value)  # (already safe from safe_frame: the same text again)
     return value
 
 

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from ehdmm.model import Model
+from ehdmm.rounds import round_problem
 from ehdmm.storage.db import fetch_one
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -76,7 +77,11 @@ def add_round(
     label: str | None = None,
     synthetic: bool = False,
 ) -> bool:
-    """Create a round if it does not exist; True when created."""
+    """Create a round if it does not exist; True when created. ValueError for an id that is
+    not a round (`ehdmm.rounds`)."""
+    problem = round_problem(round_id)
+    if problem is not None:
+        raise ValueError(problem)
     exists = fetch_one(conn, "SELECT 1 FROM rounds WHERE id = ?", [round_id])
     if exists:
         return False

@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from ehdmm.rounds import MIN_YEAR, max_year
 from ehdmm.storage.db import fetch_one
 from ehdmm.viewer import Viewer
 
@@ -33,6 +34,7 @@ SUBMISSION_COLUMNS = [
 ]
 RATING_COLUMNS = ["key", "dimension_id", "level", "evidence", "confidence"]
 CHECKLIST_COLUMNS = ["key", "item_id", "in_place", "note"]
+RATING_READ_COLUMNS = ["submission_id", "dimension_id", "level", "evidence", "confidence"]
 
 
 def write_submissions(
@@ -141,6 +143,56 @@ def current_content_hashes(
     finally:
         conn.unregister("wanted")
     return {(a, r): h for a, r, h in rows}
+
+
+def current_returns(
+    conn: duckdb.DuckDBPyConnection, pairs: list[tuple[str, str]]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The current submissions of these (authority_code, round_id) pairs, for an import to
+    compare with: the submissions (id, authority_code, round_id, note), their ratings
+    (submission_id, dimension_id, level, evidence, confidence) and their checklist answers
+    (submission_id, item_id, in_place, note). Pairs without a current submission are left out."""
+    frame = pd.DataFrame(pairs, columns=["authority_code", "round_id"]).drop_duplicates()
+    current = """
+        SELECT s.id, s.authority_code, s.round_id, s.note
+        FROM wanted_pairs w JOIN submissions s
+          ON s.authority_code = w.authority_code AND s.round_id = w.round_id
+         AND s.status = 'submitted'
+    """
+    conn.register("wanted_pairs", frame)
+    try:
+        subs = conn.execute(current + " ORDER BY s.id").df()
+        if subs.empty:  # the usual case for a new round: no more to read
+            ratings = pd.DataFrame(columns=RATING_READ_COLUMNS)
+            checklist = pd.DataFrame(columns=["submission_id", "item_id", "in_place", "note"])
+            return subs, ratings, checklist
+        ratings = conn.execute(
+            f"""
+            SELECT r.submission_id, r.dimension_id, r.level, r.evidence, r.confidence
+            FROM ratings r JOIN ({current}) c ON c.id = r.submission_id
+            ORDER BY r.submission_id, r.dimension_id
+            """
+        ).df()
+        checklist = conn.execute(
+            f"""
+            SELECT a.submission_id, a.item_id, a.in_place, a.note
+            FROM checklist_answers a JOIN ({current}) c ON c.id = a.submission_id
+            ORDER BY a.submission_id, a.item_id
+            """
+        ).df()
+    finally:
+        conn.unregister("wanted_pairs")
+    return subs, ratings, checklist
+
+
+def earlier_imports(conn: duckdb.DuckDBPyConnection, content_hash: str) -> pd.DataFrame:
+    """Every earlier import of a file with this content (outcome 'imported'), oldest first:
+    id, logged_at, actor, file_name."""
+    return conn.execute(
+        "SELECT id, logged_at, actor, file_name FROM import_log "
+        "WHERE content_hash = ? AND outcome = 'imported' ORDER BY id",
+        [content_hash],
+    ).df()
 
 
 def log_import(
@@ -277,10 +329,16 @@ def integrity_problems(conn: duckdb.DuckDBPyConnection) -> list[str]:
             "rounds whose id is not YYYY-MM",
             "SELECT count(*) FROM rounds WHERE NOT regexp_full_match(id, '\\d{4}-(0[1-9]|1[0-2])')",
         ),
+        (
+            f"rounds whose year is not plausible ({MIN_YEAR} to {max_year()})",
+            "SELECT count(*) FROM rounds WHERE regexp_full_match(id, '\\d{4}-(0[1-9]|1[0-2])') "
+            "AND CAST(left(id, 4) AS INTEGER) NOT BETWEEN ? AND ?",
+            [MIN_YEAR, max_year()],
+        ),
     ]
     problems = []
-    for label, query in checks:
-        (count,) = fetch_one(conn, query)
+    for label, query, *params in checks:
+        (count,) = fetch_one(conn, query, *params)
         if count:
             problems.append(f"{count} {label}")
     return problems

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,9 +36,12 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return tables.csv_bytes(frame)
 
 
-def audited(make: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
+def audited(
+    make: Callable[[], bytes], file_name: str, codes: Sequence[str] = ()
+) -> Callable[[], bytes]:
     """A download's data callable that also writes an 'export' entry to the audit log (who,
-    which file) when the user downloads it. The session's database and user are taken now,
+    which file, and the authorities it is about with their names: `codes` and any ONS code in
+    the file name) when the user downloads it. The session's database and user are taken now,
     while the page runs; the callable runs when the button is clicked."""
     context = auth.audit_context()
 
@@ -48,7 +51,7 @@ def audited(make: Callable[[], bytes], file_name: str) -> Callable[[], bytes]:
             db, actor = context
             # a busy database must not cost the user the download
             with contextlib.suppress(StoreError):
-                access.audit(db, actor, "export", file_name)
+                access.audit_export(db, actor, file_name, codes)
         return data
 
     return make_and_log

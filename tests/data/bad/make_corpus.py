@@ -61,6 +61,10 @@ def csv_files() -> dict[str, bytes]:
         "mixed_utf8_cp1252.csv": (LONG + f"{BRISTOL},{ROUND},cba,2,Café – agreed,low\r\n").encode()
         + f"{BRISTOL},{ROUND},research,3,Caf\xe9 notes,low\r\n".encode("cp1252"),
         "png_renamed.csv": png,
+        "nul_after_4_kb.csv": (LONG + long_rows() * 20).encode()
+        + f"{LEEDS},{ROUND},cba,2,Sch\x00ler,low\r\n".encode(),
+        "utf32le_bom.csv": b"\xff\xfe\x00\x00" + (LONG + long_rows()).encode("utf-32-le"),
+        "utf32be_no_bom.csv": (LONG + long_rows()).encode("utf-32-be"),
         "bom_only.csv": b"\xef\xbb\xbf",
         "empty.csv": b"",
         "blank_lines.csv": b"\r\n ,,\r\n\r\n",
@@ -104,6 +108,8 @@ def csv_files() -> dict[str, bytes]:
         # authorities, dimensions, duplicates
         "unknown_authority.csv": (LONG + long_rows("Atlantis")).encode(),
         "ambiguous_authority.csv": (LONG + long_rows("avalon")).encode(),
+        "authority_superscript_two.csv": (LONG + long_rows("²")).encode(),
+        "authority_one_mb.csv": (LONG + f"{'x' * 1024 * 1024},{ROUND},cba,2,,\r\n").encode(),
         "unknown_dimension.csv": (
             LONG + long_rows().replace(",casework,", ",case work systems,")
         ).encode(),
@@ -116,7 +122,11 @@ def csv_files() -> dict[str, bytes]:
         # rounds
         "round_disagrees.csv": (LONG + long_rows(round_id="2025-03")).encode(),
         "bad_round_format.csv": (LONG + long_rows(round_id="March 2026")).encode(),
-        "round_does_not_exist.csv": (LONG + long_rows(round_id="2031-03")).encode(),
+        "round_does_not_exist.csv": (LONG + long_rows(round_id="2022-09")).encode(),
+        "round_fullwidth_digits.csv": (LONG + long_rows(round_id="２０２６-03")).encode(),
+        "round_arabic_indic_digits.csv": (LONG + long_rows(round_id="٢٠٢٧-03")).encode(),
+        "round_year_0000.csv": (LONG + long_rows(round_id="0000-01")).encode(),
+        "round_year_2099.csv": (LONG + long_rows(round_id="2099-12")).encode(),
         "round_empty.csv": (LONG + long_rows(round_id="")).encode(),
         # other columns
         "confidence_maybe.csv": (
@@ -163,6 +173,24 @@ def _member(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=(2026, 3, 1, 12, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     return info
+
+
+def hidden_sheet_only() -> bytes:
+    """The return on a hidden sheet; the visible sheet holds notes only."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Notes"
+    notes.append(["Prepared by the data team"])
+    hidden = book.create_sheet("Return")
+    hidden.append(["authority", "round", "dimension", "level", "evidence", "confidence"])
+    for row in rows_of():
+        hidden.append(row)
+    hidden.sheet_state = "hidden"
+    book.properties.created = FIXED
+    book.properties.modified = FIXED
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def xlsx_files() -> dict[str, bytes]:
@@ -213,7 +241,7 @@ def xlsx_files() -> dict[str, bytes]:
             {
                 "Return": [
                     ["authority", "round", "dimension", "level"],
-                    [BRISTOL, date(2031, 3, 1), "cba", 2],
+                    [BRISTOL, date(2022, 9, 1), "cba", 2],
                 ]
             }
         ),
@@ -226,6 +254,7 @@ def xlsx_files() -> dict[str, bytes]:
                 ]
             }
         ),
+        "hidden_sheet_only.xlsx": hidden_sheet_only(),
         "duplicate_different_levels.xlsx": xlsx_long(*rows_of(), [801, ROUND, "cba", 3]),
     }
 
