@@ -21,7 +21,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from ehdmm import importer, scoring, tables
+from ehdmm import importer, scoring, tables, wording
 from ehdmm.analysis import core
 from ehdmm.model import Dimension, Model, load_model
 from ehdmm.storage import access as access_store
@@ -642,12 +642,7 @@ def rank_text(wide: pd.DataFrame, authority_code: str, members: list[str]) -> st
 def rank_words(rank: core.Rank | None, threshold: int) -> str:
     """A rank from `ehdmm.analysis.aggregates.peer_rank` in words ('3 of 15 (percentile 86)'),
     or why it is not shown (None: suppressed by disclosure control)."""
-    if rank is None:
-        return (
-            f"suppressed (shown only when at least {threshold} other members of the group have "
-            "a complete return)"
-        )
-    return rank.text
+    return wording.rank_words(rank, threshold).sentence
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, core
+from ehdmm.analysis.rounds import load_round
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 OWN = "E06000023"  # Bristol, City of
@@ -24,7 +25,8 @@ def test_peer_codes_are_for_national_viewers_only(demo_db):
 
 
 def test_an_authority_viewer_gets_the_group_size_through_aggregates(demo_db):
-    counts = aggregates.group_counts(demo_db, OWN_VIEWER, OWN, "region", "2026-03", "gated")
+    data = load_round(demo_db, "2026-03", "gated")
+    counts = aggregates.peer_figures(data, OWN_VIEWER, OWN, "region").counts
     assert (counts.members, counts.in_group) == (15, True)
 
 

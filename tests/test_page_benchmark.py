@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import oracle
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -59,7 +60,7 @@ def members(db: Path, code: str, group: str) -> list[str]:
 def rated_members(db: Path, code: str, group: str, rule: str = "gated") -> dict[str, int]:
     """Per strand: peer members (from peer_codes) with a level for it in the round."""
     with connect(db) as conn:
-        strands = scoring.strand_levels(conn, LOCAL_VIEWER, ROUND, rule)
+        strands = oracle.strand_levels(conn, LOCAL_VIEWER, ROUND, rule)
     group_members = members(db, code, group)
     mine = strands[strands["authority_code"].isin(group_members) & strands["level"].notna()]
     return {s: int((mine["strand_id"] == s).sum()) for s in MODEL.strand_ids}

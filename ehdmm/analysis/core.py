@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from ehdmm import peers, scoring
+from ehdmm import peers, scoring, wording
 from ehdmm.access import AccessDenied
 from ehdmm.model import Model, load_model
 from ehdmm.storage import connect
@@ -184,9 +184,8 @@ class Rank:
 
     @property
     def text(self) -> str:
-        if self.rank is None:
-            return "no index (incomplete return)"
-        return f"{self.rank} of {self.n} (percentile {self.percentile:.0f})"
+        """'3 of 15 (percentile 86th)' (see `ehdmm.wording.rank_words`)."""
+        return wording.rank_words(self).sentence
 
 
 def rank_in_group(wide: pd.DataFrame, authority_code: str, members: list[str]) -> Rank:

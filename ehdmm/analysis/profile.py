@@ -529,25 +529,6 @@ def headline(
     )
 
 
-def rank_display(rank: core.Rank | None) -> tuple[str, str]:
-    """(rank, percentile) as short texts for metrics: ('3 of 15', '86th'); dashes when the
-    authority has no index; 'suppressed' when disclosure control hid them (None)."""
-    if rank is None:
-        return SUPPRESSED, SUPPRESSED
-    if rank.rank is None or rank.percentile is None:
-        return "–", "–"
-    return f"{rank.rank} of {rank.n}", ordinal(int(rank.percentile + 0.5))
-
-
-def ordinal(number: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
 def no_submission_message(authority_name: str, round_id: str | None, traj: pd.DataFrame) -> str:
     """What the page says when the authority has no current submission in the round."""
     others = submitted_rounds(traj)

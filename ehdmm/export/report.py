@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ehdmm import disclosure, scoring
+from ehdmm import disclosure, scoring, wording
 from ehdmm import peers as peer_groups
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, benchmark, core, profile
@@ -40,6 +40,7 @@ from ehdmm.charts import profile as profile_charts
 from ehdmm.charts import theme
 from ehdmm.export import images
 from ehdmm.model import Model, load_model
+from ehdmm.scoring import Rule
 from ehdmm.storage import connect, submissions
 from ehdmm.storage import exports as store
 from ehdmm.storage import reference as ref
@@ -50,23 +51,9 @@ FORMATS: dict[str, str] = {
     "pdf": "application/pdf",
     "html": "text/html",
 }
-SELF_ASSESSED = (
-    "Levels are self-assessed by each authority against the model: they are not a league table."
-)
-DEMO_WARNING = (
-    "Synthetic demo data. These self-assessments were made by ehdmm's demo generator: they "
-    "describe no real authority."
-)
-RULE_TEXT = {
-    "gated": "gated: a strand's level is the lowest level of its dimensions; the overall level "
-    "is the lowest strand level",
-    "best-fit": "best fit: a strand's level is the floor of the mean of its dimension levels; "
-    "the overall level is the floor of the mean of all dimension levels",
-}
-INDEX_TEXT = (
-    "The maturity index is the mean of the dimension levels (1.00 to 4.00) of a complete return; "
-    "it orders and spreads authorities out and is not a level."
-)
+SELF_ASSESSED = wording.RANKING_CAVEAT
+DEMO_WARNING = wording.DEMO_NOTE
+INDEX_TEXT = wording.INDEX_TEXT
 NATIONAL_ONLY = (
     "The national pack, reports for many authorities (zips) and reports that name the peer "
     "group's members are for the national team; an authority user gets its own authority's "
@@ -271,7 +258,7 @@ def _check_request(
     """(peer group, rounds with submissions, the round) of a report request; `ReportError`
     for an unknown rule, peer group or round."""
     try:
-        scoring.check_rule(rule)
+        Rule.of(rule)
         group = peer_groups.parse_peer_group(peers)
     except ValueError as exc:
         raise ReportError(str(exc)) from exc
@@ -428,7 +415,8 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
 
     # headline and the comparisons behind the radar and the dot plot
     head = profile.headline(wide, code, members, model)
-    rank_text, percentile_text = profile.rank_display(head.rank)
+    words = wording.rank_words(head.rank)
+    rank_text, percentile_text = words.rank, words.percentile
     strand_tidy = inputs.strand_tidy
     strand_values = profile.comparison(strand_tidy, code, members, model, "strand")
     strands = profile.comparison_table(strand_values, name, peers_label)
@@ -493,7 +481,7 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
     ]
     caveats = [
         SELF_ASSESSED,
-        f"Scoring rule {RULE_TEXT[rule]}. A strand with a dimension not rated has no level "
+        f"Scoring rule {Rule(rule).explanation}. A strand with a dimension not rated has no level "
         "(incomplete); nothing is averaged over fewer dimensions.",
         INDEX_TEXT,
         "Rank and percentile: among the members of the peer group with a complete return, by "
@@ -606,7 +594,8 @@ def own_report_data(
         )
 
     overall, index, in_group = profile.own_headline(wide, code, counts.in_group, model)
-    rank_text, percentile_text = profile.rank_display(figures.rank)
+    words = wording.rank_words(figures.rank)
+    rank_text, percentile_text = words.rank, words.percentile
     strand_values = compared("strand")
     strands = profile.comparison_table(strand_values, name, peers_label)
     values = compared("dimension")
@@ -688,7 +677,7 @@ def own_report_data(
     caveats = [
         SELF_ASSESSED,
         AGGREGATES_TEXT + " " + benchmark.suppression_rules(),
-        f"Scoring rule {RULE_TEXT[rule]}. A strand with a dimension not rated has no level "
+        f"Scoring rule {Rule(rule).explanation}. A strand with a dimension not rated has no level "
         "(incomplete); nothing is averaged over fewer dimensions.",
         INDEX_TEXT,
         "Rank and percentile: among the members of the peer group with a complete return, by "
@@ -904,7 +893,7 @@ def outline(report: ReportData) -> list[Block]:
             "the Open Government Licence v3.0.",
             label="Model: ",
         ),
-        Para(RULE_TEXT[report.rule], label="Scoring rule: "),
+        Para(Rule(report.rule).explanation, label="Scoring rule: "),
         Para(f"{report.peers_label} ({report.member_count} members)", label="Peer group: "),
         Para(report.generated.isoformat(), label="Generated: "),
     ]

@@ -2,7 +2,8 @@
 
 Every query scores an authority's current submission (status 'submitted') per round, against the
 dimensions of the model version that submission was made under (table `model_dimensions`).
-The rule is a parameter: 'gated' (lowest level) or 'best-fit' (floor of the mean).
+The rule is a parameter (`ehdmm.scoring.Rule`): gated (lowest level) or best fit (floor of
+the mean).
 A strand with a missing dimension has no level; overall and the index need all dimensions.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -17,6 +19,9 @@ import pyarrow as pa
 
 from ehdmm.storage.db import fetch_one
 from ehdmm.viewer import Viewer
+
+if TYPE_CHECKING:  # the rule is passed in: storage does not import the domain's scoring
+    from ehdmm.scoring import Rule
 
 # Current submissions visible to the viewer, optionally one round, crossed with the model's
 # dimensions, with each rating or NULL where it is missing.
@@ -35,13 +40,6 @@ grid AS (
     JOIN model_dimensions d ON d.model_version = c.model_version
     LEFT JOIN ratings r ON r.submission_id = c.submission_id AND r.dimension_id = d.dimension_id
 )
-"""
-
-# The rule applied to a group of levels: NULL unless every level is present.
-_RULE = """
-CASE WHEN count(level) = count(*) THEN
-    CASE WHEN ? = 'gated' THEN min(level) ELSE CAST(floor(avg(level)) AS INTEGER) END
-END
 """
 
 
@@ -64,43 +62,6 @@ def dimension_levels(
     return conn.execute(sql, _params(viewer, round_id)).df()
 
 
-def strand_levels(
-    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None, rule: str
-) -> pd.DataFrame:
-    """Tidy: authority_code, round_id, strand_id, level (NULL when incomplete)."""
-    sql = (
-        _GRID
-        + f"""
-        SELECT authority_code, round_id, strand_id, {_RULE} AS level
-        FROM grid
-        GROUP BY authority_code, round_id, strand_id
-        ORDER BY round_id, authority_code, min(strand_order)
-        """
-    )
-    return conn.execute(sql, [*_params(viewer, round_id), rule]).df()
-
-
-def overall_levels(
-    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None, rule: str
-) -> pd.DataFrame:
-    """One row per authority and round: authority_code, authority_name, round_id,
-    submission_id, rated (dimensions rated), expected, overall, index (mean of all dimension
-    levels, NULL unless complete)."""
-    sql = (
-        _GRID
-        + f"""
-        SELECT g.authority_code, a.name AS authority_name, g.round_id, g.submission_id,
-               count(g.level) AS rated, count(*) AS expected,
-               {_RULE} AS overall,
-               CASE WHEN count(level) = count(*) THEN avg(level) END AS "index"
-        FROM grid g JOIN authorities a ON a.code = g.authority_code
-        GROUP BY g.authority_code, a.name, g.round_id, g.submission_id
-        ORDER BY g.round_id, g.authority_code
-        """
-    )
-    return conn.execute(sql, [*_params(viewer, round_id), rule]).df()
-
-
 # Levels are 1 to 4 (a CHECK on ratings), so three bits hold one dimension's level (0: not
 # rated) and a BIGINT the levels of 21 dimensions; a model with more takes more BIGINTs.
 _BITS = 3
@@ -119,32 +80,33 @@ def model_layouts(conn: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, 
     return layouts
 
 
-def authority_levels_wide(
-    conn: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    round_id: str | None,
-    rule: str,
-    strand_ids: Sequence[str],
-) -> pd.DataFrame:
-    """One row per authority and round, ordered by round and authority code: authority_code,
-    authority_name, round_id, submission_id, rated, expected, overall, index, then one column
-    per strand (named by `strand_ids`, in that order). Levels are nullable integers (<NA> when
-    incomplete, or for a strand not in the submission's model version); index is a nullable
-    float (<NA> unless complete).
-
-    The same rules as `strand_levels` and `overall_levels`, computed for speed on a large pool
-    (see `authority_levels_by_rule`)."""
-    return authority_levels_by_rule(conn, viewer, round_id, [rule], strand_ids)[rule]
-
-
 def authority_levels_by_rule(
     conn: duckdb.DuckDBPyConnection,
     viewer: Viewer,
     round_id: str | None,
-    rules: Sequence[str],
+    rules: Sequence[Rule],
     strand_ids: Sequence[str],
-) -> dict[str, pd.DataFrame]:
-    """`authority_levels_wide` for each of `rules` ('gated', 'best-fit'), from one query.
+) -> dict[Rule, pd.DataFrame]:
+    """One frame per rule of `rules`, from one query: one row per authority and round, ordered
+    by round and authority code: authority_code, authority_name, round_id, submission_id,
+    rated, expected, index, overall, then one column per strand (named by `strand_ids`, in that
+    order). Levels are nullable integers (<NA> when incomplete, or for a strand not in the
+    submission's model version); index is a nullable float (<NA> unless complete)."""
+    return scored_levels(conn, viewer, round_id, rules, strand_ids, ())[0]
+
+
+def scored_levels(
+    conn: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    round_id: str | None,
+    rules: Sequence[Rule],
+    strand_ids: Sequence[str],
+    dimension_ids: Sequence[str],
+) -> tuple[dict[Rule, pd.DataFrame], pd.DataFrame]:
+    """(`authority_levels_by_rule`, the dimension levels) from one query. The dimension levels
+    are wide: authority_code, round_id, submission_id and one nullable integer column per
+    dimension of `dimension_ids` (named by its id; <NA> when not rated, or not in the
+    submission's model version), in the same row order as the levels.
 
     One pass over the current submissions' ratings, grouped by submission (an integer), packs
     each submission's levels into one integer (three bits a dimension: `bit_or` of the level
@@ -153,16 +115,12 @@ def authority_levels_by_rule(
     with its own dimensions and strands (a dimension rated but not in the submission's model
     version does not count; a submission of a model version with no dimensions is left out),
     and applies the rules: a group of dimensions is complete when its lowest level is not 0
-    (not rated); gated is that lowest level, best fit the floor of the mean (an integer
-    division of the total)."""
-    unknown = [r for r in rules if r not in ("gated", "best-fit")]
-    if unknown:
-        raise ValueError(f"unknown scoring rule '{unknown[0]}' (use gated or best-fit)")
+    (not rated); gated (`Rule.lowest`) is that lowest level, best fit the floor of the mean (an
+    integer division of the total)."""
     layouts = model_layouts(conn)
-    dimension_ids = sorted({d for layout in layouts.values() for d, _ in layout})
+    packed_ids = sorted({d for layout in layouts.values() for d, _ in layout})
     words = [
-        dimension_ids[start : start + _PER_WORD]
-        for start in range(0, len(dimension_ids), _PER_WORD)
+        packed_ids[start : start + _PER_WORD] for start in range(0, len(packed_ids), _PER_WORD)
     ] or [[]]
     place = {d: (w, i) for w, ids in enumerate(words) for i, d in enumerate(ids)}
     packs = "".join(
@@ -171,11 +129,11 @@ def authority_levels_by_rule(
         for w in range(len(words))
     )
 
-    column = {d: f"d{n}" for n, d in enumerate(dimension_ids)}
+    column = {d: f"d{n}" for n, d in enumerate(packed_ids)}
     unpacked = "".join(
         f", (coalesce(g.w{place[d][0]}, 0) >> {_BITS * place[d][1]}) & {(1 << _BITS) - 1}"
         f" AS {column[d]}"
-        for d in dimension_ids
+        for d in packed_ids
     )
 
     def level(dimension_id: str) -> str:
@@ -198,10 +156,10 @@ def authority_levels_by_rule(
     def total(dims: list[str]) -> str:
         return " + ".join(level(d) for d in dims)
 
-    def rule_level(rule: str, dims: list[str]) -> str | None:
+    def rule_level(rule: Rule, dims: list[str]) -> str | None:
         if not dims:
             return None
-        if rule == "gated":  # the lowest level; 0 (a dimension not rated) is no level
+        if rule.lowest:  # gated: the lowest level; 0 (a dimension not rated) is no level
             return f"CAST(nullif({lowest(dims)}, 0) AS INTEGER)"
         return (
             f"CASE WHEN {lowest(dims)} > 0 THEN CAST(({total(dims)}) // {len(dims)} AS INTEGER) END"
@@ -229,6 +187,11 @@ def authority_levels_by_rule(
                 )
             )
             selected.append(f"{strand} AS s{r}_{k}")
+    for k, dimension_id in enumerate(dimension_ids):
+        rated_in = per_version(
+            lambda layout, d=dimension_id: f"nullif({level(d)}, 0)" if d in dict(layout) else None
+        )
+        selected.append(f"CAST({rated_in} AS INTEGER) AS d_{k}")
     sql = f"""
         WITH cur AS (
             SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
@@ -270,7 +233,18 @@ def authority_levels_by_rule(
     for r, rule in enumerate(rules):
         names = {f"o{r}": "overall"} | {f"s{r}_{k}": sid for k, sid in enumerate(strand_ids)}
         results[rule] = frame[base + list(names)].rename(columns=names)
-    return results
+    names = {f"d_{k}": dimension_id for k, dimension_id in enumerate(dimension_ids)}
+    dimensions = frame[["authority_code", "round_id", "submission_id", *names]]
+    return results, dimensions.rename(columns=names)
+
+
+def rounds_with_submissions(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every round with a current submission of any authority, oldest first (round ids only:
+    they name no authority)."""
+    rows = conn.execute(
+        "SELECT DISTINCT round_id FROM submissions WHERE status = 'submitted' ORDER BY round_id"
+    ).fetchall()
+    return [row[0] for row in rows]
 
 
 def latest_round_with_submissions(conn: duckdb.DuckDBPyConnection, viewer: Viewer) -> str | None:

@@ -20,7 +20,7 @@ from ehdmm.analysis.profile import escape_markdown
 from ehdmm.importer import max_import_bytes
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
-from ehdmm.ui import memo
+from ehdmm.ui import cache
 from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
 
@@ -40,20 +40,20 @@ PROFILE_PAGE = "pages/2_Authority_profile.py"
 # Cached loaders (db and token in every key: a write makes fresh entries)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def all_rounds(db: str, token: tuple[float, int]) -> list[str]:
     """Every round in the database, newest first."""
     return assessment.assessment_rounds(db)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def history(db: str, token: tuple[float, int], viewer: Viewer, authority: str) -> pd.DataFrame:
     return assessment.history(db, viewer, authority)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def submission_ratings(
     db: str, token: tuple[float, int], viewer: Viewer, ids: tuple[int, ...]
@@ -61,19 +61,19 @@ def submission_ratings(
     return assessment.submission_ratings(db, viewer, list(ids))
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def import_log(db: str, token: tuple[float, int]) -> pd.DataFrame:
     return upload.import_log(db)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def database_rounds(db: str, token: tuple[float, int], viewer: Viewer) -> pd.DataFrame:
     return upload.database_rounds(db, viewer)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=32)
 def preview(
     db: str,
@@ -86,7 +86,7 @@ def preview(
     return upload.preview(db, file_name, data, round_id=round_id, create_round=create_round)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False)
 def template_files() -> list[upload.Template]:
     return upload.template_files()
@@ -206,7 +206,7 @@ def _load(ctx: FormContext, model: Model) -> assessment.Draft:
     return draft
 
 
-@memo.guarded
+@cache.guarded
 def open_form(ctx: FormContext, model: Model) -> FormState:
     """The form's state for the authority and round: loaded from the database when the page is
     opened in a new session, when the authority or round changed, or when another session
@@ -364,7 +364,7 @@ def profile_link(label: str, query: dict[str, str]) -> None:
         st.caption("Open the Authority profile page from the sidebar to see it among its peers.")
 
 
-# -- built sections of the History page (see `ehdmm.ui.memo`) ------------------------------------
+# -- built sections of the History page (see `ehdmm.ui.cache`) ------------------------------------
 
 
 @dataclass(frozen=True)
@@ -375,7 +375,7 @@ class History:
     default_pair: tuple[int, int] | None  # (older, newer) to compare first
 
 
-@memo.section
+@cache.cached
 def history_view(sel: Selection) -> History:
     """The authority's submissions for people, and the pickers' choices."""
     frame = history(sel.db, sel.token, sel.viewer, sel.authority)
@@ -386,7 +386,7 @@ def history_view(sel: Selection) -> History:
     return History(frame, assessment.history_table(frame), labels, pair)
 
 
-@memo.section
+@cache.cached
 def history_diff(sel: Selection, first: int, second: int) -> tuple[pd.DataFrame, str]:
     """Two submissions' ratings side by side, and a sentence saying how many differ."""
     model = load_model()

@@ -12,38 +12,59 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from ehdmm import peers, scoring
+from ehdmm import peers, wording
+from ehdmm.scoring import DEFAULT_RULE, RULES, Rule
 from ehdmm.storage import StoreError
-from ehdmm.ui import auth, data
+from ehdmm.ui import auth, cache, data, nav
 from ehdmm.viewer import Viewer
+from ehdmm.views.scope import Scope, Token
 
 PARAMS = ("authority", "round", "peers", "rule")
-RULE_LABELS = {"gated": "Gated (lowest level)", "best-fit": "Best fit (floor of the mean)"}
-DEMO_BANNER = (
-    "**Synthetic demo data.** These self-assessments were made by ehdmm's demo generator: "
-    "they describe no real authority."
-)
-RANKING_CAVEAT = (
-    "Levels are self-assessed by each authority against the model: they are not a league table."
+RULE_HELP = (
+    "Gated: a strand's level is the lowest of its dimensions. Best fit: the floor of their mean."
 )
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What the sidebar chose, plus what every page needs to load data."""
+    """What the sidebar chose (`scope`, the key of every view), with what pages say about it:
+    the authority's name, the peer group's label, the rounds with submissions, whether the
+    data are the demo set, and the notices shown (e.g. a link's value refused)."""
 
-    db: str
-    token: tuple[float, int]
-    viewer: Viewer
-    authority: str
+    scope: Scope
     authority_name: str
-    round_id: str | None
-    rounds: tuple[str, ...]
-    peers: str
     peers_label: str
-    rule: str
+    rounds: tuple[str, ...]
     demo: bool
     notices: tuple[str, ...] = field(default=())
+
+    @property
+    def db(self) -> str:
+        return self.scope.db
+
+    @property
+    def token(self) -> Token:
+        return self.scope.token
+
+    @property
+    def viewer(self) -> Viewer:
+        return self.scope.viewer
+
+    @property
+    def authority(self) -> str:
+        return self.scope.authority
+
+    @property
+    def round_id(self) -> str | None:
+        return self.scope.round_id
+
+    @property
+    def peers(self) -> str:
+        return self.scope.peers
+
+    @property
+    def rule(self) -> Rule:
+        return self.scope.rule
 
     @property
     def previous_round(self) -> str | None:
@@ -51,6 +72,9 @@ class Selection:
             return None
         index = self.rounds.index(self.round_id)
         return self.rounds[index - 1] if index > 0 else None
+
+
+cache.register(Selection)
 
 
 def _persist_key(name: str) -> str:
@@ -91,12 +115,12 @@ def sidebar(*, need_round: bool = True) -> Selection:
         db = data.database_path()
         token = data.token(db)
         viewer = auth.session_viewer(db, token)
-        found = data.catalogue(db, token, viewer)
+        found = data.catalogue(db, token)
         labels, names, rounds, groups, demo = (
             found.labels,
             found.names,
-            found.rounds,
-            found.groups,
+            list(found.rounds),
+            found.group_names,
             found.demo,
         )
     except StoreError as exc:
@@ -113,8 +137,9 @@ def sidebar(*, need_round: bool = True) -> Selection:
         )
         st.stop()
 
+    nav.navigation(viewer)
     if demo:
-        st.warning(DEMO_BANNER, icon="⚠️")
+        st.warning(f"**{wording.DEMO_TITLE}** {wording.DEMO_TEXT}", icon="⚠️")
 
     codes = list(labels)
     notices: list[str] = []
@@ -146,7 +171,7 @@ def sidebar(*, need_round: bool = True) -> Selection:
             "peers", peer_options, "england", lambda p: peers.parse_peer_group(p).label, notices
         ),
         "rule": _choose(
-            "rule", list(scoring.RULES), scoring.DEFAULT_RULE, lambda r: f"the {r} rule", notices
+            "rule", [r.value for r in RULES], DEFAULT_RULE.value, lambda r: f"the {r} rule", notices
         ),
     }
     for name, value in values.items():
@@ -182,13 +207,12 @@ def sidebar(*, need_round: bool = True) -> Selection:
         )
         st.radio(
             "Scoring rule",
-            list(scoring.RULES),
-            format_func=RULE_LABELS.get,
+            [r.value for r in RULES],
+            format_func=lambda rule: Rule(rule).label,
             key=_widget_key("rule"),
             on_change=_on_change,
             args=("rule",),
-            help="Gated: a strand's level is the lowest of its dimensions. Best fit: the "
-            "floor of their mean.",
+            help=RULE_HELP,
         )
 
     st.query_params.from_dict({k: v for k, v in values.items() if v})
@@ -200,17 +224,20 @@ def sidebar(*, need_round: bool = True) -> Selection:
             "`python -m ehdmm import FILE`."
         )
         st.stop()
-    return Selection(
+    scope = Scope(
         db=db,
         token=token,
         viewer=viewer,
         authority=values["authority"],
-        authority_name=names.get(values["authority"], values["authority"]),
         round_id=values["round"] or None,
-        rounds=tuple(rounds),
         peers=values["peers"],
+        rule=Rule(values["rule"]),
+    )
+    return Selection(
+        scope=scope,
+        authority_name=names.get(values["authority"], values["authority"]),
         peers_label=peers.parse_peer_group(values["peers"]).label,
-        rule=values["rule"],
+        rounds=tuple(rounds),
         demo=demo,
         notices=tuple(notices),
     )

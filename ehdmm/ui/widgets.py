@@ -1,34 +1,28 @@
-"""Page building blocks: a chart with its text alternative, data table and downloads."""
+"""Page building blocks: a chart with its text alternative, data table and downloads; plain
+text in markdown."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ehdmm import access
+from ehdmm.analysis.profile import escape_markdown
 from ehdmm.charts.theme import ensure_note_space, image_config
 from ehdmm.export import images, tables
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth
+from ehdmm.views.parts import ChartParts
 
 
-@dataclass(frozen=True)
-class ChartParts:
-    """What `chart` shows: a figure, its data table, the downloads' file stem and a one-sentence
-    text alternative. Built ones are shared between reruns: read-only."""
-
-    fig: go.Figure
-    table: pd.DataFrame
-    stem: str
-    summary: str
-
-    def __post_init__(self) -> None:
-        ensure_note_space(self.fig)
+def plain(text: str) -> str:
+    """Text (the model's, an authority's name, a sentence built from data) made safe for
+    `st.markdown`: shown as written, never as emphasis, links or maths."""
+    return escape_markdown(text)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
