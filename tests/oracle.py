@@ -1,7 +1,8 @@
-"""A test oracle for scoring: strand and overall levels computed in pandas, one group at a time,
+"""Test oracles. Scoring: strand and overall levels computed in pandas, one group at a time,
 from the tidy dimension levels of `ehdmm.scoring.dimension_levels` (every dimension of each
-submission's own model version, with its strand, NULL where not rated). Written apart from the
-packed query of `ehdmm.storage.scoring` so that each checks the other."""
+submission's own model version, with its strand, NULL where not rated), written apart from the
+packed query of `ehdmm.storage.scoring` so that each checks the other. Peer groups: members
+read one group at a time (the app reads them all at once, `ehdmm.analysis.rounds`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import math
 import duckdb
 import pandas as pd
 
-from ehdmm import scoring
+from ehdmm import peers, scoring
+from ehdmm.storage import connect
 from ehdmm.viewer import Viewer
 
 
@@ -65,3 +67,10 @@ def overall_levels(
         )
     columns = ["authority_code", "round_id", "submission_id", "rated", "expected"]
     return pd.DataFrame(rows, columns=[*columns, "overall", "index"])
+
+
+def peer_codes(db, viewer: Viewer, authority: str, group: str) -> list[str]:
+    """Member codes of a peer group (the authority included), read one group at a time."""
+    assert viewer.sees_all, "peer lists are for national viewers"
+    with connect(db) as conn:
+        return peers.peer_members(conn, viewer, authority, peers.parse_peer_group(group))

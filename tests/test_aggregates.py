@@ -5,6 +5,7 @@ unrestricted and equal to a direct computation; authority: its own peers only, s
 
 from __future__ import annotations
 
+import oracle
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -250,7 +251,7 @@ def test_an_authority_viewer_asks_for_its_own_peers_only(demo_db):
 def test_a_national_viewer_gets_what_a_direct_computation_gives(demo_db):
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     dims = core.dimensions(demo_db, LOCAL_VIEWER, ROUND)
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "neighbours")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, OWN, "neighbours")
     got = figures(demo_db, NATIONAL, OWN, "neighbours")
     for items in ("strand", "dimension"):
         tidy = item_tidy(wide, dims, MODEL, items)
@@ -283,7 +284,7 @@ def test_an_authority_viewer_of_a_custom_group_of_three_sees_only_suppression(de
 def test_profile_comparison_from_aggregates_equals_the_direct_one_for_national(demo_db):
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     dims = core.dimensions(demo_db, LOCAL_VIEWER, ROUND)
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
     tidy = item_tidy(wide, dims, MODEL, "dimension")
     direct = profile.comparison(tidy, OWN, members, MODEL, "dimension")
     got = figures(demo_db, NATIONAL, OWN, "region")

@@ -168,7 +168,7 @@ def test_peer_table_lists_every_member_by_name_with_level_names():
 def test_on_the_demo_database_counts_match_the_scored_strand_levels(demo_db):
     code = "E06000023"
     wide = core.levels(demo_db, LOCAL_VIEWER, "2026-03", "gated")
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, code, "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, code, "region")
     with connect(demo_db) as conn:
         strands = oracle.strand_levels(conn, LOCAL_VIEWER, "2026-03", "gated")
     tidy = profile.item_tidy(wide, pd.DataFrame(), MODEL, "strand")

@@ -237,8 +237,6 @@ def test_trajectory_has_a_row_per_round_with_gaps_for_missing_rounds():
     assert list(table["Overall"]) == [f"1 {NAMES[1]}", "no submission", "incomplete"]
     assert list(table["Maturity index"]) == ["1.25", "no submission", ""]
     assert table[MODEL.strands[4].name].iloc[2] == "incomplete"
-    long = profile.trajectory_long(traj, MODEL)
-    assert len(long) == 3 * len(STRANDS)
     text = profile.trajectory_summary(traj, "Ay", MODEL)
     assert "2 of 3 rounds" in text and "r1" in text and "r3" in text
 

@@ -54,7 +54,7 @@ def annotations(fig: dict) -> list[str]:
 
 
 def members(db: Path, code: str, group: str) -> list[str]:
-    return core.peer_codes(db, LOCAL_VIEWER, code, group)
+    return oracle.peer_codes(db, LOCAL_VIEWER, code, group)
 
 
 def rated_members(db: Path, code: str, group: str, rule: str = "gated") -> dict[str, int]:

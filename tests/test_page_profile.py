@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import oracle
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -97,7 +98,7 @@ def test_strand_toggle_shows_strand_levels_under_the_rule(demo_db, monkeypatch):
     row = authority_row(demo_db, "E06000023", rule="best-fit").iloc[0]
     assert own["theta"] == [s.name for s in MODEL.strands]
     assert own["r"] == [int(row[s]) for s in MODEL.strand_ids]
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
     submitted = core.levels(demo_db, LOCAL_VIEWER, ROUND, "best-fit")
     n = int(submitted["authority_code"].isin(members).sum())
     assert any(t.get("name") == f"Same region median (n = {n})" for t in fig["data"])
@@ -113,7 +114,7 @@ def test_headline_metrics_equal_the_scoring_and_rank(demo_db, monkeypatch):
     assert metrics["Overall level (gated)"] == MODEL.level_names[int(row["overall"])]
     assert metrics["Maturity index"] == scoring.format_index(row["index"])
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
     rank = core.rank_in_group(wide, "E06000023", members)
     assert metrics["Rank in Same region"] == f"{rank.rank} of {rank.n}"
     assert any(RANKING_CAVEAT in c.value for c in at.caption)

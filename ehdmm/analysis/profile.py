@@ -385,17 +385,6 @@ def trajectory(
     return out[["round_id", "submitted", *model.strand_ids, "overall", "index"]]
 
 
-def trajectory_long(traj: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Strand levels per round, tidy: round_id, item_id, item_name, level."""
-    names = item_names(model, "strand")
-    tidy = traj.melt(
-        id_vars=["round_id"], value_vars=list(names), var_name="item_id", value_name="level"
-    )
-    tidy["item_name"] = tidy["item_id"].map(names)
-    tidy["level"] = tidy["level"].astype("Int64")
-    return tidy[["round_id", "item_id", "item_name", "level"]]
-
-
 def trajectory_table(traj: pd.DataFrame, model: Model) -> pd.DataFrame:
     """The trajectory for people: round, overall level, index, strand levels (names)."""
     out = pd.DataFrame({"Round": traj["round_id"]})

@@ -31,6 +31,7 @@ import pandas as pd
 from ehdmm import peers as peer_groups
 from ehdmm import scoring
 from ehdmm.access import AccessDenied
+from ehdmm.analysis import core
 from ehdmm.model import Model, load_model
 from ehdmm.scoring import Rule
 from ehdmm.storage import connect
@@ -74,13 +75,7 @@ class Catalogue:
     def labels(self) -> dict[str, str]:
         """Picker labels of the reference (non-synthetic) authorities, by name:
         {code: "Bristol, City of (E06000023, DfE 801)"}."""
-        frame = self.authorities
-        real = frame[~frame["synthetic"].astype(bool)].sort_values("name")
-        labels = {}
-        for code, name, number in zip(real["code"], real["name"], real["la_number"], strict=True):
-            suffix = "" if pd.isna(number) else f", DfE {int(number)}"
-            labels[code] = f"{name} ({code}{suffix})"
-        return labels
+        return core.authority_labels(self.authorities)
 
     @property
     def group_names(self) -> list[str]:
