@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from ehdmm import scoring
 from ehdmm.database import init_db
 from ehdmm.storage import connect
 from ehdmm.viewer import LOCAL_VIEWER
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "app.py"
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_home_shows_the_latest_round_levels_with_the_demo_banner(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_home_shows_the_latest_round_levels_with_the_demo_banner(demo_db, run_page):
+    at = run_page(demo_db)
     with connect(demo_db) as conn:
         expected = scoring.authority_levels(conn, LOCAL_VIEWER, "2026-03", "gated")
     assert any("Synthetic demo data" in w.value for w in at.warning)
@@ -37,17 +24,17 @@ def test_home_shows_the_latest_round_levels_with_the_demo_banner(demo_db, monkey
     assert any("not a league table" in c.value for c in at.caption)
 
 
-def test_home_creates_the_demo_database_when_missing(tmp_path, monkeypatch):
+def test_home_creates_the_demo_database_when_missing(tmp_path, run_page):
     db = tmp_path / "new" / "fresh.duckdb"
-    at = run(db, monkeypatch)
+    at = run_page(db)
     assert db.exists()
     assert len(at.dataframe[0].value) > 100
 
 
-def test_home_on_an_empty_database_says_there_is_nothing_yet(tmp_path, monkeypatch):
+def test_home_on_an_empty_database_says_there_is_nothing_yet(tmp_path, run_page):
     db = tmp_path / "empty.duckdb"
     init_db(db)
-    at = run(db, monkeypatch)
+    at = run_page(db)
     assert not at.warning
     assert any("No self-assessments" in i.value for i in at.info)
     assert not at.dataframe

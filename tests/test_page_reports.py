@@ -16,17 +16,7 @@ from ehdmm.analysis import core, exports
 from ehdmm.export import report
 from ehdmm.ui import RANKING_CAVEAT
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "10_Reports.py")
-
-
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+PAGE = "pages/10_Reports.py"
 
 
 def captions(at: AppTest) -> list[str]:
@@ -37,8 +27,8 @@ def buttons(at: AppTest) -> dict[str, object]:
     return {b.proto.label: b.proto for b in at.get("download_button")}
 
 
-def test_report_buttons_follow_the_sidebar(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", round="2025-03", rule="best-fit")
+def test_report_buttons_follow_the_sidebar(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000023", round="2025-03", rule="best-fit")
     assert at.header[0].value == "Benchmark report: Bristol, City of"
     shown = buttons(at)
     assert list(shown)[:3] == ["Word (.docx)", "PDF", "HTML (interactive, offline)"]
@@ -53,16 +43,16 @@ def test_report_buttons_follow_the_sidebar(demo_db, monkeypatch):
     assert "E08000025_2025-03_report_best-fit.docx" in captions(at)
 
 
-def test_national_pack_button_and_its_rounds(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023")
+def test_national_pack_button_and_its_rounds(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000023")
     assert "National pack (XLSX)" in buttons(at)
     assert "england_all-rounds_pack_gated.xlsx" in captions(at)
     at.radio(key="pack_rounds").set_value("2026-03").run()
     assert "england_2026-03_pack_gated.xlsx" in captions(at)
 
 
-def test_a_zip_of_one_region_with_a_progress_bar(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+def test_a_zip_of_one_region_with_a_progress_bar(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000023", peers="region")
     expected = exports.filter_codes(core.authorities(demo_db), ["North East"])
     assert len(expected) == 12
     at.multiselect[0].select("North East").run()
@@ -102,20 +92,15 @@ def signed_db(demo_db: Path) -> Path:
     return demo_db
 
 
-def run_as(db: Path, monkeypatch: pytest.MonkeyPatch, email: str, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.secrets["auth"] = dict(AUTH)
-    at.user = {"is_logged_in": True, "email": email}
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, monkeypatch):
-    at = run_as(signed_db, monkeypatch, USER, authority=OTHER, peers="custom:three")
+def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, run_page):
+    at = run_page(
+        signed_db,
+        timeout=120,
+        secrets={"auth": dict(AUTH)},
+        user={"is_logged_in": True, "email": USER},
+        authority=OTHER,
+        peers="custom:three",
+    )
     assert at.header[0].value == "Benchmark report: Bristol, City of"  # the link was refused
     assert any("authority in the link was refused" in i.value for i in at.info)
     assert [h.value for h in at.main.header] == ["Benchmark report: Bristol, City of"]
@@ -148,8 +133,8 @@ def test_the_cached_report_is_keyed_by_the_viewer(signed_db):
         data_reports.report_file(str(signed_db), token, own, OTHER, *args[1:])
 
 
-def test_a_round_without_the_authority_s_submission_says_so(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000022", round="2026-03")  # Bath: none
+def test_a_round_without_the_authority_s_submission_says_so(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000022", round="2026-03")  # Bath: none
     assert any(
         i.value.startswith("Bath and North East Somerset has no current submission in round")
         for i in at.info
