@@ -22,9 +22,10 @@ viewer come only from `ehdmm.analysis.aggregates`, which reads the whole round (
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ from ehdmm.storage import submissions as store
 from ehdmm.viewer import Viewer
 
 Db = str | os.PathLike[str] | None
+T = TypeVar("T")
 
 _READER = Viewer(role="national", email="ehdmm.analysis.rounds")
 """Reads every authority's data so that a round can be shared; never leaves this module."""
@@ -239,6 +241,17 @@ class RoundData:
     @property
     def previous_round(self) -> str | None:
         return self.catalogue.previous_round(self.round_id)
+
+    def kept(self, viewer: Viewer, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from the round's rows that `viewer` may see, the same for any
+        authority (a table of every authority, a chart without a chosen one): built once per
+        round data, viewer's rows and key, then shared. Read-only."""
+        rows = None if viewer.sees_all else viewer.authority_code
+        store = self.__dict__.setdefault("_kept", {})
+        full = (rows, key)
+        if full not in store:
+            store[full] = build()
+        return store[full]
 
     def name(self, authority: str) -> str:
         """The authority's name (its code when unknown)."""

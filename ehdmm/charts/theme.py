@@ -7,9 +7,12 @@ downloaded image stands alone: title, subtitle (round, peer group, n) and a sour
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import date
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from ehdmm.model import Model, load_model
 
@@ -40,39 +43,99 @@ def source_note(
     return text + ".<br>Data Maturity Model for Early Help Services (MHCLG, 2017)."
 
 
-def finish(
-    fig: go.Figure, *, title: str, subtitle: str, note: str, height: int | None = None
-) -> go.Figure:
-    """Apply the house style: fonts, white background, title, subtitle, source note."""
-    fig.update_layout(
-        title={
+def house_style(*, title: str, subtitle: str, height: int | None = None) -> dict:
+    """The house style as layout properties: fonts, white background, title and subtitle."""
+    style = {
+        "title": {
             "text": title,
             "subtitle": {"text": subtitle, "font": {"size": 13}},
             "x": 0,
             "xanchor": "left",
             "font": {"size": 18},
         },
-        font={"family": FONT, "size": 13, "color": "#1b1b1b"},
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-        margin={"l": 60, "r": 30, "t": 90, "b": 90},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-    )
+        "font": {"family": FONT, "size": 13, "color": "#1b1b1b"},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+        "margin": {"l": 60, "r": 30, "t": 90, "b": 90},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    }
     if height:
-        fig.update_layout(height=height)
-    fig.add_annotation(
-        text=note,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-75,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 11, "color": "#505050"},
-    )
+        style["height"] = height
+    return style
+
+
+def note_annotation(note: str) -> dict:
+    """The source note under the plot, as an annotation's properties."""
+    return {
+        "text": note,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "yshift": -75,
+        "xanchor": "left",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#505050"},
+    }
+
+
+def finish(
+    fig: go.Figure, *, title: str, subtitle: str, note: str, height: int | None = None
+) -> go.Figure:
+    """Apply the house style: fonts, white background, title, subtitle, source note."""
+    fig.update_layout(house_style(title=title, subtitle=subtitle, height=height))
+    add_notes(fig, [note_annotation(note)])
     return ensure_note_space(fig)
+
+
+def merge(base: dict, extra: dict) -> dict:
+    """`base` updated by `extra` as `update_layout` does: nested properties merged, not
+    replaced (in place; returned)."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+@functools.lru_cache(maxsize=32)
+def _grid(rows: int, cols: int, titles: int, vertical: float, horizontal: float) -> str:
+    """The layout (JSON) of `make_subplots` for this grid, with `titles` placeholder titles."""
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[str(i) for i in range(titles)] or None,
+        vertical_spacing=vertical,
+        horizontal_spacing=horizontal,
+    )
+    return json.dumps(fig.layout.to_plotly_json())
+
+
+def grid(
+    rows: int, cols: int, titles: list[str], *, vertical_spacing: float, horizontal_spacing: float
+) -> dict:
+    """The layout of a grid of subplots, as `make_subplots` makes it (axes `xaxis`, `xaxis2`,
+    ... row by row; the titles as annotations), for a figure built in one go (`figure`)."""
+    layout = json.loads(_grid(rows, cols, len(titles), vertical_spacing, horizontal_spacing))
+    for annotation, text in zip(layout.get("annotations", []), titles, strict=False):
+        annotation["text"] = text
+    return layout
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure built in one go from its traces and layout as dicts: several times faster
+    than adding them one by one, each addition checking everything before it."""
+    return ensure_note_space(go.Figure(data=data, layout=layout))
+
+
+def add_notes(fig: go.Figure, notes: list[dict]) -> go.Figure:
+    """Append annotations (keyword dicts of `fig.add_annotation`) at once: one at a time, each
+    re-checks every annotation before it."""
+    if notes:
+        fig.layout.annotations += tuple(go.layout.Annotation(**note) for note in notes)
+    return fig
 
 
 def level_ticks(model: Model | None = None) -> dict[str, list]:

@@ -4,7 +4,9 @@ change since the previous round with submissions. National viewers only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
@@ -21,6 +23,7 @@ INCOMPLETE = tables.INCOMPLETE
 VIEWS: tuple[str, ...] = ("dimension", "strand")
 block_label = overview.block_label
 index_bounds = overview.index_bounds
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class OverviewView(Built):
     previous_round: str | None
     _data: RoundData = field(repr=False, compare=False)
 
+    def _kept(self, key: tuple, build: Callable[[], T]) -> T:
+        """Parts the same for every authority: built once per round (see `RoundData.kept`)."""
+        return self._data.kept(self.scope.viewer, ("overview", *key), build)
+
     def _cells(self, view: str) -> pd.DataFrame:
         def build() -> pd.DataFrame:
             data, viewer = self._data, self.scope.viewer
@@ -65,7 +72,7 @@ class OverviewView(Built):
                 by=view,
             )
 
-        return self._part(("cells", view), build)
+        return self._kept(("cells", view), build)
 
     def heatmap_rows(self, view: str) -> HeatmapRows:
         """The heatmap's rows (`view`: 'dimension' or 'strand')."""
@@ -81,31 +88,42 @@ class OverviewView(Built):
 
         return self._part(("rows", view), build)
 
-    def heatmap(self, view: str, block: int = 0) -> ChartParts:
-        """One block of the heatmap's rows (all of them when they fit in one)."""
+    def _block(self, view: str, block: int) -> tuple[pd.DataFrame, str, pd.DataFrame, str]:
+        """(the block's cells, which rows it shows, its table, its summary): any authority."""
 
-        def build() -> ChartParts:
-            scope, model = self.scope, self._data.model
+        def build() -> tuple[pd.DataFrame, str, pd.DataFrame, str]:
             rows = self.heatmap_rows(view)
             cells = self._cells(view)
             shown = ""
             if len(rows.blocks) > 1:
                 cells = overview.block_cells(cells, rows.blocks[block])
                 shown = "rows " + overview.block_label(rows.blocks[block], rows.total)
+            summary = overview.heatmap_summary(cells, self._data.model, self.scope.round_id)
+            return cells, shown, overview.heatmap_table(cells), summary
+
+        return self._kept(("block", view, block), build)
+
+    def heatmap(self, view: str, block: int = 0) -> ChartParts:
+        """One block of the heatmap's rows (all of them when they fit in one), the chosen
+        authority's row marked."""
+
+        def build() -> ChartParts:
+            scope = self.scope
+            cells, shown, table, summary = self._block(view, block)
             kind = f"heatmap-{view}" + (f"-block{block + 1}" if shown else "")
             return ChartParts(
                 charts.heatmap_chart(
                     cells,
-                    model,
+                    self._data.model,
                     round_id=scope.round_id,
                     n=self.coverage.assessed,
                     rule=scope.rule,
                     authority=scope.authority,
                     rows_shown=shown,
                 ),
-                overview.heatmap_table(cells),
+                table,
                 stem=theme.file_stem("england", scope.round_id, kind, scope.rule),
-                summary=overview.heatmap_summary(cells, model, scope.round_id),
+                summary=summary,
             )
 
         return self._part(("heatmap", view, block), build)
@@ -135,7 +153,7 @@ class OverviewView(Built):
                 theme.file_stem("england", self.scope.round_id, "levels", self.scope.rule),
             )
 
-        return self._part(("table", regions, la_types, overall, index_range), build)
+        return self._kept(("table", regions, la_types, overall, index_range), build)
 
 
 def _change(scope: Scope, data: RoundData, frame: pd.DataFrame) -> ChartParts | None:
@@ -160,14 +178,41 @@ def _change(scope: Scope, data: RoundData, frame: pd.DataFrame) -> ChartParts | 
     )
 
 
+@dataclass(frozen=True)
+class _Round:
+    """What the overview shows the same for every authority."""
+
+    coverage: overview.Coverage
+    missing: pd.DataFrame
+    options: dict[str, list[str]]
+    counts: pd.DataFrame
+    counts_table: pd.DataFrame
+    counts_summary: str
+    change: ChartParts | None
+
+
+def _round(scope: Scope, data: RoundData) -> _Round:
+    model, frame = data.model, data.levels(scope.viewer)
+    authorities = data.catalogue.authorities
+    counts = overview.level_counts(frame, model)
+    return _Round(
+        coverage=overview.coverage(frame, authorities, model),
+        missing=overview.missing_authorities(frame, authorities),
+        options=overview.filter_options(frame, model),
+        counts=counts,
+        counts_table=overview.level_counts_table(counts),
+        counts_summary=overview.counts_summary(counts, scope.round_id),
+        change=_change(scope, data, frame),
+    )
+
+
 def build(scope: Scope, data: RoundData) -> OverviewView:
     """The overview of the round (every authority: a national viewer's page)."""
     model = data.model
     frame = data.levels(scope.viewer)
-    authorities = data.catalogue.authorities
     name = data.name(scope.authority)
-    cover = overview.coverage(frame, authorities, model)
-    counts = overview.level_counts(frame, model)
+    shared = data.kept(scope.viewer, ("overview", "round"), lambda: _round(scope, data))
+    cover = shared.coverage
     return OverviewView(
         scope=scope,
         coverage=cover,
@@ -175,12 +220,12 @@ def build(scope: Scope, data: RoundData) -> OverviewView:
             f"Scoring rule: {scope.rule}. {cover.total} authorities in England. "
             + overview.selected_note(frame, scope.authority, name, scope.round_id)
         ),
-        missing=overview.missing_authorities(frame, authorities),
+        missing=shared.missing,
         missing_stem=theme.file_stem("england", scope.round_id, "no-submission"),
-        options=overview.filter_options(frame, model),
+        options=shared.options,
         levels_by_strand=ChartParts(
             charts.level_counts_chart(
-                counts,
+                shared.counts,
                 model,
                 round_id=scope.round_id,
                 n=cover.assessed,
@@ -188,11 +233,11 @@ def build(scope: Scope, data: RoundData) -> OverviewView:
                 authority_name=name,
                 authority_levels=overview.levels_of(frame, scope.authority, model),
             ),
-            overview.level_counts_table(counts),
+            shared.counts_table,
             stem=theme.file_stem("england", scope.round_id, "levels-by-strand", scope.rule),
-            summary=overview.counts_summary(counts, scope.round_id),
+            summary=shared.counts_summary,
         ),
-        change=_change(scope, data, frame),
+        change=shared.change,
         previous_round=data.previous_round,
         _data=data,
     )

@@ -4,7 +4,9 @@ maturity index."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
@@ -17,6 +19,7 @@ from ehdmm.views.parts import Built, ChartParts
 from ehdmm.views.scope import Scope
 
 GROUPS: tuple[str, ...] = ("england", "peers")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,13 @@ class TrendsView(Built):
     def _history(self) -> pd.DataFrame:
         return self._data.history(self.scope.viewer)
 
+    def _keep(self, choice: str, key: tuple, build: Callable[[], T]) -> T:
+        """England's parts are the same for every authority: built once per round's data (see
+        `RoundData.kept`); the peer group's, once per view."""
+        if choice == "england":
+            return self._data.kept(self.scope.viewer, ("trends", *key), build)
+        return self._part(key, build)
+
     def group(self, choice: str) -> Group:
         """England (`choice='england'`) or the sidebar's peer group (`'peers'`)."""
 
@@ -69,7 +79,7 @@ class TrendsView(Built):
             sizes = trends.round_sizes(self._history, list(self.rounds), members)
             return Group(members, label, prefix, sizes)
 
-        return self._part(("group", choice), build)
+        return self._keep(choice, ("group", choice), build)
 
     def shares(self, choice: str) -> ChartParts:
         """The share of authorities at each level per strand and round."""
@@ -88,7 +98,7 @@ class TrendsView(Built):
                 summary=trends.shares_summary(table, model),
             )
 
-        return self._part(("shares", choice), build)
+        return self._keep(choice, ("shares", choice), build)
 
     def transitions(
         self, choice: str, from_round: str, to_round: str, item: str
@@ -103,8 +113,20 @@ class TrendsView(Built):
     ) -> tuple[ChartParts, str]:
         scope, model, chosen = self.scope, self._data.model, self.group(choice)
         frame = self._history
-        matrix = trends.transition_matrix(frame, model, from_round, to_round, item, chosen.members)
         between = f"{from_round}-to-{to_round}"
+
+        def matrix_parts() -> tuple[pd.DataFrame, pd.DataFrame, str]:
+            matrix = trends.transition_matrix(
+                frame, model, from_round, to_round, item, chosen.members
+            )
+            return (
+                matrix,
+                trends.transition_table(matrix, from_round, to_round),
+                trends.transition_summary(matrix, self.items[item], from_round, to_round),
+            )
+
+        key = ("matrix", choice, from_round, to_round, item)
+        matrix, table, summary = self._keep(choice, key, matrix_parts)
         parts = ChartParts(
             charts.transition_chart(
                 matrix,
@@ -119,9 +141,9 @@ class TrendsView(Built):
                     frame, scope.authority, from_round, to_round, item
                 ),
             ),
-            trends.transition_table(matrix, from_round, to_round),
+            table,
             stem=theme.file_stem(chosen.prefix, between, f"transitions-{item}", scope.rule),
-            summary=trends.transition_summary(matrix, self.items[item], from_round, to_round),
+            summary=summary,
         )
         return parts, theme.file_stem(chosen.prefix, between, f"transition-table-{item}")
 
@@ -140,7 +162,7 @@ class TrendsView(Built):
                 theme.file_stem(chosen.prefix, between, "falls"),
             )
 
-        return self._part(("movers", choice, from_round, to_round), build)
+        return self._keep(choice, ("movers", choice, from_round, to_round), build)
 
 
 def build(scope: Scope, data: RoundData) -> TrendsView:
