@@ -245,34 +245,33 @@ def index_strip(
     authority highlighted and labelled. `points` is `analysis.benchmark.index_points`; `n` is
     the number of members with an index."""
     group = f"{peers_label} (n = {n})"
-    fig = go.Figure()
-    fig.add_trace(
-        go.Box(
-            x=points["index"].to_numpy(dtype=float),  # sent as one typed array
-            y0=group,  # one category: not a list of the same name for every point
-            orientation="h",
-            name=group,
-            boxpoints="all",
-            jitter=0.6,
-            pointpos=0,
-            text=list(points["authority_name"]),
-            hovertemplate="%{text}: %{x:.2f}<extra></extra>",
-            marker={"color": theme.PEER_COLOUR, "size": 7, "opacity": 0.7},
-            line={"color": "#8c8c8c"},
-            fillcolor="rgba(0,0,0,0)",
-            showlegend=False,
-        )
-    )
+    box = {
+        "type": "box",
+        "x": points["index"].to_numpy(dtype=float),  # sent as one typed array
+        "y0": group,  # one category: not a list of the same name for every point
+        "orientation": "h",
+        "name": group,
+        "boxpoints": "all",
+        "jitter": 0.6,
+        "pointpos": 0,
+        "text": list(points["authority_name"]),
+        "hovertemplate": "%{text}: %{x:.2f}<extra></extra>",
+        "marker": {"color": theme.PEER_COLOUR, "size": 7, "opacity": 0.7},
+        "line": {"color": "#8c8c8c"},
+        "fillcolor": "rgba(0,0,0,0)",
+        "showlegend": False,
+    }
     own = points[points["is_authority"]]
     value = None if own.empty else float(own["index"].iloc[0])
-    _mark_own_index(fig, value, group, authority_name)
-    return theme.finish(
-        fig,
+    traces, layout = _own_index([box], {}, value, group, authority_name)
+    theme.styled(
+        layout,
         title=f"{peers_label}: maturity index",
         subtitle=f"Round {round_id} · {peers_label} · n = {n} members with a complete return",
         note=theme.source_note(round_id, n, rule),
         height=360,
     )
+    return theme.figure(traces, layout)
 
 
 def index_box(
@@ -287,87 +286,94 @@ def index_box(
     whiskers to a minimum or maximum, no points, no names), the authority marked and labelled.
     `summary` is `analysis.aggregates.index_summary`."""
     group = f"{peers_label} (n = {summary.n})"
-    fig = go.Figure()
-    fig.add_trace(
-        go.Box(
-            q1=[summary.q1],
-            median=[summary.median],
-            q3=[summary.q3],
-            lowerfence=[summary.q1],
-            upperfence=[summary.q3],
-            y=[group],
-            orientation="h",
-            name=f"{peers_label}: quartiles",
-            boxpoints=False,
-            hoverinfo="x",
-            line={"color": "#8c8c8c"},
-            fillcolor="rgba(117, 112, 179, 0.15)",
-            showlegend=False,
+    box = {
+        "type": "box",
+        "q1": [summary.q1],
+        "median": [summary.median],
+        "q3": [summary.q3],
+        "lowerfence": [summary.q1],
+        "upperfence": [summary.q3],
+        "y": [group],
+        "orientation": "h",
+        "name": f"{peers_label}: quartiles",
+        "boxpoints": False,
+        "hoverinfo": "x",
+        "line": {"color": "#8c8c8c"},
+        "fillcolor": "rgba(117, 112, 179, 0.15)",
+        "showlegend": False,
+    }
+    notes = [
+        {
+            "x": value,
+            "y": 0,
+            "yref": "paper",
+            "text": f"{label}<br>{format_index(value)}",
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": "#595959", "size": 11},
+        }
+        for value, label in (
+            (summary.q1, "lower quartile"),
+            (summary.median, "median"),
+            (summary.q3, "upper quartile"),
         )
-    )
-    for value, label in (
-        (summary.q1, "lower quartile"),
-        (summary.median, "median"),
-        (summary.q3, "upper quartile"),
-    ):
-        fig.add_annotation(
-            x=value,
-            y=0,
-            yref="paper",
-            text=f"{label}<br>{format_index(value)}",
-            showarrow=False,
-            yanchor="bottom",
-            font={"color": "#595959", "size": 11},
-        )
-    _mark_own_index(fig, summary.own, group, authority_name)
-    return theme.finish(
-        fig,
+    ]
+    traces, layout = _own_index([box], {"annotations": notes}, summary.own, group, authority_name)
+    theme.styled(
+        layout,
         title=f"{peers_label}: maturity index, middle half of the group",
         subtitle=f"Round {round_id} · {peers_label} · n = {summary.n} members with a complete "
         "return · the box spans the lower to the upper quartile (line: median)",
         note=theme.source_note(round_id, summary.n, rule),
         height=360,
     )
+    return theme.figure(traces, layout)
 
 
-def _mark_own_index(fig: go.Figure, value: float | None, group: str, authority_name: str) -> None:
+def _own_index(
+    traces: list[dict], layout: dict, value: float | None, group: str, authority_name: str
+) -> tuple[list[dict], dict]:
     """The authority's index as a labelled diamond in HIGHLIGHT (or a note that it has none),
     and the index axis shared by the strip and the box."""
     if value is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=[value],
-                y=[group],
-                name=authority_name,
-                mode="markers+text",
-                text=[f"{authority_name}: {format_index(value)}"],
-                textposition="top center",
-                textfont={"color": theme.HIGHLIGHT, "size": 13},
-                hovertemplate="%{text}<extra></extra>",
-                showlegend=False,
-                marker={
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [value],
+                "y": [group],
+                "name": authority_name,
+                "mode": "markers+text",
+                "text": [f"{authority_name}: {format_index(value)}"],
+                "textposition": "top center",
+                "textfont": {"color": theme.HIGHLIGHT, "size": 13},
+                "hovertemplate": "%{text}<extra></extra>",
+                "showlegend": False,
+                "marker": {
                     "color": theme.HIGHLIGHT,
                     "size": 16,
                     "symbol": "diamond",
                     "line": {"color": "#ffffff", "width": 1.5},
                 },
-            )
+            }
         )
     else:
-        fig.add_annotation(
-            x=0.5,
-            y=1.0,
-            xref="paper",
-            yref="paper",
-            text=f"{authority_name}: no maturity index (incomplete or no return)",
-            showarrow=False,
-            font={"color": theme.HIGHLIGHT},
+        layout.setdefault("annotations", []).append(
+            {
+                "x": 0.5,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "text": f"{authority_name}: no maturity index (incomplete or no return)",
+                "showarrow": False,
+                "font": {"color": theme.HIGHLIGHT},
+            }
         )
-    fig.update_xaxes(
-        range=[0.9, 4.1],
-        tickvals=[1, 1.5, 2, 2.5, 3, 3.5, 4],
-        title_text="Maturity index (mean of the dimension levels; not a level)",
-        gridcolor="#e5e5e5",
-        zeroline=False,
-    )
-    fig.update_yaxes(showticklabels=False)
+    layout["xaxis"] = {
+        "range": [0.9, 4.1],
+        "tickvals": [1, 1.5, 2, 2.5, 3, 3.5, 4],
+        "title": {"text": "Maturity index (mean of the dimension levels; not a level)"},
+        "gridcolor": "#e5e5e5",
+        "zeroline": False,
+    }
+    layout["yaxis"] = {"showticklabels": False}
+    return traces, layout

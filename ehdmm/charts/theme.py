@@ -89,6 +89,29 @@ def finish(
     return ensure_note_space(fig)
 
 
+def styled(
+    layout: dict, *, title: str, subtitle: str, note: str, height: int | None = None
+) -> dict:
+    """`finish` for a figure's layout as a dict (built in one go by `figure`)."""
+    merge(layout, house_style(title=title, subtitle=subtitle, height=height))
+    layout["annotations"] = [*layout.get("annotations", []), note_annotation(note)]
+    return note_space(layout)
+
+
+def note_space(layout: dict) -> dict:
+    """`ensure_note_space` for a layout as a dict."""
+    margin = layout.setdefault("margin", {})
+    for annotation in layout.get("annotations", []):
+        text = annotation.get("text") or ""
+        if not text.startswith("Self-assessments"):
+            continue
+        lines = text.count("<br>") + 1
+        needed = int(-(annotation.get("yshift") or 0) + 15 * lines + 12)
+        if (margin.get("b") or 0) < needed:
+            margin["b"] = needed
+    return layout
+
+
 def merge(base: dict, extra: dict) -> dict:
     """`base` updated by `extra` as `update_layout` does: nested properties merged, not
     replaced (in place; returned)."""
@@ -101,7 +124,9 @@ def merge(base: dict, extra: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=32)
-def _grid(rows: int, cols: int, titles: int, vertical: float, horizontal: float) -> str:
+def _grid(
+    rows: int, cols: int, titles: int, vertical: float, horizontal: float, shared_yaxes: bool
+) -> str:
     """The layout (JSON) of `make_subplots` for this grid, with `titles` placeholder titles."""
     fig = make_subplots(
         rows=rows,
@@ -109,16 +134,25 @@ def _grid(rows: int, cols: int, titles: int, vertical: float, horizontal: float)
         subplot_titles=[str(i) for i in range(titles)] or None,
         vertical_spacing=vertical,
         horizontal_spacing=horizontal,
+        shared_yaxes=shared_yaxes,
     )
     return json.dumps(fig.layout.to_plotly_json())
 
 
 def grid(
-    rows: int, cols: int, titles: list[str], *, vertical_spacing: float, horizontal_spacing: float
+    rows: int,
+    cols: int,
+    titles: list[str],
+    *,
+    vertical_spacing: float,
+    horizontal_spacing: float,
+    shared_yaxes: bool = False,
 ) -> dict:
     """The layout of a grid of subplots, as `make_subplots` makes it (axes `xaxis`, `xaxis2`,
     ... row by row; the titles as annotations), for a figure built in one go (`figure`)."""
-    layout = json.loads(_grid(rows, cols, len(titles), vertical_spacing, horizontal_spacing))
+    layout = json.loads(
+        _grid(rows, cols, len(titles), vertical_spacing, horizontal_spacing, shared_yaxes)
+    )
     for annotation, text in zip(layout.get("annotations", []), titles, strict=False):
         annotation["text"] = text
     return layout
