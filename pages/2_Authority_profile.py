@@ -27,15 +27,15 @@ if head is None:
     st.info(view.no_submission_message, icon="ℹ️")
 else:
     # -- headline ---------------------------------------------------------------------------
-    cols = st.columns(4)
-    cols[0].metric(f"Overall level ({sel.rule})", head.overall)
-    cols[1].metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
-    cols[2].metric(
+    metrics = st.container(horizontal=True)  # one block (columns would be five)
+    metrics.metric(f"Overall level ({sel.rule})", head.overall)
+    metrics.metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
+    metrics.metric(
         f"Rank in {sel.peers_label}",
         head.rank.rank,
         help="By maturity index, 1 = highest; ties share the best rank.",
     )
-    cols[3].metric(
+    metrics.metric(
         "Percentile in the peer group",
         head.rank.percentile,
         help="Share of the members with a complete return whose index is lower.",
@@ -82,18 +82,18 @@ else:
         with st.container(border=True):
             st.subheader(card.name)
             st.markdown(f"Strand level: **{card.level_name}**")
-            dimension_columns = st.columns(len(card.dimensions))
-            for column, dim in zip(dimension_columns, card.dimensions, strict=True):
-                with column:
-                    st.markdown(f"**{plain(dim.name)}**: {dim.level_name}")
-                    if dim.current:
-                        st.markdown(f"*Now ({dim.level_name}):* {plain(dim.current)}")
-                    st.markdown(f"**{dim.next_heading}:** {plain(dim.next_text)}")
-            st.caption(f"MEASURES: {plain(card.measures)}")
-            if card.measures_incomplete:
-                st.caption(
-                    f"⚠️ This strand's MEASURES are incomplete: {profile.MEASURES_ILLEGIBLE}."
-                )
+            # side by side when the strand has more than one dimension
+            places = st.columns(len(card.dimensions)) if len(card.dimensions) > 1 else [st]
+            for place, dim in zip(places, card.dimensions, strict=True):
+                now = f"\n\n*Now ({dim.level_name}):* {plain(dim.current)}" if dim.current else ""
+                place.markdown(f"**{plain(dim.name)}**: {dim.level_name}{now}")
+                place.markdown(f"**{dim.next_heading}:** {plain(dim.next_text)}")
+            incomplete = (
+                f"  \n⚠️ This strand's MEASURES are incomplete: {profile.MEASURES_ILLEGIBLE}."
+                if card.measures_incomplete
+                else ""
+            )
+            st.caption(f"MEASURES: {plain(card.measures)}{incomplete}")
 
 # -- trajectory -------------------------------------------------------------------------------
 st.header("Trajectory across rounds")

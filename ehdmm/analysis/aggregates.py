@@ -122,10 +122,31 @@ def medians_of(
     """Median level per item over the members with a level: item_id, median (Float64), n
     (Int64), suppressed, reason. For `restrict`, an item with fewer than the threshold of
     other authorities behind it has median and n <NA> and `suppressed` True."""
-    medians = core.medians(tidy, members, order)
+    medians, n_by_item = group_medians(tidy, members, order)
+    own = tidy[(tidy["authority_code"] == authority_code) & tidy["level"].notna()]
+    own_rated = set(own["item_id"]) if authority_code in members else set()
+    return medians_frame(medians, n_by_item, own_rated, order, restrict=restrict)
+
+
+def group_medians(
+    tidy: pd.DataFrame, members: list[str], order: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """(median level per item over the members that have one, their number per item): what
+    `medians_of` needs of the group, the same for every member asking."""
     rated = tidy[tidy["authority_code"].isin(members) & tidy["level"].notna()]
-    n_by_item = rated.groupby("item_id").size()
-    own_rated = set(rated.loc[rated["authority_code"] == authority_code, "item_id"])
+    return core.medians(rated, members, order), rated.groupby("item_id").size()
+
+
+def medians_frame(
+    medians: pd.Series,
+    n_by_item: pd.Series,
+    own_rated: set[str],
+    order: list[str],
+    *,
+    restrict: bool,
+) -> pd.DataFrame:
+    """`medians_of` from the group's medians and numbers (`group_medians`) and the items the
+    asking authority has a level for as a member (`own_rated`)."""
     rows = []
     for item in order:
         n = int(n_by_item.get(item, 0))
@@ -242,13 +263,20 @@ class PeerFigures:
         (`'england'`), see `medians_of`."""
         key = ("medians", group, items)
         if key not in self._built:
-            order = list(item_names(self._data.model, items))
-            self._built[key] = medians_of(
-                self._data._all_tidy(items),
-                self._members[group],
-                self.authority,
-                order,
-                restrict=self.restrict,
+            data, members = self._data, self._members[group]
+            order = list(item_names(data.model, items))
+            tidy = data._all_tidy(items)
+            # the group's medians are the same for each of its members: computed once a round
+            medians, n_by_item = data._shared(
+                ("group_medians", items, tuple(members)),
+                lambda: group_medians(tidy, members, order),
+            )
+            own = data._own_rows(tidy, self.authority)
+            own_rated = set(own.loc[own["level"].notna(), "item_id"])
+            if self.authority not in members:
+                own_rated = set()
+            self._built[key] = medians_frame(
+                medians, n_by_item, own_rated, order, restrict=self.restrict
             )
         return self._built[key]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.navigation.page import StreamlitPage
 
 from ehdmm.viewer import Viewer
 
@@ -51,15 +52,26 @@ def links_for(viewer: Viewer) -> dict[str, tuple[Link, ...]]:
     return {group: links for group, links in shown.items() if links}
 
 
+_PAGES: dict[str, StreamlitPage] = {}
+
+
+def _page(link: Link) -> StreamlitPage:
+    """The page object of a link, made once per process: a link to it then costs no path
+    resolution (a link given by path resolves the path on every run)."""
+    if link.path not in _PAGES:
+        _PAGES[link.path] = st.Page(link.path, title=link.label, default=link is HOME)
+    return _PAGES[link.path]
+
+
 def navigation(viewer: Viewer) -> None:
     """Draw the links in the sidebar. Nothing is drawn where the pages are not registered (a
     page run on its own, as in tests)."""
     with st.sidebar:
-        try:
+        try:  # by path: fails where the home page is not registered
             st.page_link(HOME.path, label=HOME.label)
         except StreamlitPageNotFoundError:
             return
         for group, links in links_for(viewer).items():
             st.caption(group)
             for link in links:
-                st.page_link(link.path, label=link.label)
+                st.page_link(_page(link), label=link.label)

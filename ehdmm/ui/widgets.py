@@ -59,10 +59,10 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
     """Download buttons: the chart as PNG (scale 2), SVG and PDF, its data as CSV and XLSX.
     Images are made only when a button is clicked, by one warm browser per process."""
     problem = images.chromium_problem() if fig is not None else None
-    cols = st.columns(5)
+    row = st.container(horizontal=True)  # one block for the row (columns would be six)
     if fig is not None and problem is None:
-        for col, fmt in zip(cols[:3], images.FORMATS, strict=True):
-            col.download_button(
+        for fmt in images.FORMATS:
+            row.download_button(
                 fmt.upper(),
                 audited(_image_maker(fig, fmt), f"{stem}.{fmt}"),
                 file_name=f"{stem}.{fmt}",
@@ -71,7 +71,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
                 on_click="ignore",
                 help=f"Download the chart as {fmt.upper()}",
             )
-    cols[3].download_button(
+    row.download_button(
         "CSV",
         audited(lambda: tables.csv_bytes(table), f"{stem}.csv"),
         file_name=f"{stem}.csv",
@@ -80,7 +80,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
         on_click="ignore",
         help="Download the data as CSV",
     )
-    cols[4].download_button(
+    row.download_button(
         "XLSX",
         audited(lambda: tables.xlsx_bytes({"data": table}), f"{stem}.xlsx"),
         file_name=f"{stem}.xlsx",

@@ -119,7 +119,7 @@ def build(scope: Scope, data: RoundData) -> ProfileView:
     subject = Subject.of(scope, data)
     model = subject.model
     viewer, authority = scope.viewer, scope.authority
-    traj = profile.trajectory(data.history(viewer), authority, data.rounds, model)
+    traj = profile.trajectory(data.own_history(viewer, authority), authority, data.rounds, model)
     trajectory = Trajectory(
         traj,
         profile.trajectory_table(traj, model),
@@ -139,8 +139,7 @@ def build(scope: Scope, data: RoundData) -> ProfileView:
             wording.rank_words(figures.rank),
             profile.rank_caption(figures.rank, subject.peers_label, disclosure.threshold()),
         )
-        dims = data.dimensions(viewer)
-        dims = dims[dims["authority_code"] == authority]
+        dims = subject.own_dimensions()
         cards = tuple(profile.strand_cards(dims, subject.own_tidy("strand"), authority, model))
     return ProfileView(
         subject=subject,

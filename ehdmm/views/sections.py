@@ -64,14 +64,15 @@ class Subject:
 
     def own_levels(self) -> pd.DataFrame:
         """The authority's wide levels in the round (no row without a submission)."""
-        levels = self.data.levels(self.scope.viewer)
-        return levels[levels["authority_code"] == self.scope.authority]
+        return self.data.own_levels(self.scope.viewer, self.scope.authority)
+
+    def own_dimensions(self) -> pd.DataFrame:
+        """The authority's tidy dimension levels in the round."""
+        return self.data.own_dimensions(self.scope.viewer, self.scope.authority)
 
     def own_tidy(self, items: profile.Items) -> pd.DataFrame:
         """The authority's tidy levels (authority_code, round_id, item_id, level)."""
-        dims = self.data.dimensions(self.scope.viewer)
-        dims = dims[dims["authority_code"] == self.scope.authority]
-        return profile.item_tidy(self.own_levels(), dims, self.model, items)
+        return profile.item_tidy(self.own_levels(), self.own_dimensions(), self.model, items)
 
 
 @dataclass(frozen=True)
