@@ -111,16 +111,26 @@ def _check(at: AppTest, name: str) -> None:
         raise RuntimeError(f"{name}: {at.exception[0].message}")
 
 
-def open_page(path: Path) -> tuple[float, AppTest]:
+def open_page(path: Path, *, cold: bool = False) -> tuple[float, AppTest]:
     """(seconds, the session) of opening a page: the home page, then the page as a link does
-    (a trivial page is opened on its own)."""
-    started = time.perf_counter()
+    (a trivial page is opened on its own); `cold`: with every cache emptied just before."""
+
+    def clear() -> None:
+        if cold:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+
     if path.parent == TRIVIAL:
+        clear()
+        started = time.perf_counter()
         at = AppTest.from_file(str(path), default_timeout=300).run()
     else:
+        clear()
+        started = time.perf_counter()
         at = AppTest.from_file(str(APP), default_timeout=300).run()
         _check(at, APP.name)
         if path != APP:
+            clear()
             started = time.perf_counter()
             at.switch_page(str(path.relative_to(ROOT))).run()
     elapsed = time.perf_counter() - started
@@ -140,9 +150,7 @@ def measure(path: Path, repeat: int) -> dict[str, float | int]:
     cold, warm = [], []
     at = None
     for _ in range(repeat):
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        elapsed, at = open_page(path)
+        elapsed, at = open_page(path, cold=True)
         cold.append(elapsed)
         for _ in range(2):
             warm.append(rerun(at, path.name))

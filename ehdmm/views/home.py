@@ -22,6 +22,8 @@ class HomeView:
 
 def build(scope: Scope, data: RoundData) -> HomeView:
     frame = data.levels(scope.viewer)
-    return HomeView(
-        scope, data.name(scope.authority), len(frame), tables.levels_table(frame, data.model)
-    )
+    table = tables.levels_table(frame, data.model)
+    # text as Arrow-backed strings: the table is sent to the browser as Arrow on every rerun
+    text = [c for c in table.columns if table[c].dtype == object]
+    table = table.astype(dict.fromkeys(text, "str"))
+    return HomeView(scope, data.name(scope.authority), len(frame), table)
