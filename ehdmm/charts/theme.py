@@ -98,17 +98,28 @@ def styled(
     return note_space(layout)
 
 
+def note_margin(annotations: list) -> int:
+    """The bottom margin the source note among `annotations` needs (0 without one); each
+    annotation a dict or a plotly annotation."""
+
+    def get(annotation: object, name: str) -> object:
+        return annotation.get(name) if isinstance(annotation, dict) else annotation[name]
+
+    needed = 0
+    for annotation in annotations:
+        text = get(annotation, "text") or ""
+        if text.startswith("Self-assessments"):
+            shift = -(get(annotation, "yshift") or 0)
+            needed = max(needed, int(shift + 15 * (text.count("<br>") + 1) + 12))
+    return needed
+
+
 def note_space(layout: dict) -> dict:
     """`ensure_note_space` for a layout as a dict."""
     margin = layout.setdefault("margin", {})
-    for annotation in layout.get("annotations", []):
-        text = annotation.get("text") or ""
-        if not text.startswith("Self-assessments"):
-            continue
-        lines = text.count("<br>") + 1
-        needed = int(-(annotation.get("yshift") or 0) + 15 * lines + 12)
-        if (margin.get("b") or 0) < needed:
-            margin["b"] = needed
+    needed = note_margin(layout.get("annotations", []))
+    if needed and (margin.get("b") or 0) < needed:
+        margin["b"] = needed
     return layout
 
 
@@ -206,13 +217,7 @@ def file_stem(*parts: str | None) -> str:
 def ensure_note_space(fig: go.Figure) -> go.Figure:
     """Make the bottom margin tall enough for the source note (charts may change margins after
     `finish`); called again just before a figure is shown or exported."""
-    for annotation in fig.layout.annotations:
-        text = annotation.text or ""
-        if not text.startswith("Self-assessments"):
-            continue
-        lines = text.count("<br>") + 1
-        shift = -(annotation.yshift or 0)
-        needed = int(shift + 15 * lines + 12)
-        if (fig.layout.margin.b or 0) < needed:
-            fig.update_layout(margin={"b": needed})
+    needed = note_margin(fig.layout.annotations)
+    if needed and (fig.layout.margin.b or 0) < needed:
+        fig.update_layout(margin={"b": needed})
     return fig

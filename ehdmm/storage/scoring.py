@@ -95,6 +95,102 @@ def authority_levels_by_rule(
     return scored_levels(conn, viewer, round_id, rules, strand_ids, ())[0]
 
 
+class _Packing:
+    """The SQL of `scored_levels` for the model versions' layouts ({version: [(dimension,
+    strand), ...]}): where each dimension's level sits in the packed integers, and the
+    expressions that read levels back and apply the rules."""
+
+    def __init__(self, layouts: dict[str, list[tuple[str, str]]]) -> None:
+        self.layouts = layouts
+        ids = sorted({d for layout in layouts.values() for d, _ in layout})
+        self.words = [ids[start : start + _PER_WORD] for start in range(0, len(ids), _PER_WORD)]
+        self.words = self.words or [[]]
+        place = {d: (w, i) for w, word in enumerate(self.words) for i, d in enumerate(word)}
+        self.column = {d: f"d{n}" for n, d in enumerate(ids)}
+        self.packs = "".join(
+            f", bit_or(CAST(r.level AS BIGINT) << ({_BITS} * "
+            f"(list_position(?::VARCHAR[], r.dimension_id) - 1))) AS w{w}"
+            for w in range(len(self.words))
+        )
+        self.unpacked = "".join(
+            f", (coalesce(g.w{place[d][0]}, 0) >> {_BITS * place[d][1]}) & {(1 << _BITS) - 1}"
+            f" AS {self.column[d]}"
+            for d in ids
+        )
+
+    @property
+    def word_params(self) -> list[list[str]]:
+        """The dimension ids of each packed integer (the query's list parameters)."""
+        return [list(ids) for ids in self.words]
+
+    def per_version(self, expression: Callable[[list[tuple[str, str]]], str | None]) -> str:
+        """CASE over the model versions of `expression` of each version's (dimension, strand)
+        pairs; NULL for a version without dimensions or where `expression` gives None."""
+        if len(self.layouts) == 1:  # one model version (the usual case): no CASE needed
+            return expression(next(iter(self.layouts.values()))) or "NULL"
+        cases = []
+        for number, layout in enumerate(self.layouts.values(), start=1):
+            value = expression(layout) if layout else None
+            cases.append(f"WHEN {number} THEN {value or 'NULL'}")
+        return f"CASE version {' '.join(cases)} END"
+
+    def lowest(self, dims: list[str]) -> str:
+        levels = [self.column[d] for d in dims]
+        return f"least({', '.join(levels)})" if len(levels) > 1 else levels[0]
+
+    def total(self, dims: list[str]) -> str:
+        return " + ".join(self.column[d] for d in dims)
+
+    def rule_level(self, rule: Rule, dims: list[str]) -> str | None:
+        if not dims:
+            return None
+        if rule.lowest:  # gated: the lowest level; 0 (a dimension not rated) is no level
+            return f"CAST(nullif({self.lowest(dims)}, 0) AS INTEGER)"
+        return (
+            f"CASE WHEN {self.lowest(dims)} > 0 "
+            f"THEN CAST(({self.total(dims)}) // {len(dims)} AS INTEGER) END"
+        )
+
+    def columns(
+        self, rules: Sequence[Rule], strand_ids: Sequence[str], dimension_ids: Sequence[str]
+    ) -> list[str]:
+        """The query's computed columns: rated, expected, index; per rule (r) the overall
+        level o{r} and each strand's s{r}_{k}; each dimension's level d_{k}."""
+
+        def rated(layout: list[tuple[str, str]]) -> str:
+            return " + ".join(f"({self.column[d]} > 0)::INTEGER" for d, _ in layout)
+
+        def index(layout: list[tuple[str, str]]) -> str:
+            dims = [d for d, _ in layout]
+            return f"CASE WHEN {self.lowest(dims)} > 0 THEN ({self.total(dims)}) / {len(dims)} END"
+
+        selected = [
+            f"{self.per_version(rated)} AS rated",
+            f"{self.per_version(lambda layout: str(len(layout)))} AS expected",
+            f'{self.per_version(index)} AS "index"',
+        ]
+        for r, rule in enumerate(rules):
+            overall = self.per_version(
+                lambda layout, rule=rule: self.rule_level(rule, [d for d, _ in layout])
+            )
+            selected.append(f"{overall} AS o{r}")
+            for k, strand_id in enumerate(strand_ids):
+                strand = self.per_version(
+                    lambda layout, rule=rule, strand_id=strand_id: self.rule_level(
+                        rule, [d for d, s in layout if s == strand_id]
+                    )
+                )
+                selected.append(f"{strand} AS s{r}_{k}")
+        for k, dimension_id in enumerate(dimension_ids):
+            rated_in = self.per_version(
+                lambda layout, d=dimension_id: (
+                    f"nullif({self.column[d]}, 0)" if d in dict(layout) else None
+                )
+            )
+            selected.append(f"CAST({rated_in} AS INTEGER) AS d_{k}")
+        return selected
+
+
 def scored_levels(
     conn: duckdb.DuckDBPyConnection,
     viewer: Viewer,
@@ -117,81 +213,8 @@ def scored_levels(
     and applies the rules: a group of dimensions is complete when its lowest level is not 0
     (not rated); gated (`Rule.lowest`) is that lowest level, best fit the floor of the mean (an
     integer division of the total)."""
-    layouts = model_layouts(conn)
-    packed_ids = sorted({d for layout in layouts.values() for d, _ in layout})
-    words = [
-        packed_ids[start : start + _PER_WORD] for start in range(0, len(packed_ids), _PER_WORD)
-    ] or [[]]
-    place = {d: (w, i) for w, ids in enumerate(words) for i, d in enumerate(ids)}
-    packs = "".join(
-        f", bit_or(CAST(r.level AS BIGINT) << ({_BITS} * "
-        f"(list_position(?::VARCHAR[], r.dimension_id) - 1))) AS w{w}"
-        for w in range(len(words))
-    )
-
-    column = {d: f"d{n}" for n, d in enumerate(packed_ids)}
-    unpacked = "".join(
-        f", (coalesce(g.w{place[d][0]}, 0) >> {_BITS * place[d][1]}) & {(1 << _BITS) - 1}"
-        f" AS {column[d]}"
-        for d in packed_ids
-    )
-
-    def level(dimension_id: str) -> str:
-        return column[dimension_id]
-
-    def per_version(expression: Callable[[list[tuple[str, str]]], str | None]) -> str:
-        """CASE over the model versions of `expression` of each version's (dimension, strand)
-        pairs; NULL for a version without dimensions or where `expression` gives None."""
-        if len(layouts) == 1:  # one model version (the usual case): no CASE needed
-            return expression(next(iter(layouts.values()))) or "NULL"
-        cases = []
-        for number, layout in enumerate(layouts.values(), start=1):
-            value = expression(layout) if layout else None
-            cases.append(f"WHEN {number} THEN {value or 'NULL'}")
-        return f"CASE version {' '.join(cases)} END"
-
-    def lowest(dims: list[str]) -> str:
-        return f"least({', '.join(level(d) for d in dims)})" if len(dims) > 1 else level(dims[0])
-
-    def total(dims: list[str]) -> str:
-        return " + ".join(level(d) for d in dims)
-
-    def rule_level(rule: Rule, dims: list[str]) -> str | None:
-        if not dims:
-            return None
-        if rule.lowest:  # gated: the lowest level; 0 (a dimension not rated) is no level
-            return f"CAST(nullif({lowest(dims)}, 0) AS INTEGER)"
-        return (
-            f"CASE WHEN {lowest(dims)} > 0 THEN CAST(({total(dims)}) // {len(dims)} AS INTEGER) END"
-        )
-
-    def rated(layout: list[tuple[str, str]]) -> str:
-        return " + ".join(f"({level(d)} > 0)::INTEGER" for d, _ in layout)
-
-    def index(layout: list[tuple[str, str]]) -> str:
-        dims = [d for d, _ in layout]
-        return f"CASE WHEN {lowest(dims)} > 0 THEN ({total(dims)}) / {len(dims)} END"
-
-    selected = [
-        f"{per_version(rated)} AS rated",
-        f"{per_version(lambda layout: str(len(layout)))} AS expected",
-        f'{per_version(index)} AS "index"',
-    ]
-    for r, rule in enumerate(rules):
-        overall = per_version(lambda layout, rule=rule: rule_level(rule, [d for d, _ in layout]))
-        selected.append(f"{overall} AS o{r}")
-        for k, strand_id in enumerate(strand_ids):
-            strand = per_version(
-                lambda layout, rule=rule, strand_id=strand_id: rule_level(
-                    rule, [d for d, s in layout if s == strand_id]
-                )
-            )
-            selected.append(f"{strand} AS s{r}_{k}")
-    for k, dimension_id in enumerate(dimension_ids):
-        rated_in = per_version(
-            lambda layout, d=dimension_id: f"nullif({level(d)}, 0)" if d in dict(layout) else None
-        )
-        selected.append(f"CAST({rated_in} AS INTEGER) AS d_{k}")
+    packing = _Packing(model_layouts(conn))
+    selected = packing.columns(rules, strand_ids, dimension_ids)
     sql = f"""
         WITH cur AS (
             SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
@@ -201,13 +224,13 @@ def scored_levels(
               AND (? OR s.authority_code = ?)
         ),
         packed AS (
-            SELECT r.submission_id{packs}
+            SELECT r.submission_id{packing.packs}
             FROM ratings r JOIN cur c ON c.submission_id = r.submission_id
             GROUP BY r.submission_id
         ),
         words AS (
             SELECT c.authority_code, a.name AS authority_name, c.round_id, c.submission_id,
-                   list_position(?::VARCHAR[], c.model_version) AS version{unpacked}
+                   list_position(?::VARCHAR[], c.model_version) AS version{packing.unpacked}
             FROM cur c
             JOIN authorities a ON a.code = c.authority_code
             LEFT JOIN packed g ON g.submission_id = c.submission_id
@@ -217,7 +240,7 @@ def scored_levels(
         WHERE version IS NOT NULL
         ORDER BY round_id, authority_code
     """
-    params = [*_params(viewer, round_id), *(list(ids) for ids in words), list(layouts)]
+    params = [*_params(viewer, round_id), *packing.word_params, list(packing.layouts)]
     # Through Arrow: several times faster than .df() for 200,000 rows with text columns.
     # `execute` rather than `sql`: the caller may have left a result unfinished on conn.
     with warnings.catch_warnings():
