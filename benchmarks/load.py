@@ -54,7 +54,7 @@ def free_port() -> int:
 class Server:
     """`streamlit run SCRIPT` on a free port with database `db`; stopped by its PID."""
 
-    def __init__(self, script: Path, db: Path) -> None:
+    def __init__(self, script: Path, db: Path, cwd: Path = ROOT) -> None:
         self.port = free_port()
         self.proc = subprocess.Popen(
             [
@@ -73,7 +73,7 @@ class Server:
                 "false",
                 *os.environ.get("EHDMM_LOAD_STREAMLIT_ARGS", "").split(),
             ],
-            cwd=ROOT,
+            cwd=cwd,  # where Streamlit reads .streamlit/config.toml
             env={**os.environ, "EHDMM_DB": str(db)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -97,6 +97,11 @@ class Server:
     def stream(self) -> str:
         return f"ws://127.0.0.1:{self.port}/_stcore/stream"
 
+    def cpu_seconds(self) -> float:
+        """CPU time the server process has used so far (user and system, every thread)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -112,6 +117,11 @@ class Run:
     wall: float
     latencies: list[float]
     errors: int
+    cpu: float = 0.0  # the server's CPU seconds during the run
+
+    @property
+    def cpu_per_render(self) -> float:
+        return self.cpu / len(self.latencies)
 
     @property
     def throughput(self) -> float:
@@ -159,15 +169,29 @@ async def load(url: str, page_name: str, queries: list[list[str]], expect: str) 
     return Run(wall, [t for times, _ in done for t in times], sum(e for _, e in done))
 
 
-def profile_queries(codes: list[str], sessions: int, renders: int, offset: int) -> list[list[str]]:
-    """A different authority for every render of every session."""
-    chosen = codes[offset : offset + sessions * renders]
-    if len(chosen) < sessions * renders:
+def measured(server: Server, page: str, queries: list[list[str]], expect: str) -> Run:
+    """`load` on a server, with the CPU time its process used meanwhile."""
+    before = server.cpu_seconds()
+    run = asyncio.run(load(server.stream, page, queries, expect))
+    run.cpu = server.cpu_seconds() - before
+    return run
+
+
+PEER_GROUPS = ("england", "region", "type", "neighbours")
+
+
+def profile_queries(codes: list[str], sessions: int, renders: int, number: int) -> list[list[str]]:
+    """A profile not asked before for every render of every session: round `number` takes
+    the next authorities (from the start again once all were asked) with its own peer group
+    (a new peer group is a new view)."""
+    count, pool = sessions * renders, len(codes) - 1  # codes[0] warms the server
+    if count > pool:
         raise SystemExit(f"not enough authorities for {sessions} x {renders} renders")
-    return [
-        [f"authority={code}&round=2026-03" for code in chosen[s * renders : (s + 1) * renders]]
-        for s in range(sessions)
-    ]
+    asked = []
+    for position in range(number * count, (number + 1) * count):
+        code, peers = codes[1 + position % pool], PEER_GROUPS[position // pool % len(PEER_GROUPS)]
+        asked.append(f"authority={code}&round=2026-03&peers={peers}")
+    return [asked[s * renders : (s + 1) * renders] for s in range(sessions)]
 
 
 def main() -> None:
@@ -180,48 +204,62 @@ def main() -> None:
     db = Path(tempfile.mkdtemp(prefix="ehdmm-load-")) / "demo.duckdb"
     install_demo(db)
     codes = list(load_catalogue(db).labels)
-    app, ready = Server(ROOT / "app.py", db), Server(HERE / "ready_made.py", db)
+    # The ready-made app twice: as a plain Streamlit app (its settings Streamlit's defaults:
+    # started outside the project folder) and with the project's settings (.streamlit/).
+    servers = {
+        "ehdmm": Server(ROOT / "app.py", db),
+        "ready": Server(HERE / "ready_made.py", db, cwd=HERE),
+        "ready, ehdmm's settings": Server(HERE / "ready_made.py", db),
+    }
+    plain = [[""] * args.renders for _ in range(args.sessions)]
     try:
-        # warm both: the first render of a process imports and loads what every render shares
-        asyncio.run(load(app.stream, PROFILE, [[f"authority={codes[0]}"]], PROFILE_TITLE))
-        asyncio.run(load(ready.stream, "", [[""]], READY_TITLE))
-        runs: dict[str, list[Run]] = {"ehdmm": [], "ready": []}
-        per_round = args.sessions * args.renders
+        # warm each: the first render of a process imports and loads what every render shares
+        asyncio.run(
+            load(servers["ehdmm"].stream, PROFILE, [[f"authority={codes[0]}"]], PROFILE_TITLE)
+        )
+        for name in list(servers)[1:]:
+            asyncio.run(load(servers[name].stream, "", [[""]], READY_TITLE))
+        runs: dict[str, list[Run]] = {name: [] for name in servers}
         for number in range(args.rounds):
-            queries = profile_queries(codes, args.sessions, args.renders, 1 + number * per_round)
-            runs["ehdmm"].append(asyncio.run(load(app.stream, PROFILE, queries, PROFILE_TITLE)))
-            plain = [[""] * args.renders for _ in range(args.sessions)]
-            runs["ready"].append(asyncio.run(load(ready.stream, "", plain, READY_TITLE)))
+            queries = profile_queries(codes, args.sessions, args.renders, number)
+            runs["ehdmm"].append(measured(servers["ehdmm"], PROFILE, queries, PROFILE_TITLE))
+            for name in list(servers)[1:]:
+                runs[name].append(measured(servers[name], "", plain, READY_TITLE))
     finally:
-        app.stop()
-        ready.stop()
+        for server in servers.values():
+            server.stop()
 
-    def summary(name: str) -> tuple[float, float, int]:
+    def summary(name: str) -> tuple[float, float, int, float]:
         found = runs[name]
         return (
             statistics.median(r.throughput for r in found),
             statistics.median(r.p95 for r in found),
             sum(r.errors for r in found),
+            statistics.median(r.cpu_per_render for r in found),
         )
 
-    ours, theirs = summary("ehdmm"), summary("ready")
-    ratio = ours[0] / theirs[0]
+    found = {name: summary(name) for name in servers}
     print(
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores: "
         f"{args.sessions} sessions x {args.renders} renders, median of {args.rounds} rounds "
-        "each, run alternately.\n"
+        "each, run in turn.\n"
     )
-    print("| app | renders a second | p95 render s | errors |")
-    print("|---|---|---|---|")
-    print(
-        f"| ehdmm, Authority profile, a new authority each render | {ours[0]:.1f} | "
-        f"{ours[1]:.2f} | {ours[2]} |"
-    )
-    print(
-        f"| ready-made content (benchmarks/ready_made.py) | {theirs[0]:.1f} | {theirs[1]:.2f} | "
-        f"{theirs[2]} |"
-    )
-    print(f"\nthroughput ratio ehdmm / ready-made: {ratio:.2f} (goal >= 0.5)")
+    labels = {
+        "ehdmm": "ehdmm, Authority profile, a new authority each render",
+        "ready": "ready-made content (benchmarks/ready_made.py), Streamlit's default settings",
+        "ready, ehdmm's settings": "ready-made content, with ehdmm's .streamlit/config.toml",
+    }
+    print("| app | renders a second | p95 render s | errors | server CPU ms a render |")
+    print("|---|---|---|---|---|")
+    for name, (rate, p95, errors, cpu) in found.items():
+        print(f"| {labels[name]} | {rate:.1f} | {p95:.2f} | {errors} | {cpu * 1000:.0f} |")
+    ours = found["ehdmm"]
+    for name in list(servers)[1:]:
+        theirs = found[name]
+        print(
+            f"\nthroughput ratio ehdmm / {labels[name]}: {ours[0] / theirs[0]:.2f} (goal >= 0.5); "
+            f"server CPU a render, theirs / ours: {theirs[3] / ours[3]:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -95,15 +95,48 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
         )
 
 
+class _Drawn(go.Figure):
+    """A built figure as `st.plotly_chart` draws it: only its plain form, made once (Streamlit
+    asks every figure for a deep copy of itself on every rerun, and draws that). Read-only, as
+    built figures are; an empty figure otherwise, so that it adds no objects to keep."""
+
+    def __init__(self, fig: go.Figure) -> None:
+        super().__init__()
+        self._spec = fig.to_dict()
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _drawn(parts: ChartParts) -> go.Figure:
+    """The figure of built parts as it is drawn, made once per parts (kept on them)."""
+    found = parts.__dict__.get("_drawn")
+    if found is None:
+        try:
+            found = _Drawn(ensure_note_space(parts.fig))
+        except (TypeError, ValueError):  # a plotly without unchecked building
+            found = parts.fig
+        parts.__dict__["_drawn"] = found
+    return found
+
+
 def chart(
-    fig: go.Figure, table: pd.DataFrame, *, stem: str, summary: str, key: str | None = None
+    fig: go.Figure,
+    table: pd.DataFrame,
+    *,
+    stem: str,
+    summary: str,
+    key: str | None = None,
+    drawn: go.Figure | None = None,
 ) -> None:
     """Show a figure, a one-sentence text alternative, its data as a table and downloads
-    (image and data). `stem` names the downloaded files (e.g. E06000023_2026-03_radar_gated)."""
+    (image and data). `stem` names the downloaded files (e.g. E06000023_2026-03_radar_gated);
+    `drawn` is the figure as drawn when it was prepared (`show`)."""
     key = key or stem
-    ensure_note_space(fig)
+    if drawn is None:
+        drawn = ensure_note_space(fig)
     # theme=None: the figure keeps the house style, as in a downloaded image
-    st.plotly_chart(fig, config=image_config(stem), key=f"chart_{key}", theme=None)
+    st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
     st.caption(summary)
     with st.expander("Data behind this chart, and downloads"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
@@ -112,7 +145,14 @@ def chart(
 
 def show(parts: ChartParts, *, key: str) -> None:
     """`chart` for built parts."""
-    chart(parts.fig, parts.table, stem=parts.stem, summary=parts.summary, key=key)
+    chart(
+        parts.fig,
+        parts.table,
+        stem=parts.stem,
+        summary=parts.summary,
+        key=key,
+        drawn=_drawn(parts),
+    )
 
 
 def table_with_download(
