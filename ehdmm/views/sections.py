@@ -240,14 +240,18 @@ def peer_list(subject: Subject) -> tuple[pd.DataFrame, str]:
     scope = subject.scope
     if not scope.viewer.sees_all:
         raise PermissionError("The peer list names other authorities: national users only.")
-    members = subject.data.members(scope.viewer, scope.authority, scope.peers)
-    table = benchmark.peer_table(
-        subject.data.levels(scope.viewer),
-        subject.data.catalogue.authorities,
-        members,
-        subject.model,
-        scope.authority,
+    data = subject.data
+    members = data.members(scope.viewer, scope.authority, scope.peers)
+    # the group's table is the same for each of its members but for the "Chosen" mark
+    shared = data.kept(
+        scope.viewer,
+        ("peer_table", tuple(members)),
+        lambda: benchmark.peer_table(
+            data.levels(scope.viewer), data.catalogue.authorities, members, subject.model
+        ),
     )
+    table = shared.copy()
+    table["Chosen"] = ["yes" if code == scope.authority else "" for code in table["ONS code"]]
     return table, subject.stem("peers")
 
 
