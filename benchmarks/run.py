@@ -411,8 +411,8 @@ def main() -> None:
         args.out.write_text(
             "# Benchmarks\n\n"
             f"`.venv/bin/python benchmarks/run.py --out {args.out}` (the whole suite; "
-            "`benchmarks/pages.py`, `scoring.py`, `imports.py` and `exports.py` run one part "
-            "each with more detail).\n\n" + text + kept,
+            "`benchmarks/pages.py`, `scoring.py`, `imports.py`, `exports.py` and `load.py` run "
+            "one part each with more detail).\n\n" + text + kept,
             encoding="utf-8",
         )
 
