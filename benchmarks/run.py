@@ -2,12 +2,13 @@
 one run (so the machine's speed cancels out). Not a test: run on demand.
 
     .venv/bin/python benchmarks/run.py [--out benchmarks/RESULTS.md] [--repeat 3] [--scale 100]
-        [--export-authorities 20] [--skip pages,scoring,imports,exports]
+        [--export-authorities 20] [--sessions 20] [--skip pages,scoring,imports,exports,load]
 
 (a) Pages (`benchmarks/pages.py`): every page's warm rerun against the framework floor (the
-    trivial pages' cost of the same number of charts, tables and widgets), goal <= 2; and the
-    warm rerun on a database with `--scale` times the authorities against the demo database,
-    goal <= 3.
+    trivial pages' cost of the same number of charts, tables, widgets and text elements), goal
+    <= 2; the warm rerun on a database with `--scale` times the authorities against the demo
+    database, goal <= 3; a new authority chosen in the session on the Authority profile, Peer
+    benchmark, Compare, Overview and Trends pages against the floor, goal <= 3.
 (b) Scoring (`benchmarks/scoring.py`): `ehdmm.scoring.authority_levels` on 200,000 current
     submissions (about 1.6 million ratings) in DuckDB against a pandas reference of the same
     rules, results asserted equal; goal: pandas time >= 5 x DuckDB time.
@@ -17,6 +18,9 @@ one run (so the machine's speed cancels out). Not a test: run on demand.
     batch, and a single report, against one warm chart export; goal <= 5.
 (e) Backups (`benchmarks/backups.py`): `backup` and `restore` of the `--scale` database against
     DuckDB's own `EXPORT DATABASE` and `IMPORT DATABASE` of it; goal <= 3.
+(f) Load (`benchmarks/load.py`, a child process starting two servers): 20 sessions at once
+    asking for Authority profiles over the websocket, renders a second against a one-page app
+    drawing ready-made content of the same kind; goal >= 0.5.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ import scoring as scoring_bench  # noqa: E402
 
 from ehdmm.demo import install_demo  # noqa: E402
 
-AREAS = ("pages", "scoring", "imports", "exports", "backups")
+AREAS = ("pages", "scoring", "imports", "exports", "backups", "load")
 
 
 @dataclass
@@ -72,15 +76,15 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
 
 
-def page_rows(demo_db: Path, big_db: Path, scale: int, repeat: int) -> tuple[list[Row], str]:
-    """(a): every page at demo scale and at `scale` x, against the trivial pages' floor."""
+def page_rows(
+    demo_db: Path, big_db: Path, scale: int, repeat: int, authorities: int
+) -> tuple[list[Row], str]:
+    """(a): every page at demo scale and at `scale` x, against the trivial pages' floor; and a
+    new authority's rerun on the pages that show one authority among others."""
     import pages as page_bench  # imports streamlit: only when pages are measured
 
     os.environ["EHDMM_DB"] = str(demo_db)
-    base = {p.stem: page_bench.measure(p, repeat) for p in sorted(page_bench.TRIVIAL.glob("*.py"))}
-    chart_t, table_t = base["one_chart"]["warm"], base["one_table"]["warm"]
-    widget_t = base["checkboxes"]["warm"] / 20
-    text_t = base["text"]["warm"] / 20
+    unit = page_bench.units(repeat)
     rows = []
     for page in page_bench.PAGES:
         try:
@@ -92,16 +96,13 @@ def page_rows(demo_db: Path, big_db: Path, scale: int, repeat: int) -> tuple[lis
             rows.append(Row("pages", page.name, "failed", "", None, "", None, f"({exc})"))
             continue
         # the floor as benchmarks/pages.py defines it: what the framework needs to draw the
-        # same number of charts, tables and widgets from ready-made data
-        floor = small["charts"] * chart_t + small["tables"] * table_t + small["widgets"] * widget_t
-        counts = f"({small['charts']} charts, {small['tables']} tables, {small['widgets']} widgets)"
-        warm = small["warm"] / floor
-        # not in the floor, and not in the goal: what the page's text elements cost the framework
-        with_text = floor + small["texts"] * text_t
-        counts += (
-            f"; with its {small['texts']} text elements {ms(with_text)}: "
-            f"{small['warm'] / with_text:.2f}x"
+        # same number of charts, tables, widgets and text elements from ready-made data
+        floor = unit.floor(small)
+        counts = (
+            f"({small['charts']} charts, {small['tables']} tables, {small['widgets']} widgets, "
+            f"{small['texts']} text elements)"
         )
+        warm = small["warm"] / floor
         rows.append(
             Row(
                 "pages",
@@ -125,12 +126,85 @@ def page_rows(demo_db: Path, big_db: Path, scale: int, repeat: int) -> tuple[lis
                 growth <= 3,
             )
         )
+    os.environ["EHDMM_DB"] = str(demo_db)
+    chosen = page_bench.fresh_codes(demo_db, authorities)
+    for name, codes in zip(page_bench.NEW_AUTHORITY_PAGES, chosen, strict=True):
+        found = page_bench.new_authority(page_bench.ROOT / "pages" / name, codes)
+        floor = unit.floor(found)
+        ratio = found["new"] / floor
+        rows.append(
+            Row(
+                "pages",
+                f"{name}: a new authority chosen in the session (median of {len(codes)})",
+                ms(found["new"]),
+                f"floor {ms(floor)}",
+                ratio,
+                "<= 3",
+                ratio <= 3,
+            )
+        )
     units = (
-        f"framework floor units (warm): one chart {ms(chart_t)}, one 153-row table {ms(table_t)}, "
-        f"one widget {widget_t * 1000:.1f} ms; not in the floor: one text element "
-        f"{text_t * 1000:.2f} ms"
+        f"framework floor units (warm): one chart {ms(unit.chart)}, one 153-row table "
+        f"{ms(unit.table)}, one widget {unit.widget * 1000:.1f} ms, one text element "
+        f"{unit.text * 1000:.2f} ms"
     )
     return rows, units
+
+
+LOAD_ROW = re.compile(
+    r"^\| (?P<app>[^|]+) \| (?P<rate>[\d.]+) \| (?P<p95>[\d.]+) \| (?P<errors>\d+) \| "
+    r"(?P<cpu>\d+) \|"
+)
+
+
+def load_rows(sessions: int, renders: int, rounds: int) -> tuple[list[Row], str]:
+    """(e): `benchmarks/load.py` in a child process (it starts the servers); its table parsed:
+    ehdmm against the ready-made app as a plain Streamlit app, and with ehdmm's settings."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "load.py"),
+            "--sessions",
+            str(sessions),
+            "--renders",
+            str(renders),
+            "--rounds",
+            str(rounds),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    found = [m for m in map(LOAD_ROW.match, proc.stdout.splitlines()) if m]
+    if proc.returncode != 0 or len(found) != 3:
+        reason = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        row = Row("load", "concurrent sessions", "not measured", "", None, ">= 0.5", None)
+        row.note = f"({reason})"
+        return [row], "load not measured"
+    ours, *yardsticks = found
+    rows = []
+    for theirs, which in zip(
+        yardsticks,
+        ("a plain Streamlit app (its default settings)", "ehdmm's settings"),
+        strict=True,
+    ):
+        ratio = float(ours["rate"]) / float(theirs["rate"])
+        rows.append(
+            Row(
+                "load",
+                f"{sessions} sessions at once, each rendering the Authority profile of {renders} "
+                "authorities not asked before, over the websocket: renders a second vs a "
+                f"one-page app drawing ready-made content of the same kind, {which}",
+                f"{ours['rate']}/s (p95 {ours['p95']} s, server CPU {ours['cpu']} ms a render, "
+                f"{ours['errors']} errors)",
+                f"{theirs['rate']}/s (p95 {theirs['p95']} s, server CPU {theirs['cpu']} ms)",
+                ratio,
+                ">= 0.5",
+                ratio >= 0.5 and ours["errors"] == "0",
+            )
+        )
+    return rows, f"load: {sessions} sessions x {renders} renders, median of {rounds} rounds"
 
 
 def scoring_rows(folder: Path, repeat: int, authorities: int) -> tuple[list[Row], str]:
@@ -262,6 +336,10 @@ def main() -> None:
     parser.add_argument("--scoring-authorities", type=int, default=50_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--export-authorities", type=int, default=20)
+    parser.add_argument("--new-authorities", type=int, default=8, help="pages: per page")
+    parser.add_argument("--sessions", type=int, default=20, help="load: sessions at once")
+    parser.add_argument("--renders", type=int, default=3, help="load: renders per session")
+    parser.add_argument("--load-rounds", type=int, default=3, help="load: measurements")
     parser.add_argument("--skip", default="", help=f"comma-separated, of: {', '.join(AREAS)}")
     parser.add_argument("--out", type=Path, help="write the table here (e.g. RESULTS.md)")
     args = parser.parse_args()
@@ -284,7 +362,7 @@ def main() -> None:
         )
     try:
         if "pages" not in skip:
-            found, note = page_rows(demo_db, big_db, args.scale, args.repeat)
+            found, note = page_rows(demo_db, big_db, args.scale, args.repeat, args.new_authorities)
             rows += found
             notes.append(note)
         if "scoring" not in skip:
@@ -305,6 +383,10 @@ def main() -> None:
             result = backup_bench.measure(big_db, args.repeat, work)
             fields = backup_bench.row_fields(result, args.scale, counts)
             rows += [Row("backup", *f) for f in fields]
+        if "load" not in skip:
+            found, note = load_rows(args.sessions, args.renders, args.load_rounds)
+            rows += found
+            notes.append(note)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -338,8 +420,8 @@ def main() -> None:
         args.out.write_text(
             "# Benchmarks\n\n"
             f"`.venv/bin/python benchmarks/run.py --out {args.out}` (the whole suite; "
-            "`benchmarks/pages.py`, `scoring.py`, `imports.py`, `exports.py` and `backups.py` "
-            "run one part each with more detail).\n\n" + text + kept,
+            "`benchmarks/pages.py`, `scoring.py`, `imports.py`, `exports.py`, `backups.py` and "
+            "`load.py` run one part each with more detail).\n\n" + text + kept,
             encoding="utf-8",
         )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ehdmm import assessment, scoring, tables
+from ehdmm import assessment, scoring, tables, wording
 from ehdmm.analysis import core
 from ehdmm.assessment import Db, Draft, proposal_text, proposed_level
 from ehdmm.history import NOT_RATED, diff_summary, diff_table
@@ -161,9 +161,4 @@ def rank_text(wide: pd.DataFrame, authority_code: str, members: list[str]) -> st
 def rank_words(rank: core.Rank | None, threshold: int) -> str:
     """A rank from `ehdmm.analysis.aggregates.peer_rank` in words ('3 of 15 (percentile 86)'),
     or why it is not shown (None: suppressed by disclosure control)."""
-    if rank is None:
-        return (
-            f"suppressed (shown only when at least {threshold} other members of the group have "
-            "a complete return)"
-        )
-    return rank.text
+    return wording.rank_words(rank, threshold).sentence

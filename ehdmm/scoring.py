@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 import duckdb
 import pandas as pd
@@ -22,14 +23,50 @@ from ehdmm.model import Model, load_model
 from ehdmm.storage import scoring as sql
 from ehdmm.viewer import Viewer
 
-RULES: tuple[str, ...] = ("gated", "best-fit")
-DEFAULT_RULE = "gated"
+
+class Rule(StrEnum):
+    """A scoring rule: how a strand's level, and the overall level, follow from the dimension
+    levels. Its value is its id (in links, the command line and file names); it compares equal
+    to that id."""
+
+    GATED = "gated"
+    BEST_FIT = "best-fit"
+
+    @classmethod
+    def of(cls, value: str) -> Rule:
+        """The rule with this id; `ValueError` naming the rules otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            names = ", ".join(rule.value for rule in cls)
+            raise ValueError(f"unknown scoring rule '{value}' (use one of: {names})") from None
+
+    @property
+    def label(self) -> str:
+        """For a picker: 'Gated (lowest level)'."""
+        return _LABELS[self]
+
+    @property
+    def explanation(self) -> str:
+        """The rule in one sentence, as reports and the pack print it."""
+        return _EXPLANATIONS[self]
+
+    @property
+    def lowest(self) -> bool:
+        """True when a group of levels takes its lowest level (gated); False when it takes the
+        floor of their mean (best fit)."""
+        return self is Rule.GATED
 
 
-def check_rule(rule: str) -> str:
-    if rule not in RULES:
-        raise ValueError(f"unknown scoring rule '{rule}' (use one of: {', '.join(RULES)})")
-    return rule
+_LABELS = {Rule.GATED: "Gated (lowest level)", Rule.BEST_FIT: "Best fit (floor of the mean)"}
+_EXPLANATIONS = {
+    Rule.GATED: "gated: a strand's level is the lowest level of its dimensions; the overall level "
+    "is the lowest strand level",
+    Rule.BEST_FIT: "best fit: a strand's level is the floor of the mean of its dimension levels; "
+    "the overall level is the floor of the mean of all dimension levels",
+}
+RULES: tuple[Rule, ...] = tuple(Rule)
+DEFAULT_RULE = Rule.GATED
 
 
 def dimension_levels(
@@ -37,18 +74,6 @@ def dimension_levels(
 ) -> pd.DataFrame:
     """Tidy dimension levels of current submissions (see `storage.scoring.dimension_levels`)."""
     frame = sql.dimension_levels(conn, viewer, round_id)
-    frame["level"] = frame["level"].astype("Int64")
-    return frame
-
-
-def strand_levels(
-    conn: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    round_id: str | None = None,
-    rule: str = DEFAULT_RULE,
-) -> pd.DataFrame:
-    """Tidy strand levels: authority_code, round_id, strand_id, level (<NA> when incomplete)."""
-    frame = sql.strand_levels(conn, viewer, round_id, check_rule(rule))
     frame["level"] = frame["level"].astype("Int64")
     return frame
 
@@ -64,7 +89,8 @@ def authority_levels(
     authority code): authority_code, authority_name, round_id, one column per strand id (model
     order), overall, index, rated, expected. Levels are nullable integers; index is a float
     (<NA> when incomplete)."""
-    return authority_levels_by_rule(conn, viewer, round_id, [rule], model)[rule]
+    checked = Rule.of(rule)
+    return authority_levels_by_rule(conn, viewer, round_id, [checked], model)[checked]
 
 
 def authority_levels_by_rule(
@@ -73,16 +99,35 @@ def authority_levels_by_rule(
     round_id: str | None = None,
     rules: Sequence[str] = RULES,
     model: Model | None = None,
-) -> dict[str, pd.DataFrame]:
+) -> dict[Rule, pd.DataFrame]:
     """`authority_levels` under each of `rules`, from one query (cheaper than one call a
     rule when more than one is wanted)."""
     model = model or load_model()
-    for rule in rules:
-        check_rule(rule)
-    frames = sql.authority_levels_by_rule(conn, viewer, round_id, rules, model.strand_ids)
+    checked = [Rule.of(rule) for rule in rules]
+    frames = sql.authority_levels_by_rule(conn, viewer, round_id, checked, model.strand_ids)
     columns = ["authority_code", "authority_name", "round_id", *model.strand_ids]
     columns += ["overall", "index", "rated", "expected"]
     return {rule: frame[columns] for rule, frame in frames.items()}
+
+
+def score(
+    conn: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    round_id: str | None,
+    rule: str,
+    model: Model | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(`authority_levels` under `rule`, the dimension levels of the same rows: authority_code,
+    round_id and one nullable integer column per dimension id of the model) from one query."""
+    model = model or load_model()
+    checked = Rule.of(rule)
+    frames, dimensions = sql.scored_levels(
+        conn, viewer, round_id, [checked], model.strand_ids, model.dimension_ids
+    )
+    columns = ["authority_code", "authority_name", "round_id", "submission_id", *model.strand_ids]
+    columns += ["overall", "index", "rated", "expected"]
+    dims = dimensions[["authority_code", "round_id", *model.dimension_ids]]
+    return frames[checked][columns], dims
 
 
 def latest_round(conn: duckdb.DuckDBPyConnection, viewer: Viewer) -> str | None:

@@ -1,7 +1,10 @@
 """Who is asking. Every read of authority-level data takes a `Viewer`.
 
-Today the only viewer is the open, all-seeing local one; sign-in and roles come later, and the
-read functions already filter by the viewer so that they can be added without rework.
+Three kinds: a national user (every authority by name), an authority user (its own authority by
+name, others only as peer aggregates after disclosure control), and the local viewer of an
+install without sign-in (national, and the pages say so). The users table maps a signed-in
+email to its viewer (`ehdmm.access.viewer_for`); storage filters rows by it
+(`sql_filter_params`), the round's data hands rows out by it (`ehdmm.analysis.rounds`).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@ when, what. Append-only; filter it and download it as CSV or XLSX."""
 
 import streamlit as st
 
-from ehdmm.analysis import audit
-from ehdmm.ui import data_audit, roles, sidebar, widgets
+from ehdmm.ui import data, roles, sidebar, widgets
+from ehdmm.views import audit
 
 st.set_page_config(page_title="Audit log · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -17,7 +17,8 @@ st.caption(
 )
 if not sel.rounds:
     st.info("No self-assessments have been submitted yet: the log holds sign-ins and changes only.")
-view = data_audit.audit_view(sel)
+view = data.audit_view(sel.db, sel.token, sel.viewer)
+shown = view.filtered()
 if not view.total:
     st.info("The audit log is empty: nothing has been logged yet.")
 else:
@@ -36,10 +37,10 @@ else:
     )
     text = f4.text_input("Text in who or what", key="audit_text")
     since, until = (days[0], days[-1]) if days else (None, None)
-    view = data_audit.audit_view(sel, tuple(actors), tuple(actions), since, until, text)
-    st.caption(audit.counts_text(view.shown, view.total))
+    shown = view.filtered(tuple(actors), tuple(actions), since, until, text)
+    st.caption(audit.counts_text(shown.shown, shown.total))
 widgets.table_with_download(
-    view.table,
+    shown.table,
     stem="ehdmm_audit_log",
     key="audit_log",
     column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},

@@ -3,10 +3,9 @@ side, a filterable table and change since the previous round."""
 
 import streamlit as st
 
-from ehdmm import tables
-from ehdmm.analysis import overview
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data_overview, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
+from ehdmm.views import overview
 
 st.set_page_config(page_title="Overview: early help data maturity", layout="wide")
 sel = sidebar()
@@ -15,10 +14,10 @@ model = load_model()
 
 st.title(f"National overview, round {sel.round_id}")
 
-head = data_overview.header(sel)
-cover = head.coverage
+round_view = data.overview_view(sel.scope)
+cover = round_view.coverage
 n = cover.assessed
-st.caption(head.caption)
+st.caption(round_view.caption)
 
 # -- Who submitted ----------------------------------------------------------------------------
 left, middle, right = st.columns(3)
@@ -34,25 +33,25 @@ middle.metric(
 )
 right.metric("No submission", cover.missing, help="Authorities with no submission in this round.")
 with st.expander(f"Authorities with no submission in {sel.round_id} ({cover.missing})"):
-    if head.missing.empty:
+    if round_view.missing.empty:
         st.write("Every authority has a current submission in this round.")
     else:
-        widgets.table_with_download(head.missing, stem=head.missing_stem, key="missing")
+        widgets.table_with_download(round_view.missing, stem=round_view.missing_stem, key="missing")
 
 # -- Levels per strand ------------------------------------------------------------------------
 st.header("Levels by strand")
-widgets.show(data_overview.levels_by_strand(sel), key="counts")
+widgets.show(round_view.levels_by_strand, key="counts")
 
 # -- Every authority ----------------------------------------------------------------------------
 st.header("Every authority")
-views = {
+shows = {
     "dimension": f"{len(model.dimension_ids)} dimensions",
     "strand": f"{len(model.strands)} strands",
 }
 view = st.radio(
-    "Show", list(views), format_func=views.get, horizontal=True, key="overview_heatmap_view"
+    "Show", list(shows), format_func=shows.get, horizontal=True, key="overview_heatmap_view"
 )
-rows = data_overview.heatmap_rows(sel, view)
+rows = round_view.heatmap_rows(view)
 block = 0
 if len(rows.blocks) > 1:
     block = st.select_slider(
@@ -66,36 +65,34 @@ if len(rows.blocks) > 1:
         f"{rows.total:,} authorities: the heatmap shows {overview.HEATMAP_ROWS} at a time "
         "(the block with the chosen authority first). The levels table below holds them all."
     )
-widgets.show(data_overview.heatmap(sel, view, block), key="heatmap")
+widgets.show(round_view.heatmap(view, block), key="heatmap")
 
 # -- Table ----------------------------------------------------------------------------------------
 st.header("Levels table")
 st.caption(RANKING_CAVEAT)
 low, high = overview.index_bounds(model)
 f1, f2, f3, f4 = st.columns(4)
-regions = f1.multiselect("Region", head.options["region"], placeholder="All regions")
-la_types = f2.multiselect("LA type", head.options["la_type"], placeholder="All types")
-overall = f3.multiselect("Overall level", head.options["overall"], placeholder="All levels")
+regions = f1.multiselect("Region", round_view.options["region"], placeholder="All regions")
+la_types = f2.multiselect("LA type", round_view.options["la_type"], placeholder="All types")
+overall = f3.multiselect("Overall level", round_view.options["overall"], placeholder="All levels")
 index_range = f4.slider(
     "Maturity index", min_value=low, max_value=high, value=(low, high), step=0.125
 )
-matched, table, stem = data_overview.levels_table(
-    sel, tuple(regions), tuple(la_types), tuple(overall), tuple(index_range)
-)
+shown = round_view.levels_table(tuple(regions), tuple(la_types), tuple(overall), tuple(index_range))
 st.caption(
-    f"{matched} of {n} assessed authorities match the filters. Click a column heading to "
-    f"sort. Strands without a level are shown as '{tables.INCOMPLETE}'."
+    f"{shown.matched} of {n} assessed authorities match the filters. Click a column heading to "
+    f"sort. Strands without a level are shown as '{overview.INCOMPLETE}'."
 )
 widgets.table_with_download(
-    table,
-    stem=stem,
+    shown.table,
+    stem=shown.stem,
     key="levels",
     column_config={"Maturity index": st.column_config.NumberColumn(format="%.2f")},
 )
 
 # -- Change since the previous round -----------------------------------------------------------
 st.header("Change since the previous round")
-change = data_overview.change(sel)
+change = round_view.change
 if change is None:
     st.info(
         f"There is no round before {sel.round_id} with submissions, so there is no change to show."

@@ -3,9 +3,10 @@ asks, its rank in the peer group, its trajectory, its checklist answers and evid
 
 import streamlit as st
 
-from ehdmm.analysis import profile
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data_profile, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, sidebar, widgets
+from ehdmm.ui.widgets import plain
+from ehdmm.views import profile
 
 st.set_page_config(page_title="Authority profile · ehdmm", layout="wide")
 sel = sidebar()
@@ -17,26 +18,26 @@ st.caption(
     "Levels are the authority's own self-assessment against the model."
 )
 
-# Own data by name (the viewer's reads are filtered to what it may see); peers only as
-# aggregates after disclosure control (ehdmm.analysis.aggregates, via ehdmm.ui.data_profile).
-head = data_profile.head(sel)
+# Own data by name (the viewer's rows only); peers only as aggregates after disclosure control
+# (ehdmm.analysis.aggregates, through the view).
+view = data.profile_view(sel.scope)
+head = view.headline
 
-if not head.has_submission:
-    st.info(head.no_submission_message, icon="ℹ️")
-
-if head.has_submission:
+if head is None:
+    st.info(view.no_submission_message, icon="ℹ️")
+else:
     # -- headline ---------------------------------------------------------------------------
-    cols = st.columns(4)
-    cols[0].metric(f"Overall level ({sel.rule})", head.overall)
-    cols[1].metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
-    cols[2].metric(
+    metrics = st.container(horizontal=True)  # one block (columns would be five)
+    metrics.metric(f"Overall level ({sel.rule})", head.overall)
+    metrics.metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
+    metrics.metric(
         f"Rank in {sel.peers_label}",
-        head.rank_text,
+        head.rank.rank,
         help="By maturity index, 1 = highest; ties share the best rank.",
     )
-    cols[3].metric(
+    metrics.metric(
         "Percentile in the peer group",
-        head.percentile_text,
+        head.rank.percentile,
         help="Share of the members with a complete return whose index is lower.",
     )
     st.caption(head.rank_caption + " " + RANKING_CAVEAT)
@@ -56,7 +57,7 @@ if head.has_submission:
         horizontal=True,
         key="profile_items",
     )
-    shown = data_profile.levels(sel, items)
+    shown = view.levels(items)
     for prefix, label in (("peer", sel.peers_label), ("england", "England")):
         if shown.notes[prefix]:
             st.info(f"{label} median: {shown.notes[prefix]}", icon="🔒")
@@ -77,57 +78,54 @@ if head.has_submission:
         f"Strand levels under the {sel.rule} rule. For each dimension: the descriptor of its "
         "current level and of the next one, from the model."
     )
-    for card in data_profile.cards(sel):
+    for card in view.cards:
         with st.container(border=True):
             st.subheader(card.name)
             st.markdown(f"Strand level: **{card.level_name}**")
-            dimension_columns = st.columns(len(card.dimensions))
-            for column, dim in zip(dimension_columns, card.dimensions, strict=True):
-                with column:
-                    st.markdown(f"**{profile.escape_markdown(dim.name)}**: {dim.level_name}")
-                    if dim.current:
-                        st.markdown(
-                            f"*Now ({dim.level_name}):* {profile.escape_markdown(dim.current)}"
-                        )
-                    st.markdown(f"**{dim.next_heading}:** {profile.escape_markdown(dim.next_text)}")
-            st.caption(f"MEASURES: {profile.escape_markdown(card.measures)}")
-            if card.measures_incomplete:
-                st.caption(
-                    f"⚠️ This strand's MEASURES are incomplete: {profile.MEASURES_ILLEGIBLE}."
-                )
+            # side by side when the strand has more than one dimension
+            places = st.columns(len(card.dimensions)) if len(card.dimensions) > 1 else [st]
+            for place, dim in zip(places, card.dimensions, strict=True):
+                now = f"\n\n*Now ({dim.level_name}):* {plain(dim.current)}" if dim.current else ""
+                place.markdown(f"**{plain(dim.name)}**: {dim.level_name}{now}")
+                place.markdown(f"**{dim.next_heading}:** {plain(dim.next_text)}")
+            incomplete = (
+                f"  \n⚠️ This strand's MEASURES are incomplete: {profile.MEASURES_ILLEGIBLE}."
+                if card.measures_incomplete
+                else ""
+            )
+            st.caption(f"MEASURES: {plain(card.measures)}{incomplete}")
 
 # -- trajectory -------------------------------------------------------------------------------
 st.header("Trajectory across rounds")
-if profile.submitted_rounds(head.trajectory):
+if view.trajectory.rounds_submitted:
     mode = st.radio(
         "Show",
-        ["overall", "strands"],
+        list(profile.MODES),
         format_func=lambda m: "Overall level and maturity index" if m == "overall" else "Strands",
         horizontal=True,
         key="profile_trajectory",
     )
-    trajectory = data_profile.trajectory(sel, mode)
+    trajectory = view.trajectory_chart(mode)
     widgets.show(trajectory, key="profile_trajectory_chart")
     st.dataframe(trajectory.table, hide_index=True, width="stretch")
 else:
     st.info(f"{sel.authority_name} has no submission in any round yet.")
 
-if head.has_submission:
+if head is not None:
     # -- evidence and checklist (the authority's own words: shown as plain text) -------------
-    evidence, answers = data_profile.evidence(sel)
     st.header("Evidence notes")
     st.dataframe(
-        evidence,
+        view.evidence,
         hide_index=True,
         width="stretch",
         key="evidence",
         column_config={"Evidence": st.column_config.TextColumn(width="large")},
     )
     st.header("Pre-model checklist")
-    if model.checklist_intro:
-        st.caption(profile.escape_markdown(model.checklist_intro))
+    if view.checklist_intro:
+        st.caption(plain(view.checklist_intro))
     st.dataframe(
-        answers,
+        view.checklist,
         hide_index=True,
         width="stretch",
         key="checklist",

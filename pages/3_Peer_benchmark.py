@@ -1,23 +1,24 @@
 """Peer benchmark: how the chosen peer group spreads over the four levels per strand (or
 dimension) and over the maturity index, where the authority sits, and the peer list.
 
-Peer data comes only from `ehdmm.analysis.aggregates` (through `ehdmm.ui.data_benchmark`): a
+Peer data comes only from `ehdmm.analysis.aggregates` (through `ehdmm.views.benchmark`): a
 national user sees it unrestricted, with every member by name; an authority user sees counts,
 quartiles and the number of members after disclosure control, and no other authority by name."""
 
 import streamlit as st
 
-from ehdmm.analysis import benchmark
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data_benchmark, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
+from ehdmm.ui.widgets import plain
+from ehdmm.views import benchmark
 
 st.set_page_config(page_title="Peer benchmark · ehdmm", layout="wide")
 sel = sidebar()
 model = load_model()
 
 st.title(f"Peer benchmark: {sel.authority_name}")
-top = data_benchmark.head(sel)
-counts, has_submission = top.counts, top.has_submission
+view = data.benchmark_view(sel.scope)
+counts, has_submission = view.counts, view.has_submission
 n = counts.submitted
 n_text = benchmark.count_text(n)
 
@@ -52,9 +53,9 @@ items = st.radio(
     horizontal=True,
     key="benchmark_items",
 )
-position, distribution = data_benchmark.distribution(sel, items)
-st.markdown(position)
-widgets.show(distribution, key="benchmark_distribution")
+distribution = view.distribution(items)
+st.markdown(plain(distribution.position))
+widgets.show(distribution.chart, key="benchmark_distribution")
 st.caption(
     f"n = {n_text} members of {sel.peers_label} with a submission; each chart counts those with "
     "a level for its item (an incomplete return has no level for a strand that lacks a "
@@ -65,7 +66,7 @@ if not sel.viewer.sees_all:
 
 # -- maturity index -----------------------------------------------------------------------------
 st.header("Maturity index")
-index = data_benchmark.index(sel)
+index = view.index.chart
 if index is None:
     roles.suppressed_note()
 else:
@@ -78,8 +79,8 @@ st.caption(
 # -- peer list --------------------------------------------------------------------------------
 st.header("The peer group")
 if sel.viewer.sees_all:
-    table, stem = data_benchmark.peer_list(sel)
+    table, stem = view.peer_list
     widgets.table_with_download(table, stem=stem, key="benchmark_peers")
 else:
-    st.markdown(benchmark.members_text(counts.members, sel.peers_label, counts.in_group))
+    st.markdown(plain(view.members_text))
 st.caption(RANKING_CAVEAT)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ehdmm.analysis import compare
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data_compare, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
+from ehdmm.views import compare
 
 st.set_page_config(page_title="Compare authorities", layout="wide")
 sel = sidebar()
@@ -17,8 +17,8 @@ st.caption(
     f"{sel.rule}. {RANKING_CAVEAT}"
 )
 
-picker = data_compare.choices(sel)
-labels = picker.labels
+view = data.compare_view(sel.scope)
+labels = view.labels
 use_group = st.toggle(
     f"Use the sidebar's peer group ({sel.peers_label})",
     key="compare_use_group",
@@ -26,7 +26,7 @@ use_group = st.toggle(
     f"sidebar (at most {compare.MAX_AUTHORITIES} authorities).",
 )
 if use_group:
-    chosen, group_size = data_compare.group_selection(sel)
+    chosen, group_size = view.group_selection
     group_label = sel.peers_label
     if group_size > compare.MAX_AUTHORITIES:
         st.markdown(
@@ -35,12 +35,12 @@ if use_group:
             f"and the first {compare.MAX_AUTHORITIES - 1} others (DfE statistical neighbours "
             "first, closest first, then by ONS code)."
         )
-    st.markdown(f"Comparing: {compare.names_text(chosen, labels)}.")
+    st.markdown(f"Comparing: {view.names_text(chosen)}.")
 else:
     chosen = st.multiselect(
         f"Authorities to compare (up to {compare.MAX_AUTHORITIES})",
         list(labels),
-        default=picker.default,
+        default=view.default,
         format_func=labels.get,
         max_selections=compare.MAX_AUTHORITIES,
         key=f"compare_authorities_{sel.authority}",
@@ -53,7 +53,7 @@ chosen = chosen[: compare.MAX_AUTHORITIES]
 
 items = st.radio(
     "Show",
-    compare.ITEM_KINDS,
+    list(compare.ITEMS),
     format_func=lambda kind: (
         f"{len(model.dimensions)} dimensions"
         if kind == "dimension"
@@ -63,10 +63,10 @@ items = st.radio(
     key="compare_items",
 )
 
-result = data_compare.comparison(sel, tuple(chosen), items, group_label)
+result = view.comparison(tuple(chosen), items, group_label)
 if result.missing:
     st.markdown(
-        f"Not in the charts or the table: {compare.names_text(result.missing, labels)}: no "
+        f"Not in the charts or the table: {view.names_text(result.missing)}: no "
         f"current submission in round {sel.round_id}"
         + ("." if sel.viewer.sees_all else " that you can see.")
     )
@@ -87,7 +87,7 @@ st.caption(
     "Differs and are shaded."
 )
 st.dataframe(
-    compare.highlight_differences(result.table),
+    result.styled_table,
     hide_index=True,
     width="stretch",
     height="content",

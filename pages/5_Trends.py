@@ -3,10 +3,8 @@ transitions between two rounds and the biggest movers of the maturity index."""
 
 import streamlit as st
 
-from ehdmm.analysis import overview
-from ehdmm.charts import trends as charts
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data_trends, roles, sidebar, widgets
+from ehdmm.ui import RANKING_CAVEAT, data, roles, sidebar, widgets
 
 st.set_page_config(page_title="Trends: early help data maturity", layout="wide")
 sel = sidebar()
@@ -14,6 +12,7 @@ roles.national_only(sel.viewer)
 model = load_model()
 
 st.title("Trends across rounds")
+view = data.trends_view(sel.scope)
 peers_name = f"{sel.peers_label} ({sel.authority_name})"
 groups = {"england": "England", "peers": peers_name}
 choice = st.radio(
@@ -24,18 +23,16 @@ choice = st.radio(
     key="trends_group",
     help="England, or the peer group chosen in the sidebar for the chosen authority.",
 )
-chosen = data_trends.group(sel, choice)
+chosen = view.group(choice)
 if choice == "peers" and sel.peers == "england":
     st.caption("The sidebar's peer group is England: choose another one there to narrow this.")
 
 rounds = list(sel.rounds)
-st.caption(
-    f"Scoring rule: {sel.rule}. {charts.sizes_text(chosen.sizes)} (authorities with a submission)."
-)
+st.caption(f"Scoring rule: {sel.rule}. {chosen.sizes_text} (authorities with a submission).")
 
 # -- Shares per round ---------------------------------------------------------------------------
 st.header("Levels by round")
-widgets.show(data_trends.shares(sel, choice), key="shares")
+widgets.show(view.shares(choice), key="shares")
 st.caption("Shares are of the authorities with a level for the strand in that round.")
 
 # -- Transitions ----------------------------------------------------------------------------------
@@ -45,7 +42,7 @@ if len(rounds) < 2:
     st.stop()
 default_from = sel.previous_round or rounds[-2]
 default_to = sel.round_id if sel.round_id in rounds else rounds[-1]
-names = overview.item_names(model)
+names = view.items
 c1, c2, c3 = st.columns(3)
 from_round = c1.selectbox(
     "From round", rounds, index=rounds.index(default_from), key=f"trends_from_{sel.round_id}"
@@ -60,7 +57,7 @@ if from_round == to_round:
     st.info("Choose two different rounds to see changes.")
     st.stop()
 
-transitions, table_stem = data_trends.transitions(sel, choice, from_round, to_round, item)
+transitions, table_stem = view.transitions(choice, from_round, to_round, item)
 widgets.show(transitions, key="transitions")
 widgets.table_with_download(transitions.table, stem=table_stem, key="transition_table")
 
@@ -72,7 +69,7 @@ st.caption(
     f"with every dimension rated in both {from_round} and {to_round} are included. Ties are "
     "listed by name."
 )
-moved = data_trends.movers(sel, choice, from_round, to_round)
+moved = view.movers(choice, from_round, to_round)
 two_decimals = {
     column: st.column_config.NumberColumn(format="%+.2f" if column == "Change" else "%.2f")
     for column in moved.rises.columns[2:]

@@ -8,7 +8,7 @@ import streamlit as st
 from ehdmm import assessment, assessment_tables, disclosure
 from ehdmm.model import load_model
 from ehdmm.storage import StoreError
-from ehdmm.ui import RANKING_CAVEAT, assess_form, data, data_aggregates, data_assess, sidebar
+from ehdmm.ui import RANKING_CAVEAT, Rule, assess_form, data, data_assess, sidebar
 from ehdmm.ui.data_assess import FormContext
 
 st.set_page_config(page_title="Self-assessment · ehdmm", layout="wide")
@@ -171,9 +171,9 @@ if submitted is not None:
         f"of {sel.authority_name} for round {round_id}.{superseded}",
         icon="✅",
     )
-current = data.levels(sel.db, sel.token, sel.viewer, round_id, "gated")
+current = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.GATED)
 if assessment_tables.has_levels(current, sel.authority):
-    best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, "best-fit")
+    best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.BEST_FIT)
     st.header(f"Computed levels of the current submission, round {round_id}")
     st.dataframe(
         assessment_tables.result_table(current, best_fit, sel.authority, model),
@@ -186,9 +186,7 @@ if assessment_tables.has_levels(current, sel.authority):
         help=f"The mean of the {len(model.dimensions)} dimension levels (it orders authorities; "
         "it is not a level).",
     )
-    rank = data_aggregates.rank(
-        sel.db, sel.token, sel.viewer, sel.authority, sel.peers, round_id, "gated"
-    )
+    rank = data.rank(sel.db, sel.token, sel.viewer, sel.authority, sel.peers, round_id, Rule.GATED)
     st.write(
         f"Rank by maturity index in {sel.peers_label}: "
         f"{assessment_tables.rank_words(rank, disclosure.threshold())}."

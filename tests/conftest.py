@@ -1,7 +1,10 @@
-"""Shared fixtures: real DuckDB files in temporary folders (never a mock)."""
+"""Shared fixtures: real DuckDB files in temporary folders (never a mock), and running a page
+with Streamlit's AppTest. The project root and tests/ are on sys.path (pyproject's
+`pythonpath`)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -11,13 +14,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
+
+from ehdmm.database import init_db
+from ehdmm.demo import install_demo
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from ehdmm.database import init_db  # noqa: E402
-from ehdmm.demo import install_demo  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -115,3 +117,48 @@ def round_db(_round_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "round.duckdb"
     shutil.copy(_round_template, path)
     return path
+
+
+@pytest.fixture
+def run_page(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., AppTest]:
+    """`run_page(db, **params)`: the test module's `PAGE` (or `page=`, a path from the
+    project's folder or absolute) run once by AppTest on database `db`, with `params` as the
+    URL's query parameters (and `secrets`, `user` as AppTest's, for sign-in); fails the test
+    if the page raised."""
+
+    def run(
+        db: Path,
+        *,
+        page: str | Path | None = None,
+        timeout: float = 90,
+        secrets: dict | None = None,
+        user: dict | None = None,
+        **params: str,
+    ) -> AppTest:
+        monkeypatch.setenv("EHDMM_DB", str(db))
+        path = ROOT / (page or request.module.PAGE)
+        at = AppTest.from_file(str(path), default_timeout=timeout)
+        for key, value in (secrets or {}).items():
+            at.secrets[key] = value
+        if user is not None:
+            at.user = user
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return run
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The plotly figures a page drew, as the browser gets them (JSON specs), in order."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.fixture
+def figures() -> Callable[[AppTest], list[dict]]:
+    """`figures(at)`: the plotly figure specs a page drew, in order."""
+    return chart_specs

@@ -1,11 +1,11 @@
 """ehdmm.analysis.aggregates: the only way an authority user's pages read other authorities'
 data. Unit tests on small hand-made frames (suppression of small groups and small cells, the
-threshold from configuration), the loaders on the demo database (national: unrestricted and
-equal to a direct computation; authority: its own peers only, suppressed), and the cached
-wrappers' keys (one viewer's entry never served to another)."""
+threshold from configuration), and `peer_figures` over a round of the demo database (national:
+unrestricted and equal to a direct computation; authority: its own peers only, suppressed)."""
 
 from __future__ import annotations
 
+import oracle
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -15,6 +15,7 @@ from ehdmm import disclosure, peers
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, benchmark, core, profile
 from ehdmm.analysis.profile import item_tidy
+from ehdmm.analysis.rounds import load_round
 from ehdmm.model import load_model
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
@@ -53,6 +54,11 @@ def strand_dist(levels: dict[str, int | None], members: list[str], own: str = "A
     dist = benchmark.distribution(tidy, members, own, MODEL, "strand")
     mine = benchmark.own_levels(tidy, own, list(MODEL.strand_ids))
     return dist, mine
+
+
+def figures(db, viewer, authority, group, round_id=ROUND, rule="gated"):
+    """`peer_figures` over the round read now."""
+    return aggregates.peer_figures(load_round(db, round_id, rule), viewer, authority, group)
 
 
 def first_item(frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,35 +224,26 @@ def test_a_bad_or_lower_threshold_means_five(raw, monkeypatch):
 
 
 def test_a_higher_threshold_suppresses_more(demo_db, monkeypatch):
-    region = aggregates.peer_medians(demo_db, AUTHORITY, OWN, "region", ROUND, "gated", "strand")
+    region = figures(demo_db, AUTHORITY, OWN, "region").medians("peer", "strand")
     assert not region["suppressed"].any()  # 14 others in the South West
     monkeypatch.setenv(disclosure.ENV_THRESHOLD, "20")
-    region = aggregates.peer_medians(demo_db, AUTHORITY, OWN, "region", ROUND, "gated", "strand")
+    raised = figures(demo_db, AUTHORITY, OWN, "region")
+    region = raised.medians("peer", "strand")
     assert region["suppressed"].all() and region["median"].isna().all()
     assert set(region["reason"]) == {"fewer than 20 other authorities"}
-    assert aggregates.peer_rank(demo_db, AUTHORITY, OWN, "region", ROUND, "gated") is None
+    assert raised.rank is None
 
 
 # ---------------------------------------------------------------------------------------------
-# Loaders on the demo database
+# `peer_figures` on the demo database
 
 
 def test_an_authority_viewer_asks_for_its_own_peers_only(demo_db):
-    calls = [
-        lambda: aggregates.peer_distribution(
-            demo_db, AUTHORITY, OTHER, "region", ROUND, "gated", "strand"
-        ),
-        lambda: aggregates.peer_medians(
-            demo_db, AUTHORITY, OTHER, "england", ROUND, "gated", "strand"
-        ),
-        lambda: aggregates.peer_rank(demo_db, AUTHORITY, OTHER, "region", ROUND, "gated"),
-        lambda: aggregates.index_summary(demo_db, AUTHORITY, OTHER, "region", ROUND, "gated"),
-        lambda: aggregates.group_counts(demo_db, AUTHORITY, OTHER, "region", ROUND, "gated"),
-    ]
+    data = load_round(demo_db, ROUND, "gated")
     names = set(core.authorities(demo_db)["name"])
-    for call in calls:
+    for group in ("region", "england", "custom:three"):
         with pytest.raises(AccessDenied) as refused:
-            call()
+            aggregates.peer_figures(data, AUTHORITY, OTHER, group)
         message = str(refused.value)
         assert OTHER not in message and not any(name in message for name in names)
 
@@ -254,69 +251,48 @@ def test_an_authority_viewer_asks_for_its_own_peers_only(demo_db):
 def test_a_national_viewer_gets_what_a_direct_computation_gives(demo_db):
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     dims = core.dimensions(demo_db, LOCAL_VIEWER, ROUND)
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "neighbours")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, OWN, "neighbours")
+    got = figures(demo_db, NATIONAL, OWN, "neighbours")
     for items in ("strand", "dimension"):
         tidy = item_tidy(wide, dims, MODEL, items)
         expected = benchmark.distribution(tidy, members, OWN, MODEL, items)
-        got = aggregates.peer_distribution(
-            demo_db, NATIONAL, OWN, "neighbours", ROUND, "gated", items
-        )
-        assert list(got["count"]) == list(expected["count"])
-        assert list(got["own"]) == list(expected["own"])
+        dist = got.distribution(items)
+        assert list(dist["count"]) == list(expected["count"])
+        assert list(dist["own"]) == list(expected["own"])
         order = list(dict.fromkeys(expected["item_id"]))
-        medians = aggregates.peer_medians(
-            demo_db, NATIONAL, OWN, "neighbours", ROUND, "gated", items
-        )
+        medians = got.medians("peer", items)
         assert list(medians["median"]) == list(core.medians(tidy, members, order))
-    rank = aggregates.peer_rank(demo_db, NATIONAL, OWN, "neighbours", ROUND, "gated")
-    assert rank == core.rank_in_group(wide, OWN, members)
+    assert got.rank == core.rank_in_group(wide, OWN, members)
+    assert got.counts == aggregates.GroupCounts(len(members), True, len(members))
 
 
 def test_an_authority_viewer_of_a_custom_group_of_three_sees_only_suppression(demo_db):
     peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
-    args = (demo_db, AUTHORITY, OWN, "custom:three", ROUND, "gated")
-    dist = aggregates.peer_distribution(*args, "dimension")
+    got = figures(demo_db, AUTHORITY, OWN, "custom:three")
+    dist = got.distribution("dimension")
     assert dist["count"].isna().all() and dist["suppressed"].all()
-    assert aggregates.peer_medians(*args, "strand")["median"].isna().all()
-    assert aggregates.peer_rank(*args) is None
-    assert aggregates.index_summary(*args) is None
-    counts = aggregates.group_counts(*args)
-    assert (counts.members, counts.in_group, counts.submitted) == (3, True, None)
+    assert got.medians("peer", "strand")["median"].isna().all()
+    assert got.rank is None and got.index is None
+    assert (got.counts.members, got.counts.in_group, got.counts.submitted) == (3, True, None)
+    # England is big enough: its medians are shown
+    assert got.medians("england", "strand")["median"].notna().all()
     # the national team sees the same group unrestricted
-    national = aggregates.peer_distribution(
-        demo_db, NATIONAL, OWN, "custom:three", ROUND, "gated", "strand"
-    )
+    national = figures(demo_db, NATIONAL, OWN, "custom:three").distribution("strand")
     assert national["count"].notna().all()
-
-
-def test_cached_wrappers_keep_viewers_apart(demo_db):
-    from ehdmm.ui import data_aggregates
-
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
-    key = (str(demo_db), (0.0, 0))
-    national = data_aggregates.distribution(
-        *key, NATIONAL, OWN, "custom:three", ROUND, "gated", "strand"
-    )
-    authority = data_aggregates.distribution(
-        *key, AUTHORITY, OWN, "custom:three", ROUND, "gated", "strand"
-    )
-    assert national["count"].notna().all() and authority["count"].isna().all()
-    assert data_aggregates.rank(*key, AUTHORITY, OWN, "custom:three", ROUND, "gated") is None
-    assert data_aggregates.rank(*key, NATIONAL, OWN, "custom:three", ROUND, "gated") is not None
 
 
 def test_profile_comparison_from_aggregates_equals_the_direct_one_for_national(demo_db):
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     dims = core.dimensions(demo_db, LOCAL_VIEWER, ROUND)
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
     tidy = item_tidy(wide, dims, MODEL, "dimension")
     direct = profile.comparison(tidy, OWN, members, MODEL, "dimension")
-    args = (demo_db, NATIONAL, OWN)
+    got = figures(demo_db, NATIONAL, OWN, "region")
     values = profile.comparison_from(
         tidy,
         OWN,
-        aggregates.peer_medians(*args, "region", ROUND, "gated", "dimension"),
-        aggregates.peer_medians(*args, "england", ROUND, "gated", "dimension"),
+        got.medians("peer", "dimension"),
+        got.medians("england", "dimension"),
         MODEL,
         "dimension",
     )
@@ -329,12 +305,12 @@ def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db
     peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
     own = core.levels(demo_db, AUTHORITY, ROUND, "gated")
     tidy = item_tidy(own, None, MODEL, "strand")
-    args = (demo_db, AUTHORITY, OWN)
+    got = figures(demo_db, AUTHORITY, OWN, "custom:three")
     values = profile.comparison_from(
         tidy,
         OWN,
-        aggregates.peer_medians(*args, "custom:three", ROUND, "gated", "strand"),
-        aggregates.peer_medians(*args, "england", ROUND, "gated", "strand"),
+        got.medians("peer", "strand"),
+        got.medians("england", "strand"),
         MODEL,
         "strand",
     )
@@ -345,29 +321,24 @@ def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db
     assert "median is suppressed" in profile.comparison_summary(
         values, "Bristol", "Custom: three", "strand"
     )
-    assert profile.rank_display(None) == ("suppressed", "suppressed")
 
 
 @pytest.mark.parametrize("viewer", [AUTHORITY, NATIONAL], ids=["authority", "national"])
 @pytest.mark.parametrize("group", ["region", "custom:three"])
-def test_report_figures_equal_the_loaders_one_by_one(demo_db, viewer, group):
+def test_report_figures_are_the_peer_figures_of_the_round(demo_db, viewer, group):
     peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
-    args = (demo_db, viewer, OWN)
-    got = aggregates.report_figures(*args, group, ROUND, "gated", MODEL)
-    assert got.counts == aggregates.group_counts(*args, group, ROUND, "gated")
-    assert got.england == aggregates.group_counts(*args, "england", ROUND, "gated")
-    assert got.rank == aggregates.peer_rank(*args, group, ROUND, "gated")
-    assert got.index == aggregates.index_summary(*args, group, ROUND, "gated")
-    pd.testing.assert_frame_equal(
-        got.distribution,
-        aggregates.peer_distribution(*args, group, ROUND, "gated", "strand", MODEL),
+    got = aggregates.report_figures(demo_db, viewer, OWN, group, ROUND, "gated", MODEL)
+    each = figures(demo_db, viewer, OWN, group)
+    assert (got.counts, got.england, got.rank, got.index) == (
+        each.counts,
+        each.england,
+        each.rank,
+        each.index,
     )
+    pd.testing.assert_frame_equal(got.distribution, each.distribution("strand"))
     for key, frame in got.medians.items():
         prefix, items = key.split(":")
-        expected = aggregates.peer_medians(
-            *args, group if prefix == "peer" else "england", ROUND, "gated", items, MODEL
-        )
-        pd.testing.assert_frame_equal(frame, expected)
+        pd.testing.assert_frame_equal(frame, each.medians(prefix, items))
     if viewer is AUTHORITY and group == "custom:three":
         assert got.rank is None and got.index is None and got.counts.submitted is None
     with pytest.raises(AccessDenied):

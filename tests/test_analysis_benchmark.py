@@ -3,9 +3,9 @@ peer list; on hand-made frames and on the demo database."""
 
 from __future__ import annotations
 
+import oracle
 import pandas as pd
 
-from ehdmm import scoring
 from ehdmm.analysis import benchmark, core, profile
 from ehdmm.model import load_model
 from ehdmm.storage import connect
@@ -168,9 +168,9 @@ def test_peer_table_lists_every_member_by_name_with_level_names():
 def test_on_the_demo_database_counts_match_the_scored_strand_levels(demo_db):
     code = "E06000023"
     wide = core.levels(demo_db, LOCAL_VIEWER, "2026-03", "gated")
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, code, "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, code, "region")
     with connect(demo_db) as conn:
-        strands = scoring.strand_levels(conn, LOCAL_VIEWER, "2026-03", "gated")
+        strands = oracle.strand_levels(conn, LOCAL_VIEWER, "2026-03", "gated")
     tidy = profile.item_tidy(wide, pd.DataFrame(), MODEL, "strand")
     dist = benchmark.distribution(tidy, members, code, MODEL, "strand")
     for strand in MODEL.strands:

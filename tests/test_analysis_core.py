@@ -3,28 +3,17 @@ picks from (real DuckDB: the demo database)."""
 
 from __future__ import annotations
 
-import pytest
-
-from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, core
+from ehdmm.analysis.rounds import load_round
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 OWN = "E06000023"  # Bristol, City of
 OWN_VIEWER = Viewer(role="authority", authority_code=OWN, email="analyst@bristol.gov.uk")
 
 
-def test_peer_codes_are_for_national_viewers_only(demo_db):
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, OWN, "region")
-    assert OWN in members and len(members) == 15
-    for group in ("region", "neighbours", "england", "type"):
-        with pytest.raises(AccessDenied, match="national team only") as exc:
-            core.peer_codes(demo_db, OWN_VIEWER, OWN, group)
-        assert isinstance(exc.value, PermissionError)
-        assert not any(code in str(exc.value) for code in members)
-
-
 def test_an_authority_viewer_gets_the_group_size_through_aggregates(demo_db):
-    counts = aggregates.group_counts(demo_db, OWN_VIEWER, OWN, "region", "2026-03", "gated")
+    data = load_round(demo_db, "2026-03", "gated")
+    counts = aggregates.peer_figures(data, OWN_VIEWER, OWN, "region").counts
     assert (counts.members, counts.in_group) == (15, True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ehdmm import scoring
+from ehdmm import scoring, wording
 from ehdmm.analysis import core, profile
 from ehdmm.model import load_model
 from ehdmm.storage import connect
@@ -17,6 +17,12 @@ MODEL = load_model()
 DIMS = list(MODEL.dimension_ids)
 STRANDS = list(MODEL.strand_ids)
 NAMES = MODEL.level_names
+
+
+def short(rank: core.Rank) -> tuple[str, str]:
+    """(rank, percentile) as metrics show them."""
+    words = wording.rank_words(rank)
+    return words.rank, words.percentile
 
 
 def dims_frame(levels: dict[str, list[int | None]], round_id: str = "2026-03") -> pd.DataFrame:
@@ -231,8 +237,6 @@ def test_trajectory_has_a_row_per_round_with_gaps_for_missing_rounds():
     assert list(table["Overall"]) == [f"1 {NAMES[1]}", "no submission", "incomplete"]
     assert list(table["Maturity index"]) == ["1.25", "no submission", ""]
     assert table[MODEL.strands[4].name].iloc[2] == "incomplete"
-    long = profile.trajectory_long(traj, MODEL)
-    assert len(long) == 3 * len(STRANDS)
     text = profile.trajectory_summary(traj, "Ay", MODEL)
     assert "2 of 3 rounds" in text and "r1" in text and "r3" in text
 
@@ -301,33 +305,14 @@ def test_headline_gives_overall_index_and_rank():
     head = profile.headline(wide, "A", ["A", "B", "C", "D"], MODEL)
     assert head.overall == NAMES[2] and head.index == "2.63"
     assert (head.rank.rank, head.rank.n, head.rank.percentile) == (2, 3, 50.0)
-    assert profile.rank_display(head.rank) == ("2 of 3", "50th")
+    assert short(head.rank) == ("2 of 3", "50th")
     missing = profile.headline(wide, "D", ["A", "D"], MODEL)
     assert missing.overall == "incomplete" and missing.index == ""
-    assert profile.rank_display(missing.rank) == ("–", "–")
+    assert short(missing.rank) == ("–", "–")
     alone = profile.headline(wide, "B", ["B"], MODEL)
-    assert profile.rank_display(alone.rank) == ("1 of 1", "100th")
+    assert short(alone.rank) == ("1 of 1", "100th")
     absent = profile.headline(wide, "Z", ["A"], MODEL)
     assert absent.rank.rank is None and not absent.in_group
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [
-        (1, "1st"),
-        (2, "2nd"),
-        (3, "3rd"),
-        (4, "4th"),
-        (11, "11th"),
-        (12, "12th"),
-        (13, "13th"),
-        (21, "21st"),
-        (100, "100th"),
-        (0, "0th"),
-    ],
-)
-def test_ordinal(number, text):
-    assert profile.ordinal(number) == text
 
 
 # -- on the demo database -----------------------------------------------------------------------

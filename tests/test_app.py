@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm import scoring
@@ -13,19 +12,12 @@ from ehdmm.storage import connect
 from ehdmm.storage import db as storage_db
 from ehdmm.viewer import LOCAL_VIEWER
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGE = "app.py"
+APP = str(Path(__file__).resolve().parents[1] / PAGE)
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_home_shows_the_latest_round_levels_with_the_demo_banner(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_home_shows_the_latest_round_levels_with_the_demo_banner(demo_db, run_page):
+    at = run_page(demo_db)
     with connect(demo_db) as conn:
         expected = scoring.authority_levels(conn, LOCAL_VIEWER, "2026-03", "gated")
     assert any("Synthetic demo data" in w.value for w in at.warning)
@@ -65,10 +57,10 @@ def test_home_on_a_missing_database_path_says_how_to_make_one(tmp_path, monkeypa
     assert not at.dataframe
 
 
-def test_home_on_an_empty_database_says_there_is_nothing_yet(tmp_path, monkeypatch):
+def test_home_on_an_empty_database_says_there_is_nothing_yet(tmp_path, run_page):
     db = tmp_path / "empty.duckdb"
     init_db(db)
-    at = run(db, monkeypatch)
+    at = run_page(db)
     assert not at.warning
     assert any("No self-assessments" in i.value for i in at.info)
     assert not at.dataframe

@@ -9,14 +9,10 @@ or playwright is missing; a failure instead with EHDMM_REQUIRE_BROWSER=1).
 from __future__ import annotations
 
 import pytest
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING
 
 from ehdmm.export import report
 from ehdmm.viewer import LOCAL_VIEWER
-
-try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
-    from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING
-except ImportError:
-    from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING
 
 pytestmark = [
     pytest.mark.browser,

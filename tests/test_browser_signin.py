@@ -12,19 +12,16 @@ from __future__ import annotations
 
 import re
 import shutil
-import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server, free_port
 
 from ehdmm import access, peers
 from ehdmm.analysis import core
 from ehdmm.viewer import LOCAL_VIEWER
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL_USER = "lead@communities.gov.uk"

@@ -102,3 +102,42 @@ def test_font_sizes_find_every_font_setting():
     assert any(path.endswith("tickfont") for path in sizes)
     assert any("annotations" in path for path in sizes)
     assert any(path.startswith("data") and path.endswith("textfont") for path in sizes)
+
+
+def test_figures_built_in_one_go_hold_only_valid_properties(demo_db):
+    """`theme.figure` skips plotly's checks for speed: every chart the pages build is checked
+    here instead (plotly raises on any property it does not know, or a value it refuses)."""
+    from ehdmm.analysis.rounds import load_round
+    from ehdmm.scoring import Rule
+    from ehdmm.viewer import LOCAL_VIEWER, Viewer
+    from ehdmm.views import benchmark, compare, overview, profile
+    from ehdmm.views.scope import Scope
+
+    data = load_round(demo_db, "2026-03", Rule.GATED)
+    own = Viewer(role="authority", authority_code="E06000023", email="a@bristol.gov.uk")
+    figures = []
+    for viewer in (LOCAL_VIEWER, own):
+        for code in ("E06000023", "E06000022"):  # with and without a submission in the round
+            if not viewer.can_see(code):
+                continue
+            scope = Scope(str(demo_db), (0.0, 0), viewer, code, "2026-03", "region", Rule.GATED)
+            view = profile.build(scope, data)
+            for items in ("dimension", "strand"):
+                figures += [view.levels(items).radar.fig, view.levels(items).dots.fig]
+                figures.append(view.distribution(items).chart.fig)
+            figures += [view.trajectory_chart("overall").fig, view.trajectory_chart("strands").fig]
+            if view.index.chart is not None:
+                figures.append(view.index.chart.fig)
+            assert benchmark.build(scope, data).index.chart is not None or not viewer.sees_all
+    scope = Scope(
+        str(demo_db), (0.0, 0), LOCAL_VIEWER, "E06000023", "2026-03", "region", Rule.GATED
+    )
+    seen = compare.build(scope, data)
+    for items in ("dimension", "strand"):
+        result = seen.comparison((*seen.default, "E06000022"), items)
+        figures += [result.radar.fig, result.panels.fig]
+    board = overview.build(scope, data)
+    figures += [board.levels_by_strand.fig, board.heatmap("dimension").fig, board.change.fig]
+    for fig in figures:
+        go.Figure(fig.to_plotly_json())  # raises ValueError on an invalid property
+    assert len(figures) > 20

@@ -155,3 +155,15 @@ def test_an_actor_with_a_control_character_is_no_formula_in_the_audit_download(
     cells = [c for row in book["audit"].iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert "'=1+1" in {c.value for c in cells}
+
+
+def test_an_unusable_size_limit_is_a_configuration_error_and_nothing_is_written(
+    db, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("EHDMM_MAX_IMPORT_MB", "inf")
+    path = write(tmp_path / "full.csv", full())
+    code, _, err = run(capsys, path, "--db", str(db))
+    assert code == 2
+    assert "configuration error: EHDMM_MAX_IMPORT_MB is set to 'inf'" in err
+    assert "Traceback" not in err
+    assert current_levels(db) == {}

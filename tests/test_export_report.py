@@ -423,17 +423,14 @@ def test_own_report_figures_are_the_suppressed_aggregates(pool_db):
     from ehdmm.analysis import aggregates
 
     data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
-    rank = aggregates.peer_rank(pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated")
+    figures = aggregates.report_figures(pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated")
+    rank = figures.rank
     assert data.rank == f"{rank.rank} of {rank.n}"
-    quartiles = aggregates.index_summary(pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated")
+    quartiles = figures.index
     assert data.index_summary.startswith(f"The middle half of the {quartiles.n} members")
-    medians = aggregates.peer_medians(
-        pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated", "strand"
-    )
+    medians = figures.medians["peer:strand"]
     assert list(data.strands["Same region median"]) == [f"{v:g}" for v in medians["median"]]
-    dist = aggregates.peer_distribution(
-        pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated", "strand"
-    )
+    dist = figures.distribution
     table = data.chart("distribution").table
     assert list(table["Authorities"]) == [
         "suppressed" if v is pd.NA else str(v) for v in dist["count"]

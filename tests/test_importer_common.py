@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from ehdmm.importer.common import Problem, size_text
+from ehdmm.importer.common import (
+    MAX_IMPORT_BYTES,
+    ConfigurationError,
+    Problem,
+    max_import_bytes,
+    size_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,3 +33,21 @@ def test_sizes_in_words() -> None:
     assert size_text(3 * 1024**3) == "3.0 GB (3,221,225,472 bytes)"
     assert size_text(20 * 1024**2) == "20.0 MB (20,971,520 bytes)"
     assert size_text(1048) == "1,048 bytes"
+
+
+@pytest.mark.parametrize("raw", ["inf", "-inf", "nan", "0", "-1", "big", "1e9", "20 MB"])
+def test_an_unusable_size_limit_is_a_configuration_error_naming_the_variable(
+    raw: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EHDMM_MAX_IMPORT_MB", raw)
+    with pytest.raises(ConfigurationError, match="EHDMM_MAX_IMPORT_MB is set to") as caught:
+        max_import_bytes()
+    assert "greater than 0" in str(caught.value)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("", MAX_IMPORT_BYTES), (" 2 ", 2 * 1048576)])
+def test_the_size_limit_is_the_default_or_the_megabytes_given(
+    raw: str, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EHDMM_MAX_IMPORT_MB", raw)
+    assert max_import_bytes() == expected

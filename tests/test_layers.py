@@ -1,15 +1,77 @@
-"""Layering: ehdmm's domain modules never import streamlit; only ehdmm.ui may."""
+"""Layering: the import contracts of pyproject.toml hold (import-linter: storage imports none
+of the layers above it, charts and export import nothing from storage, only ehdmm.ui and the
+pages import streamlit, pages import only ehdmm.ui, ehdmm.views and ehdmm.model), the checks
+would catch a break, and ehdmm's domain modules import without streamlit."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import ehdmm
 
 ROOT = Path(__file__).resolve().parents[1]
+PAGE_LAYERS = ("ehdmm.ui", "ehdmm.views", "ehdmm.model")
+
+
+def lint_imports(config: Path | None = None) -> subprocess.CompletedProcess:
+    """`lint-imports` (no cache written) in the project folder, as CI would run it."""
+    code = (
+        "import sys\n"
+        "from importlinter.cli import lint_imports\n"
+        "sys.exit(lint_imports(config_filename=sys.argv[1] or None, no_cache=True, "
+        "no_logo=True))\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(config or "")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def contracts() -> list[dict]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["importlinter"]["contracts"]
+
+
+def test_the_import_contracts_are_kept():
+    done = lint_imports()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 kept, 0 broken" in done.stdout
+
+
+def test_a_page_importing_below_the_views_breaks_its_contract(tmp_path):
+    """The same contracts without the pages' listed exceptions: the check catches them."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = text.index("    # Pages edited in parallel")
+    end = text.index("]", start)
+    path = tmp_path / "contracts.toml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    done = lint_imports(path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Pages import only ehdmm.ui, ehdmm.views and ehdmm.model BROKEN" in done.stdout
+    assert "pages.7_Assess -> ehdmm.assessment" in done.stdout
+
+
+def test_the_pages_contract_forbids_every_other_module_of_ehdmm():
+    pages = next(c for c in contracts() if c.get("source_modules") == ["pages"])
+    top = {f"ehdmm.{m.name}" for m in pkgutil.iter_modules(ehdmm.__path__)}
+    assert set(pages["forbidden_modules"]) == top - {*PAGE_LAYERS, "ehdmm.__main__"}
+
+
+def test_the_home_page_imports_only_what_pages_may():
+    """app.py is not in a package, so import-linter does not see it: checked here."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    names += [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
+    ours = [name for name in names if name.split(".")[0] == "ehdmm"]
+    assert ours and all(name.startswith(PAGE_LAYERS) for name in ours), ours
 
 
 def domain_modules() -> list[str]:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import importlib.util
 import json
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +14,6 @@ import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-
-if importlib.util.find_spec("ehdmm") is None:  # not installed and not on pytest's pythonpath
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ehdmm import model as model_module
 from ehdmm.model import (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import oracle
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_storage_db import hold_lock
@@ -150,7 +151,7 @@ def test_direct_mode_fill_in_submit_and_see_the_computed_levels(db, monkeypatch)
     assert own_best["overall"] == sum(levels) // len(levels) != own_gated["overall"]
     index = next(m for m in at.metric if m.label == "Maturity index")
     assert index.value == scoring.format_index(sum(levels) / len(levels))
-    members = core.peer_codes(db, LOCAL_VIEWER, A, "region")
+    members = oracle.peer_codes(db, LOCAL_VIEWER, A, "region")
     rank = core.rank_in_group(gated, A, members)
     assert 1 < rank.n < 153  # the region, not England
     assert f"Rank by maturity index in {peers.parse_peer_group('region').label}: {rank.text}" in (

@@ -3,29 +3,16 @@ downloads; an authority user is refused (tests/test_roles.py checks every role).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from ehdmm import access
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "11_Audit.py")
+PAGE = "pages/11_Audit.py"
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def test_the_log_is_shown_newest_first_and_filters_narrow_it(demo_db, monkeypatch):
+def test_the_log_is_shown_newest_first_and_filters_narrow_it(demo_db, run_page):
     access.add_user(demo_db, "a@bristol.gov.uk", "authority", "E06000023", actor="cli:root")
     access.audit(demo_db, "a@bristol.gov.uk", "sign-in", "role=authority")
     access.audit(demo_db, "a@bristol.gov.uk", "export", "E06000023_2026-03_radar.csv")
-    at = run(demo_db, monkeypatch)
+    at = run_page(demo_db)
     table = at.dataframe[0].value
     assert list(table["Action"]) == ["export", "sign-in", "user.add"]
     assert list(table["Who"]) == ["a@bristol.gov.uk", "a@bristol.gov.uk", "cli:root"]
@@ -38,7 +25,7 @@ def test_the_log_is_shown_newest_first_and_filters_narrow_it(demo_db, monkeypatc
     assert list(at.dataframe[0].value["Action"]) == ["user.add"]
 
 
-def test_an_empty_log_says_so_and_shows_an_empty_table(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_an_empty_log_says_so_and_shows_an_empty_table(demo_db, run_page):
+    at = run_page(demo_db)
     assert any("The audit log is empty" in i.value for i in at.info)
     assert at.dataframe[0].value.empty

@@ -4,12 +4,10 @@ and the peer list equal a direct computation from the database."""
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
-import pytest
-from streamlit.testing.v1 import AppTest
+import oracle
 
 from ehdmm import peers, scoring
 from ehdmm.analysis import core
@@ -18,7 +16,7 @@ from ehdmm.storage import connect
 from ehdmm.ui import RANKING_CAVEAT
 from ehdmm.viewer import LOCAL_VIEWER
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "3_Peer_benchmark.py")
+PAGE = "pages/3_Peer_benchmark.py"
 MODEL = load_model()
 ROUND = "2026-03"
 
@@ -30,22 +28,8 @@ def array(value: list | dict) -> list:
     return list(value)
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def bars(at: AppTest) -> dict:
-    return next(f for f in figures(at) if f["data"][0]["type"] == "bar")
+def bars(specs: list[dict]) -> dict:
+    return next(f for f in specs if f["data"][0]["type"] == "bar")
 
 
 def annotations(fig: dict) -> list[str]:
@@ -53,21 +37,21 @@ def annotations(fig: dict) -> list[str]:
 
 
 def members(db: Path, code: str, group: str) -> list[str]:
-    return core.peer_codes(db, LOCAL_VIEWER, code, group)
+    return oracle.peer_codes(db, LOCAL_VIEWER, code, group)
 
 
 def rated_members(db: Path, code: str, group: str, rule: str = "gated") -> dict[str, int]:
     """Per strand: peer members (from peer_codes) with a level for it in the round."""
     with connect(db) as conn:
-        strands = scoring.strand_levels(conn, LOCAL_VIEWER, ROUND, rule)
+        strands = oracle.strand_levels(conn, LOCAL_VIEWER, ROUND, rule)
     group_members = members(db, code, group)
     mine = strands[strands["authority_code"].isin(group_members) & strands["level"].notna()]
     return {s: int((mine["strand_id"] == s).sum()) for s in MODEL.strand_ids}
 
 
-def test_strand_counts_sum_to_n_the_members_with_a_level(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
-    fig = bars(at)
+def test_strand_counts_sum_to_n_the_members_with_a_level(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", peers="region")
+    fig = bars(figures(at))
     expected = rated_members(demo_db, "E06000023", "region")
     assert [t["name"] for t in fig["data"]] == [s.name for s in MODEL.strands]
     for trace, strand in zip(fig["data"], MODEL.strands, strict=True):
@@ -93,13 +77,13 @@ def test_strand_counts_sum_to_n_the_members_with_a_level(demo_db, monkeypatch):
     assert any(m.value.startswith("Bristol, City of: ") for m in at.markdown)
 
 
-def test_changing_the_authority_changes_the_counts_and_the_mark(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
-    before = [t["y"] for t in bars(at)["data"]]
+def test_changing_the_authority_changes_the_counts_and_the_mark(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", peers="region")
+    before = [t["y"] for t in bars(figures(at))["data"]]
     other = "E08000025"  # Birmingham: another region
     at.sidebar.selectbox[0].select(other).run()
     assert not at.exception
-    fig = bars(at)
+    fig = bars(figures(at))
     expected = rated_members(demo_db, other, "region")
     assert [sum(t["y"]) for t in fig["data"]] == [expected[s] for s in MODEL.strand_ids]
     assert [t["y"] for t in fig["data"]] != before
@@ -107,10 +91,10 @@ def test_changing_the_authority_changes_the_counts_and_the_mark(demo_db, monkeyp
     assert not any("Bristol" in a for a in annotations(fig))
 
 
-def test_dimension_toggle_counts_members_with_a_dimension_level(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="neighbours")
+def test_dimension_toggle_counts_members_with_a_dimension_level(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", peers="neighbours")
     at.radio(key="benchmark_items").set_value("dimension").run()
-    fig = bars(at)
+    fig = bars(figures(at))
     with connect(demo_db) as conn:
         dims = scoring.dimension_levels(conn, LOCAL_VIEWER, ROUND)
     group = members(demo_db, "E06000023", "neighbours")
@@ -121,8 +105,8 @@ def test_dimension_toggle_counts_members_with_a_dimension_level(demo_db, monkeyp
         assert trace["y"] == [int((levels == v).sum()) for v in MODEL.level_names]
 
 
-def test_index_strip_and_peer_table(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+def test_index_strip_and_peer_table(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", peers="region")
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     group = members(demo_db, "E06000023", "region")
     complete = wide[wide["authority_code"].isin(group) & wide["index"].notna()]
@@ -148,23 +132,23 @@ def test_index_strip_and_peer_table(demo_db, monkeypatch):
     assert any("CSV" in b.proto.label for b in at.get("download_button"))
 
 
-def test_an_authority_without_a_submission_is_not_marked(demo_db, monkeypatch):
+def test_an_authority_without_a_submission_is_not_marked(demo_db, run_page, figures):
     wide_all = core.levels(demo_db, LOCAL_VIEWER, None, "gated")
     latest = set(wide_all.loc[wide_all["round_id"] == ROUND, "authority_code"])
     code = sorted(set(wide_all["authority_code"]) - latest)[0]
-    at = run(demo_db, monkeypatch, authority=code, peers="type")
+    at = run_page(demo_db, authority=code, peers="type")
     assert any("has no current submission in round" in i.value for i in at.info)
-    fig = bars(at)
+    fig = bars(figures(at))
     expected = rated_members(demo_db, code, "type")
     assert [sum(t["y"]) for t in fig["data"]] == [expected[s] for s in MODEL.strand_ids]
     assert not any(a.startswith("▼") for a in annotations(fig))
     assert sum(a.endswith(": no submission") for a in annotations(fig)) == len(MODEL.strands)
 
 
-def test_a_peer_group_of_one(demo_db, monkeypatch):
+def test_a_peer_group_of_one(demo_db, run_page, figures):
     peers.save_custom_group(demo_db, "solo", ["E06000023"])
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="custom:solo")
-    fig = bars(at)
+    at = run_page(demo_db, authority="E06000023", peers="custom:solo")
+    fig = bars(figures(at))
     assert all(sum(t["y"]) == 1 for t in fig["data"])
     table = next(d.value for d in at.dataframe if "LA type" in d.value.columns)
     assert list(table["ONS code"]) == ["E06000023"]

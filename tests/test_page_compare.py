@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm import scoring
@@ -15,27 +13,13 @@ from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
 from ehdmm.viewer import LOCAL_VIEWER
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "4_Compare.py")
+PAGE = "pages/4_Compare.py"
 MODEL = load_model()
 ROUND = "2026-03"
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def radar(at: AppTest) -> list[dict]:
-    return figures(at)[0]["data"]
+def radar(specs: list[dict]) -> list[dict]:
+    return specs[0]["data"]
 
 
 def comparison_table(at: AppTest) -> pd.DataFrame:
@@ -66,16 +50,16 @@ def label(value: object) -> str:
 
 
 def test_default_is_the_authority_and_three_neighbours_with_their_dimension_levels(
-    demo_db, monkeypatch
+    demo_db, run_page, figures
 ):
     dims, wide, neighbours = facts(demo_db)
-    at = run(demo_db, monkeypatch, authority="E06000023", round=ROUND)
+    at = run_page(demo_db, authority="E06000023", round=ROUND)
     chooser = at.multiselect[0]
     assert chooser.value == ["E06000023", *neighbours["E06000023"][:3]]
     assert chooser.proto.max_selections == 8
     submitted = [c for c in chooser.value if c in set(wide["authority_code"])]
     names = dict(zip(wide["authority_code"], wide["authority_name"], strict=True))
-    traces = radar(at)
+    traces = radar(figures(at))
     assert [t["name"] for t in traces] == [names[c] for c in submitted]
     for trace, code in zip(traces, submitted, strict=True):
         assert trace["r"][:-1] == levels_of(dims, code)
@@ -85,22 +69,22 @@ def test_default_is_the_authority_and_three_neighbours_with_their_dimension_leve
     assert any("not a league table" in c.value for c in at.caption)
 
 
-def test_changing_the_sidebar_authority_changes_the_comparison(demo_db, monkeypatch):
+def test_changing_the_sidebar_authority_changes_the_comparison(demo_db, run_page, figures):
     dims, _, neighbours = facts(demo_db)
-    at = run(demo_db, monkeypatch, authority="E06000023", round=ROUND)
-    before = radar(at)
+    at = run_page(demo_db, authority="E06000023", round=ROUND)
+    before = radar(figures(at))
     at.sidebar.selectbox[0].select("E08000025").run()
     assert not at.exception
     assert at.multiselect[0].value == ["E08000025", *neighbours["E08000025"][:3]]
-    after = radar(at)
+    after = radar(figures(at))
     assert after != before
     assert after[0]["name"] == "Birmingham"
     assert after[0]["r"][:-1] == levels_of(dims, "E08000025")
     assert after[0]["line"]["color"] == "#d95f02"  # the sidebar's authority is highlighted
 
 
-def test_a_ninth_authority_cannot_be_selected(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", round=ROUND)
+def test_a_ninth_authority_cannot_be_selected(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", round=ROUND)
     options = at.multiselect[0].options
     assert len(options) > 100
     eight = at.multiselect[0].value + [
@@ -110,16 +94,16 @@ def test_a_ninth_authority_cannot_be_selected(demo_db, monkeypatch):
     ]
     at.multiselect[0].set_value(eight[:8]).run()
     assert not at.exception
-    assert len(radar(at)) <= 8
+    assert len(radar(figures(at))) <= 8
     at.multiselect[0].set_value([*eight[:8], "E06000005"]).run()
     assert at.exception  # Streamlit itself refuses more than max_selections
     assert "max_selections" in at.exception[0].message
     assert not at.get("plotly_chart")
 
 
-def test_the_peer_group_button_takes_at_most_eight(demo_db, monkeypatch):
+def test_the_peer_group_button_takes_at_most_eight(demo_db, run_page, figures):
     _, wide, neighbours = facts(demo_db)
-    at = run(demo_db, monkeypatch, authority="E06000023", round=ROUND, peers="neighbours")
+    at = run_page(demo_db, authority="E06000023", round=ROUND, peers="neighbours")
     at.toggle[0].set_value(True).run()
     assert not at.exception
     assert not at.multiselect
@@ -128,16 +112,16 @@ def test_the_peer_group_button_takes_at_most_eight(demo_db, monkeypatch):
     chosen = ["E06000023", *neighbours["E06000023"][:7]]
     submitted = [c for c in chosen if c in set(wide["authority_code"])]
     names = dict(zip(wide["authority_code"], wide["authority_name"], strict=True))
-    traces = radar(at)
+    traces = radar(figures(at))
     assert 0 < len(traces) <= 8
     assert [t["name"] for t in traces] == [names[c] for c in submitted]
     assert "DfE statistical neighbours" in figures(at)[0]["layout"]["title"]["subtitle"]["text"]
     at.sidebar.selectbox[2].select("england").run()
-    assert len(radar(at)) <= 8
-    assert radar(at)[0]["name"] == "Bristol, City of"
+    assert len(radar(figures(at))) <= 8
+    assert radar(figures(at))[0]["name"] == "Bristol, City of"
 
 
-def test_the_table_matches_the_database_and_flags_differences(demo_db, monkeypatch):
+def test_the_table_matches_the_database_and_flags_differences(demo_db, run_page):
     dims, wide, _ = facts(demo_db, "best-fit")
     names = dict(zip(wide["authority_code"], wide["authority_name"], strict=True))
     by_code = {c: levels_of(dims, c) for c in wide["authority_code"]}
@@ -152,7 +136,7 @@ def test_the_table_matches_the_database_and_flags_differences(demo_db, monkeypat
         and by_code[a][0] == by_code[b][0]
         and by_code[a][1] != by_code[b][1]
     )
-    at = run(demo_db, monkeypatch, authority=pair[0], round=ROUND, rule="best-fit")
+    at = run_page(demo_db, authority=pair[0], round=ROUND, rule="best-fit")
     at.multiselect[0].set_value(list(pair)).run()
     assert not at.exception
     table = comparison_table(at)
@@ -175,14 +159,14 @@ def test_the_table_matches_the_database_and_flags_differences(demo_db, monkeypat
     assert any(d.proto.label == "Download this table (CSV)" for d in at.get("download_button"))
 
 
-def test_strands_follow_the_scoring_rule(demo_db, monkeypatch):
+def test_strands_follow_the_scoring_rule(demo_db, run_page, figures):
     _, gated, _ = facts(demo_db, "gated")
     _, best, _ = facts(demo_db, "best-fit")
-    at = run(demo_db, monkeypatch, authority="E06000023", round=ROUND)
+    at = run_page(demo_db, authority="E06000023", round=ROUND)
     show_radio(at).set_value("strand").run()
     codes = [c for c in at.multiselect[0].value if c in set(gated["authority_code"])]
     for frame in (gated, best):
-        traces = radar(at)
+        traces = radar(figures(at))
         for trace, code in zip(traces, codes, strict=True):
             row = frame.set_index("authority_code").loc[code]
             assert trace["theta"][:-1] == [s.name for s in MODEL.strands]
@@ -192,18 +176,18 @@ def test_strands_follow_the_scoring_rule(demo_db, monkeypatch):
         at.sidebar.radio[0].set_value("best-fit").run()
 
 
-def test_an_authority_without_a_submission_is_named_and_left_out(demo_db, monkeypatch):
+def test_an_authority_without_a_submission_is_named_and_left_out(demo_db, run_page, figures):
     _, wide, _ = facts(demo_db)
     with connect(demo_db) as conn:
         everyone = ref.authorities(conn)
     missing = next(c for c in everyone["code"] if c not in set(wide["authority_code"]))
     missing_name = everyone.set_index("code").at[missing, "name"]
-    at = run(demo_db, monkeypatch, authority="E06000023", round=ROUND)
+    at = run_page(demo_db, authority="E06000023", round=ROUND)
     at.multiselect[0].set_value(["E06000023", missing]).run()
     assert not at.exception
     note = next(m.value for m in at.markdown if "Not in the charts" in m.value)
     assert f"{missing_name} ({missing})" in note and ROUND in note
-    assert [t["name"] for t in radar(at)] == ["Bristol, City of"]
+    assert [t["name"] for t in radar(figures(at))] == ["Bristol, City of"]
     assert missing_name not in comparison_table(at).columns
     at.multiselect[0].set_value([missing]).run()
     assert not at.exception

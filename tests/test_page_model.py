@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm.model import load_model
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "6_The_model.py")
+PAGE = "pages/6_The_model.py"
 MODEL = load_model()
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning")
-
-
-def run(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def page_text(at: AppTest) -> str:
@@ -35,8 +25,8 @@ def page_text(at: AppTest) -> str:
 
 
 @pytest.fixture
-def text(demo_db, monkeypatch) -> str:
-    return page_text(run(demo_db, monkeypatch))
+def text(demo_db, run_page) -> str:
+    return page_text(run_page(demo_db))
 
 
 def test_every_descriptor_is_on_the_page(text):
@@ -91,8 +81,8 @@ def test_corrections_are_listed(text):
         assert correction.where in text
 
 
-def test_the_page_works_without_any_submission(empty_db, monkeypatch):
-    at = run(empty_db, monkeypatch)
+def test_the_page_works_without_any_submission(empty_db, run_page):
+    at = run_page(empty_db)
     text = page_text(at)
     assert MODEL.dimensions[0].descriptor(1) in text
     assert not any("Synthetic demo data" in w.value for w in at.warning)

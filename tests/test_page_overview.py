@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm import scoring
@@ -15,19 +13,9 @@ from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
 from ehdmm.viewer import LOCAL_VIEWER
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Overview.py")
+PAGE = "pages/1_Overview.py"
 MODEL = load_model()
 STRANDS = list(MODEL.strand_ids)
-
-
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def direct(db: Path, round_id: str, rule: str = "gated") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -41,17 +29,10 @@ def metrics(at: AppTest) -> dict[str, int]:
     return {m.label: int(m.value) for m in at.metric}
 
 
-def figures(at: AppTest) -> dict[str, dict]:
-    out = {}
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        out[spec["layout"]["title"]["text"]] = spec
-    return out
-
-
-def figure(at: AppTest, starts: str) -> dict:
-    found = [spec for title, spec in figures(at).items() if title.startswith(starts)]
-    assert len(found) == 1, list(figures(at))
+def figure(specs: list[dict], starts: str) -> dict:
+    """The one figure whose title starts so."""
+    found = [spec for spec in specs if spec["layout"]["title"]["text"].startswith(starts)]
+    assert len(found) == 1, [spec["layout"]["title"]["text"] for spec in specs]
     return found[0]
 
 
@@ -61,8 +42,8 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return found[0]
 
 
-def test_metrics_equal_a_direct_computation(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_metrics_equal_a_direct_computation(demo_db, run_page):
+    at = run_page(demo_db)
     levels, authorities = direct(demo_db, "2026-03")
     assert metrics(at) == {
         "Assessed": len(levels),
@@ -76,21 +57,21 @@ def test_metrics_equal_a_direct_computation(demo_db, monkeypatch):
     assert any("2026-03" in t.value for t in at.title)
 
 
-def test_another_round_and_rule_from_the_link(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, round="2024-03", rule="best-fit")
+def test_another_round_and_rule_from_the_link(demo_db, run_page, figures):
+    at = run_page(demo_db, round="2024-03", rule="best-fit")
     levels, authorities = direct(demo_db, "2024-03", "best-fit")
     assert metrics(at)["Assessed"] == len(levels)
     assert metrics(at)["No submission"] == len(authorities) - len(levels)
-    counts = figure(at, "Authorities at each level")
+    counts = figure(figures(at), "Authorities at each level")
     bars = [t for t in counts["data"] if t["type"] == "bar"]
     top = bars[len(MODEL.level_names) - 1]
     assert top["x"][:-1] == [int((levels[s] == max(MODEL.level_names)).sum()) for s in STRANDS]
 
 
-def test_level_counts_per_strand_sum_to_the_number_assessed(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_level_counts_per_strand_sum_to_the_number_assessed(demo_db, run_page, figures):
+    at = run_page(demo_db)
     levels, _ = direct(demo_db, "2026-03")
-    spec = figure(at, "Authorities at each level")
+    spec = figure(figures(at), "Authorities at each level")
     bars = [t for t in spec["data"] if t["type"] == "bar"]
     assert [b["name"] for b in bars] == [
         *[f"{k} {v}" for k, v in MODEL.level_names.items()],
@@ -105,30 +86,30 @@ def test_level_counts_per_strand_sum_to_the_number_assessed(demo_db, monkeypatch
     assert f"n = {len(levels)}" in spec["layout"]["title"]["subtitle"]["text"]
 
 
-def test_the_chosen_authority_is_marked_and_follows_the_sidebar(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_the_chosen_authority_is_marked_and_follows_the_sidebar(demo_db, run_page, figures):
+    at = run_page(demo_db)
     levels, authorities = direct(demo_db, "2026-03")
     name = dict(zip(authorities["code"], authorities["name"], strict=True))
     first = at.sidebar.selectbox[0].value
-    mark = next(t for t in figure(at, "Authorities")["data"] if t["type"] == "scatter")
+    mark = next(t for t in figure(figures(at), "Authorities")["data"] if t["type"] == "scatter")
     assert mark["name"] == f"{name[first]} (selected)"
     other = levels[levels["authority_code"] != first]["authority_code"].iloc[-1]
     at.sidebar.selectbox[0].select(other).run()
     assert not at.exception
-    mark = next(t for t in figure(at, "Authorities")["data"] if t["type"] == "scatter")
+    mark = next(t for t in figure(figures(at), "Authorities")["data"] if t["type"] == "scatter")
     assert mark["name"] == f"{name[other]} (selected)"
     row = levels.set_index("authority_code").loc[other]
     assert mark["text"][-1].endswith(f"{row['overall']} {MODEL.level_names[row['overall']]}")
-    heat = figure(at, "Every authority")
+    heat = figure(figures(at), "Every authority")
     ticks = heat["layout"]["yaxis"]["ticktext"]
     assert sum("selected" in t for t in ticks) == 1
     assert any(name[other] in t and "selected" in t for t in ticks)
 
 
-def test_heatmap_toggle_switches_between_dimensions_and_strands(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_heatmap_toggle_switches_between_dimensions_and_strands(demo_db, run_page, figures):
+    at = run_page(demo_db)
     levels, authorities = direct(demo_db, "2026-03")
-    heat = figure(at, "Every authority")["data"][0]
+    heat = figure(figures(at), "Every authority")["data"][0]
     assert len(heat["x"]) == len(MODEL.dimension_ids) == 8
     assert len(heat["y"]) == len(heat["z"]) == len(authorities)
     assert all(len(row) == 8 for row in heat["z"])
@@ -136,7 +117,7 @@ def test_heatmap_toggle_switches_between_dimensions_and_strands(demo_db, monkeyp
     assert heat["y"][0] in set(order[order["index"] == order["index"].max()]["authority_name"])
     at.radio(key="overview_heatmap_view").set_value("strand").run()
     assert not at.exception
-    heat = figure(at, "Every authority")["data"][0]
+    heat = figure(figures(at), "Every authority")["data"][0]
     assert len(heat["x"]) == len(STRANDS) == 5
     assert all(len(row) == 5 for row in heat["z"])
     by_name = dict(zip(heat["y"], heat["customdata"], strict=True))
@@ -145,15 +126,15 @@ def test_heatmap_toggle_switches_between_dimensions_and_strands(demo_db, monkeyp
     assert by_name[some["authority_name"]][0] == f"{level} {MODEL.level_names[level]}"
 
 
-def test_invalid_round_in_the_link_shows_a_notice(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, round="1999-01")
+def test_invalid_round_in_the_link_shows_a_notice(demo_db, run_page):
+    at = run_page(demo_db, round="1999-01")
     assert any("not valid" in i.value for i in at.info)
     levels, _ = direct(demo_db, "2026-03")
     assert metrics(at)["Assessed"] == len(levels)
 
 
-def test_table_filters_narrow_the_rows(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_table_filters_narrow_the_rows(demo_db, run_page):
+    at = run_page(demo_db)
     levels, _ = direct(demo_db, "2026-03")
     table = table_with(at, "LA type")
     assert len(table) == len(levels)
@@ -174,36 +155,36 @@ def test_table_filters_narrow_the_rows(demo_db, monkeypatch):
     assert label.split(" ", 1)[1] in MODEL.level_names.values() or label == "incomplete"
 
 
-def test_change_since_the_previous_round(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_change_since_the_previous_round(demo_db, run_page, figures):
+    at = run_page(demo_db)
     now, _ = direct(demo_db, "2026-03")
     before, _ = direct(demo_db, "2025-03")
     both = now.merge(before, on="authority_code", suffixes=("", "_b"))
     item = STRANDS[0]
     valid = both[both[item].notna() & both[f"{item}_b"].notna()]
     diff = valid[item].astype(int) - valid[f"{item}_b"].astype(int)
-    spec = figure(at, "Change in level since 2025-03")
+    spec = figure(figures(at), "Change in level since 2025-03")
     by_name = {t["name"]: t["x"] for t in spec["data"]}
     assert by_name["Improved"][0] == int((diff > 0).sum())
     assert by_name["Declined"][0] == int((diff < 0).sum())
     assert by_name["Same level"][0] == int((diff == 0).sum())
 
 
-def test_the_first_round_says_there_is_no_previous_round(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, round="2023-03")
+def test_the_first_round_says_there_is_no_previous_round(demo_db, run_page, figures):
+    at = run_page(demo_db, round="2023-03")
     assert any("no round before 2023-03" in i.value for i in at.info)
-    assert not [t for t in figures(at) if t.startswith("Change")]
+    assert not [t for t in figures(at) if t["layout"]["title"]["text"].startswith("Change")]
 
 
-def test_heatmap_pages_through_more_than_200_authorities(tmp_path, monkeypatch):
+def test_heatmap_pages_through_more_than_200_authorities(tmp_path, run_page, figures):
     from ehdmm.analysis import overview
     from ehdmm.demo import install_demo
 
     db = tmp_path / "x2.duckdb"
     install_demo(db, scale=2)
-    at = run(db, monkeypatch)
+    at = run_page(db)
     rows = at.select_slider(key="overview_heatmap_rows")
-    heat = figure(at, "Every authority")
+    heat = figure(figures(at), "Every authority")
     total = len(direct(db, "2026-03")[1])
     assert total > overview.HEATMAP_ROWS
     chosen = rows.value
@@ -215,7 +196,7 @@ def test_heatmap_pages_through_more_than_200_authorities(tmp_path, monkeypatch):
     assert sum("selected" in t for t in heat["layout"]["yaxis"]["ticktext"]) == 1
     other = 1 - chosen
     rows.set_value(other).run()
-    heat = figure(at, "Every authority")
+    heat = figure(figures(at), "Every authority")
     block = overview.row_blocks(total)[other]
     assert len(heat["data"][0]["y"]) == block[1] - block[0]
     assert not any("selected" in t for t in heat["layout"]["yaxis"]["ticktext"])

@@ -3,11 +3,10 @@ direct computation from the database."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+import oracle
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from ehdmm import scoring
@@ -18,27 +17,13 @@ from ehdmm.storage import submissions as store
 from ehdmm.ui import RANKING_CAVEAT
 from ehdmm.viewer import LOCAL_VIEWER
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Authority_profile.py")
+PAGE = "pages/2_Authority_profile.py"
 MODEL = load_model()
 ROUND = "2026-03"
 
 
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-
-
-def radar(at: AppTest) -> dict:
-    found = [f for f in figures(at) if f["data"][0]["type"] == "scatterpolar"]
+def radar(specs: list[dict]) -> dict:
+    found = [f for f in specs if f["data"][0]["type"] == "scatterpolar"]
     assert len(found) == 1
     return found[0]
 
@@ -68,9 +53,11 @@ def authority_row(db: Path, code: str, round_id: str = ROUND, rule: str = "gated
     return frame[frame["authority_code"] == code]
 
 
-def test_radar_shows_the_authority_dimension_levels_and_follows_the_sidebar(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023")
-    fig = radar(at)
+def test_radar_shows_the_authority_dimension_levels_and_follows_the_sidebar(
+    demo_db, run_page, figures
+):
+    at = run_page(demo_db, authority="E06000023")
+    fig = radar(figures(at))
     names = [d.name for d in MODEL.dimensions]
     own = trace(fig, "Bristol, City of")
     assert own["r"] == dimension_levels(demo_db, "E06000023")
@@ -84,20 +71,20 @@ def test_radar_shows_the_authority_dimension_levels_and_follows_the_sidebar(demo
     at.sidebar.selectbox[0].select(other).run()
     assert not at.exception
     name = authority_row(demo_db, other)["authority_name"].iloc[0]
-    changed = trace(radar(at), name)["r"]
+    changed = trace(radar(figures(at)), name)["r"]
     assert changed == dimension_levels(demo_db, other)
     assert changed != own["r"]
 
 
-def test_strand_toggle_shows_strand_levels_under_the_rule(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", rule="best-fit", peers="region")
+def test_strand_toggle_shows_strand_levels_under_the_rule(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", rule="best-fit", peers="region")
     at.radio(key="profile_items").set_value("strand").run()
-    fig = radar(at)
+    fig = radar(figures(at))
     own = trace(fig, "Bristol, City of")
     row = authority_row(demo_db, "E06000023", rule="best-fit").iloc[0]
     assert own["theta"] == [s.name for s in MODEL.strands]
     assert own["r"] == [int(row[s]) for s in MODEL.strand_ids]
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
     submitted = core.levels(demo_db, LOCAL_VIEWER, ROUND, "best-fit")
     n = int(submitted["authority_code"].isin(members).sum())
     assert any(t.get("name") == f"Same region median (n = {n})" for t in fig["data"])
@@ -106,14 +93,14 @@ def test_strand_toggle_shows_strand_levels_under_the_rule(demo_db, monkeypatch):
     assert trace(dots, "Bristol, City of")["x"] == own["r"]
 
 
-def test_headline_metrics_equal_the_scoring_and_rank(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+def test_headline_metrics_equal_the_scoring_and_rank(demo_db, run_page):
+    at = run_page(demo_db, authority="E06000023", peers="region")
     metrics = {m.label: m.value for m in at.metric}
     row = authority_row(demo_db, "E06000023").iloc[0]
     assert metrics["Overall level (gated)"] == MODEL.level_names[int(row["overall"])]
     assert metrics["Maturity index"] == scoring.format_index(row["index"])
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
-    members = core.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
+    members = oracle.peer_codes(demo_db, LOCAL_VIEWER, "E06000023", "region")
     rank = core.rank_in_group(wide, "E06000023", members)
     assert metrics["Rank in Same region"] == f"{rank.rank} of {rank.n}"
     assert any(RANKING_CAVEAT in c.value for c in at.caption)
@@ -133,8 +120,8 @@ def test_headline_metrics_equal_the_scoring_and_rank(demo_db, monkeypatch):
     assert any("the source text is partly illegible" in c.value for c in at.caption)
 
 
-def test_evidence_and_checklist_are_tables_of_plain_text(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023")
+def test_evidence_and_checklist_are_tables_of_plain_text(demo_db, run_page):
+    at = run_page(demo_db, authority="E06000023")
     with connect(demo_db) as conn:
         rated = store.current_ratings(conn, LOCAL_VIEWER, "E06000023", ROUND)
         answers = store.current_checklist(conn, LOCAL_VIEWER, "E06000023", ROUND)
@@ -156,24 +143,26 @@ def test_evidence_and_checklist_are_tables_of_plain_text(demo_db, monkeypatch):
             assert shown == ("yes" if answered[item.id] else "no")
 
 
-def test_an_incomplete_return_leaves_a_gap_and_says_so(demo_db, monkeypatch):
+def test_an_incomplete_return_leaves_a_gap_and_says_so(demo_db, run_page, figures):
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     code = wide.loc[wide["index"].isna(), "authority_code"].iloc[0]
-    at = run(demo_db, monkeypatch, authority=code)
+    at = run_page(demo_db, authority=code)
     levels = dimension_levels(demo_db, code)
     assert None in levels
     name = wide.loc[wide["authority_code"] == code, "authority_name"].iloc[0]
-    assert trace(radar(at), name)["r"] == levels
+    assert trace(radar(figures(at)), name)["r"] == levels
     missing = [d.name for d, v in zip(MODEL.dimensions, levels, strict=True) if v is None]
     assert any(all(m in w.value for m in missing) and "incomplete" in w.value for w in at.warning)
     assert {m.label: m.value for m in at.metric}["Overall level (gated)"] == "incomplete"
 
 
-def test_an_authority_without_a_submission_gets_a_notice_and_its_trajectory(demo_db, monkeypatch):
+def test_an_authority_without_a_submission_gets_a_notice_and_its_trajectory(
+    demo_db, run_page, figures
+):
     wide_all = core.levels(demo_db, LOCAL_VIEWER, None, "gated")
     latest = set(wide_all.loc[wide_all["round_id"] == ROUND, "authority_code"])
     code = sorted(set(wide_all["authority_code"]) - latest)[0]
-    at = run(demo_db, monkeypatch, authority=code)
+    at = run_page(demo_db, authority=code)
     name = wide_all.loc[wide_all["authority_code"] == code, "authority_name"].iloc[0]
     assert any(
         i.value.startswith(f"{name} has no current submission in round {ROUND}") for i in at.info

@@ -17,17 +17,7 @@ from ehdmm.analysis import core, exports
 from ehdmm.export import report
 from ehdmm.ui import RANKING_CAVEAT
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "10_Reports.py")
-
-
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+PAGE = "pages/10_Reports.py"
 
 
 def captions(at: AppTest) -> list[str]:
@@ -38,8 +28,8 @@ def buttons(at: AppTest) -> dict[str, object]:
     return {b.proto.label: b.proto for b in at.get("download_button")}
 
 
-def test_report_buttons_follow_the_sidebar(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", round="2025-03", rule="best-fit")
+def test_report_buttons_follow_the_sidebar(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000023", round="2025-03", rule="best-fit")
     assert at.header[0].value == "Benchmark report: Bristol, City of"
     shown = buttons(at)
     assert list(shown)[:3] == ["Word (.docx)", "PDF", "HTML (interactive, offline)"]
@@ -54,16 +44,16 @@ def test_report_buttons_follow_the_sidebar(demo_db, monkeypatch):
     assert "E08000025_2025-03_england_best-fit_report.docx" in captions(at)
 
 
-def test_national_pack_button_and_its_rounds(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023")
+def test_national_pack_button_and_its_rounds(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000023")
     assert "National pack (XLSX)" in buttons(at)
     assert "england_all-rounds_pack_gated.xlsx" in captions(at)
     at.radio(key="pack_rounds").set_value("2026-03").run()
     assert "england_2026-03_pack_gated.xlsx" in captions(at)
 
 
-def test_a_zip_of_one_region_with_a_progress_bar(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+def test_a_zip_of_one_region_with_a_progress_bar(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000023", peers="region")
     expected = exports.filter_codes(core.authorities(demo_db), ["North East"])
     assert len(expected) == 12
     at.multiselect[0].select("North East").run()
@@ -106,20 +96,15 @@ def signed_db(demo_db: Path) -> Path:
     return demo_db
 
 
-def run_as(db: Path, monkeypatch: pytest.MonkeyPatch, email: str, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.secrets["auth"] = dict(AUTH)
-    at.user = {"is_logged_in": True, "email": email}
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
-def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, monkeypatch):
-    at = run_as(signed_db, monkeypatch, USER, authority=OTHER, peers="custom:three")
+def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, run_page):
+    at = run_page(
+        signed_db,
+        timeout=120,
+        secrets={"auth": dict(AUTH)},
+        user={"is_logged_in": True, "email": USER},
+        authority=OTHER,
+        peers="custom:three",
+    )
     assert at.header[0].value == "Benchmark report: Bristol, City of"  # the link was refused
     assert any("authority in the link was refused" in i.value for i in at.info)
     assert [h.value for h in at.main.header] == ["Benchmark report: Bristol, City of"]
@@ -152,8 +137,8 @@ def test_the_cached_report_is_keyed_by_the_viewer(signed_db):
         data_reports.report_file(str(signed_db), token, own, OTHER, *args[1:])
 
 
-def test_a_round_without_the_authority_s_submission_says_so(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000022", round="2026-03")  # Bath: none
+def test_a_round_without_the_authority_s_submission_says_so(demo_db, run_page):
+    at = run_page(demo_db, timeout=120, authority="E06000022", round="2026-03")  # Bath: none
     assert any(
         i.value.startswith("Bath and North East Somerset has no current submission in round")
         for i in at.info
@@ -161,12 +146,12 @@ def test_a_round_without_the_authority_s_submission_says_so(demo_db, monkeypatch
     assert "E06000022_2026-03_england_gated_report.docx" in captions(at)
 
 
-def test_the_batch_caption_says_what_every_report_took_when_measured(demo_db, monkeypatch):
+def test_the_batch_caption_says_what_every_report_took_when_measured(demo_db, run_page):
     from ehdmm.export.report import measured
 
     record = measured.load()  # written by benchmarks/exports.py --record
     assert record["reports"] == 153 and {"docx", "pdf", "html"} <= set(record["seconds"])
-    at = run(demo_db, monkeypatch, authority="E06000023")
+    at = run_page(demo_db, authority="E06000023")
     text = next(c for c in captions(at) if c.startswith("153 authorities"))
     took = measured.duration(record["seconds"]["docx"])  # Word: the first choice
     assert f"all 153 reports took {took}" in text and "Measured on" in text

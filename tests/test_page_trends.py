@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from ehdmm import cli, scoring
 from ehdmm.model import load_model
@@ -15,21 +13,11 @@ from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
 from ehdmm.viewer import LOCAL_VIEWER
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "5_Trends.py")
+PAGE = "pages/5_Trends.py"
 MODEL = load_model()
 STRANDS = list(MODEL.strand_ids)
 ROUNDS = ["2023-03", "2024-03", "2025-03", "2026-03"]
 LEVELS = len(MODEL.level_names)
-
-
-def run(db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def all_levels(db: Path, rule: str = "gated") -> pd.DataFrame:
@@ -37,12 +25,9 @@ def all_levels(db: Path, rule: str = "gated") -> pd.DataFrame:
         return scoring.authority_levels(conn, LOCAL_VIEWER, None, rule)
 
 
-def figure(at: AppTest, starts: str) -> dict:
-    found = []
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if spec["layout"]["title"]["text"].startswith(starts):
-            found.append(spec)
+def figure(specs: list[dict], starts: str) -> dict:
+    """The one figure whose title starts so."""
+    found = [spec for spec in specs if spec["layout"]["title"]["text"].startswith(starts)]
     assert len(found) == 1
     return found[0]
 
@@ -53,10 +38,10 @@ def overall_n(spec: dict) -> list[int]:
     return [c[2] for c in trace["customdata"]]
 
 
-def test_shares_per_round_sum_to_100_with_n_from_scoring(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_shares_per_round_sum_to_100_with_n_from_scoring(demo_db, run_page, figures):
+    at = run_page(demo_db)
     levels = all_levels(demo_db)
-    spec = figure(at, "Share of authorities")
+    spec = figure(figures(at), "Share of authorities")
     data = spec["data"]
     assert len(data) == (len(STRANDS) + 1) * LEVELS
     for k in range(len(STRANDS) + 1):
@@ -84,12 +69,14 @@ def expected_transitions(levels: pd.DataFrame, a: str, b: str, item: str, member
     return int((both[f"{item}_a"].notna() & both[f"{item}_b"].notna()).sum())
 
 
-def test_transition_matrix_total_equals_those_with_levels_in_both_rounds(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_transition_matrix_total_equals_those_with_levels_in_both_rounds(
+    demo_db, run_page, figures
+):
+    at = run_page(demo_db)
     levels = all_levels(demo_db)
     assert at.selectbox(key="trends_from_2026-03").value == "2025-03"
     assert at.selectbox(key="trends_to_2026-03").value == "2026-03"
-    heat = figure(at, "Level changes")["data"][0]
+    heat = figure(figures(at), "Level changes")["data"][0]
     total = sum(sum(r) for r in heat["z"])
     assert total == expected_transitions(levels, "2025-03", "2026-03", "overall") > 100
     table = next(d.value for d in at.dataframe if "Level in 2025-03" in d.value.columns)
@@ -98,14 +85,14 @@ def test_transition_matrix_total_equals_those_with_levels_in_both_rounds(demo_db
     at.selectbox(key="trends_from_2026-03").select("2023-03").run()
     at.selectbox(key="trends_item").select(STRANDS[2]).run()
     assert not at.exception
-    spec = figure(at, "Level changes")
+    spec = figure(figures(at), "Level changes")
     assert MODEL.strands[2].name in spec["layout"]["title"]["text"]
     total = sum(sum(r) for r in spec["data"][0]["z"])
     assert total == expected_transitions(levels, "2023-03", "2026-03", STRANDS[2])
 
 
-def test_movers_show_the_index_change(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch)
+def test_movers_show_the_index_change(demo_db, run_page):
+    at = run_page(demo_db)
     levels = all_levels(demo_db).set_index(["authority_code", "round_id"])["index"]
     tables = [d.value for d in at.dataframe if "Change" in d.value.columns]
     assert len(tables) == 2
@@ -123,13 +110,13 @@ def test_movers_show_the_index_change(demo_db, monkeypatch):
     assert any("not a league table" in c.value for c in at.caption)
 
 
-def test_the_peer_group_toggle_changes_n(demo_db, monkeypatch):
-    at = run(demo_db, monkeypatch, authority="E06000023", peers="region")
+def test_the_peer_group_toggle_changes_n(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", peers="region")
     levels = all_levels(demo_db)
-    england = overall_n(figure(at, "Share of authorities"))
+    england = overall_n(figure(figures(at), "Share of authorities"))
     at.radio(key="trends_group").set_value("peers").run()
     assert not at.exception
-    spec = figure(at, "Share of authorities")
+    spec = figure(figures(at), "Share of authorities")
     peers = overall_n(spec)
     with connect(demo_db) as conn:
         meta = ref.authorities(conn).set_index("code")
@@ -139,13 +126,13 @@ def test_the_peer_group_toggle_changes_n(demo_db, monkeypatch):
     assert peers == expected
     assert peers != england and max(peers) < min(england)
     assert "Same region" in spec["layout"]["title"]["subtitle"]["text"]
-    heat = figure(at, "Level changes")["data"][0]
+    heat = figure(figures(at), "Level changes")["data"][0]
     assert sum(sum(r) for r in heat["z"]) == expected_transitions(
         levels, "2025-03", "2026-03", "overall", members
     )
 
 
-def test_a_single_round_says_there_are_no_changes_yet(empty_db, tmp_path, monkeypatch):
+def test_a_single_round_says_there_are_no_changes_yet(empty_db, tmp_path, run_page, figures):
     header = ["authority", "round", *MODEL.dimension_ids]
     lines = [",".join(header)]
     for code, level in (("E06000023", 2), ("E09000002", 3)):
@@ -153,8 +140,8 @@ def test_a_single_round_says_there_are_no_changes_yet(empty_db, tmp_path, monkey
     csv = tmp_path / "returns.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert cli.main(["import", str(csv), "--db", str(empty_db), "--create-round"]) == 0
-    at = run(empty_db, monkeypatch)
+    at = run_page(empty_db)
     assert any("only one round" in i.value for i in at.info)
-    spec = figure(at, "Share of authorities")
+    spec = figure(figures(at), "Share of authorities")
     assert overall_n(spec) == [2]
     assert not [c for c in at.get("plotly_chart") if "Level changes" in c.proto.spec]

@@ -322,3 +322,10 @@ def test_domain_glue_preview_tables_and_templates(demo_db):
         {"Round": "2026-03", "Label": "b", "Current submissions": 1, "Superseded": 0, "Drafts": 1},
         {"Round": "2025-03", "Label": "a", "Current submissions": 0, "Superseded": 0, "Drafts": 0},
     ]
+
+
+def test_an_unusable_size_limit_is_shown_and_nothing_can_be_uploaded(demo_db, monkeypatch):
+    monkeypatch.setenv("EHDMM_MAX_IMPORT_MB", "inf")
+    at = open_page(demo_db, monkeypatch)
+    assert "EHDMM_MAX_IMPORT_MB is set to 'inf'" in texts(at.error)
+    assert not at.get("file_uploader")

@@ -6,21 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 IDS = [p.stem for p in PAGES]
-
-
-def run_page(path: Path, db: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
-    monkeypatch.setenv("EHDMM_DB", str(db))
-    at = AppTest.from_file(str(path), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_the_dashboard_pages_are_there():
@@ -37,11 +26,10 @@ def test_the_dashboard_pages_are_there():
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
-def test_page_shows_the_shared_sidebar_and_demo_banner(path, demo_db, monkeypatch):
+def test_page_shows_the_shared_sidebar_and_demo_banner(path, demo_db, run_page):
     at = run_page(
-        path,
         demo_db,
-        monkeypatch,
+        page=path,
         authority="E06000023",
         round="2025-03",
         peers="region",
@@ -72,9 +60,9 @@ def test_page_shows_the_shared_sidebar_and_demo_banner(path, demo_db, monkeypatc
     ],
 )
 def test_invalid_url_values_fall_back_with_a_notice(
-    path, param, value, fallback, demo_db, monkeypatch
+    path, param, value, fallback, demo_db, run_page
 ):
-    at = run_page(path, demo_db, monkeypatch, **{param: value})
+    at = run_page(demo_db, page=path, **{param: value})
     notices = [i.value for i in at.info if "not valid" in i.value]
     assert len(notices) == 1 and f"'{value}'" in notices[0]
     shown = dict(at.query_params)[param]
@@ -84,8 +72,8 @@ def test_invalid_url_values_fall_back_with_a_notice(
 
 
 @pytest.mark.parametrize("path", PAGES[1:], ids=IDS[1:])
-def test_choices_persist_when_switching_pages(path, demo_db, monkeypatch):
-    at = run_page(ROOT / "app.py", demo_db, monkeypatch)
+def test_choices_persist_when_switching_pages(path, demo_db, run_page):
+    at = run_page(demo_db, page="app.py")
     at.sidebar.selectbox[0].select("E08000025").run()
     at.sidebar.selectbox[1].select("2024-03").run()
     at.sidebar.radio[0].set_value("best-fit").run()
@@ -99,16 +87,16 @@ def test_choices_persist_when_switching_pages(path, demo_db, monkeypatch):
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
-def test_an_empty_database_says_so(path, empty_db, monkeypatch):
-    at = run_page(path, empty_db, monkeypatch)
+def test_an_empty_database_says_so(path, empty_db, run_page):
+    at = run_page(empty_db, page=path)
     assert not any("Synthetic demo data" in w.value for w in at.warning)
     if path.name != "6_The_model.py":
         assert any("No self-assessments" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=IDS)
-def test_every_chart_has_a_text_alternative_and_its_data(path, demo_db, monkeypatch):
-    at = run_page(path, demo_db, monkeypatch, authority="E06000023")
+def test_every_chart_has_a_text_alternative_and_its_data(path, demo_db, run_page):
+    at = run_page(demo_db, page=path, authority="E06000023")
     charts = at.get("plotly_chart")
     data_expanders = [e for e in at.expander if e.label.startswith("Data behind this chart")]
     assert len(data_expanders) == len(charts)

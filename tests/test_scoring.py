@@ -6,6 +6,7 @@ import math
 import random
 
 import duckdb
+import oracle
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -131,7 +132,7 @@ def test_an_authority_viewer_sees_only_its_own_rows(empty_db):
     assert list(levels(empty_db, "2026-03", viewer=viewer).index) == [B]
     with connect(empty_db) as conn:
         dims = scoring.dimension_levels(conn, viewer, "2026-03")
-        strands = scoring.strand_levels(conn, viewer, "2026-03")
+        strands = oracle.strand_levels(conn, viewer, "2026-03", "gated")
     assert set(dims["authority_code"]) == {B} and set(strands["authority_code"]) == {B}
 
 
@@ -353,13 +354,25 @@ def test_packed_levels_agree_with_the_grid_queries_across_model_versions(per_wor
 def check_packed_against_grid(conn, returns) -> None:
     from ehdmm.storage import scoring as sql
 
+    grid = scoring.dimension_levels(conn, LOCAL_VIEWER, "2026-03")
+    _, packed = sql.scored_levels(conn, LOCAL_VIEWER, "2026-03", [], [], [*DIMS, "legacy", "nope"])
+    packed = packed.set_index("authority_code")
+    expected = {(r.authority_code, r.dimension_id): r.level for r in grid.itertuples()}
+    for code in packed.index:
+        assert packed.loc[code, "nope"] is pd.NA, "a dimension of no model version has no level"
+        for dimension in [*DIMS, "legacy"]:
+            theirs = expected.get((code, dimension))
+            mine = packed.loc[code, dimension]
+            assert pd.isna(mine) == (theirs is None or pd.isna(theirs)), (code, dimension)
+            if not pd.isna(mine):
+                assert mine == theirs, (code, dimension)
     both = scoring.authority_levels_by_rule(conn, LOCAL_VIEWER, "2026-03", scoring.RULES)
     for rule in scoring.RULES:
         got = both[rule].set_index("authority_code")
         one = scoring.authority_levels(conn, LOCAL_VIEWER, "2026-03", rule)
         pd.testing.assert_frame_equal(one.set_index("authority_code"), got)
-        overall = sql.overall_levels(conn, LOCAL_VIEWER, "2026-03", rule)
-        strands = sql.strand_levels(conn, LOCAL_VIEWER, "2026-03", rule)
+        overall = oracle.overall_levels(conn, LOCAL_VIEWER, "2026-03", rule)
+        strands = oracle.strand_levels(conn, LOCAL_VIEWER, "2026-03", rule)
         assert sorted(got.index) == sorted(returns) == sorted(overall["authority_code"])
         assert list(got.index) == sorted(got.index), "ordered by authority code"
         for row in overall.itertuples():

@@ -8,7 +8,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from ehdmm import __version__
+from ehdmm.scoring import Rule
 from ehdmm.ui.footer import footer_text
+from ehdmm.views.scope import Scope
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -30,16 +32,10 @@ def test_the_footer_of_a_database_without_returns():
     from ehdmm.viewer import LOCAL_VIEWER
 
     sel = Selection(
-        db="x.duckdb",
-        token=(0.0, 0),
-        viewer=LOCAL_VIEWER,
-        authority="E06000023",
+        scope=Scope("x.duckdb", (0.0, 0), LOCAL_VIEWER, "E06000023", None, "england", Rule.GATED),
         authority_name="Bristol, City of",
-        round_id=None,
-        rounds=(),
-        peers="england",
         peers_label="England",
-        rule="gated",
+        rounds=(),
         demo=False,
     )
     assert footer_text(sel) == f"ehdmm {__version__} · no returns in the data yet"

@@ -1,24 +1,21 @@
-"""Peer aggregates: the only functions that read other authorities' data on behalf of an
+"""Peer aggregates: the one place where other authorities' data are read on behalf of an
 authority viewer.
 
-They read every authority's levels with an internal national viewer (never handed out) and
-return only aggregates: level counts per item, medians, the viewer's own rank and percentile,
-and the quartiles of the maturity index. For an authority viewer every aggregate first goes
-through `ehdmm.disclosure` (small cells and small groups suppressed, failing closed); nothing
-that names or singles out another authority is returned. A national viewer gets the same
-aggregates unrestricted.
+`peer_figures` reads every authority's levels in a round (`ehdmm.analysis.rounds.RoundData`,
+loaded once and shared) and returns only aggregates: level counts per item, medians, the
+authority's own rank and percentile, and the quartiles of the maturity index. For an authority
+viewer every aggregate first goes through `ehdmm.disclosure` (small cells and small groups
+suppressed, failing closed); nothing that names or singles out another authority is returned.
+A national viewer gets the same aggregates unrestricted. An authority viewer may ask only about
+its own authority (`AccessDenied` otherwise, with a message that names no authority).
 
-Each loader takes the viewer and the authority whose peers are asked for; an authority viewer
-may ask only about its own authority (`AccessDenied` otherwise, with a message that names no
-authority). The pure functions below the loaders work on tidy frames and are unit-tested on
-small hand-made ones.
+The pure functions above it work on tidy and wide frames and are unit-tested on small
+hand-made ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -28,13 +25,9 @@ from ehdmm.analysis import core
 from ehdmm.analysis.benchmark import IndexSummary, own_levels
 from ehdmm.analysis.benchmark import distribution as raw_distribution
 from ehdmm.analysis.profile import Items, item_names
-from ehdmm.model import Model, load_model
+from ehdmm.analysis.rounds import RoundData, load_round
+from ehdmm.model import Model
 from ehdmm.viewer import Viewer
-
-T = TypeVar("T")
-
-_READER = Viewer(role="national", email="ehdmm.analysis.aggregates")
-"""Reads every authority's levels so that aggregates can be made; never leaves this module."""
 
 SUPPRESSED = disclosure.SUPPRESSED
 DISTRIBUTION_COLUMNS = [
@@ -129,10 +122,31 @@ def medians_of(
     """Median level per item over the members with a level: item_id, median (Float64), n
     (Int64), suppressed, reason. For `restrict`, an item with fewer than the threshold of
     other authorities behind it has median and n <NA> and `suppressed` True."""
-    medians = core.medians(tidy, members, order)
+    medians, n_by_item = group_medians(tidy, members, order)
+    own = tidy[(tidy["authority_code"] == authority_code) & tidy["level"].notna()]
+    own_rated = set(own["item_id"]) if authority_code in members else set()
+    return medians_frame(medians, n_by_item, own_rated, order, restrict=restrict)
+
+
+def group_medians(
+    tidy: pd.DataFrame, members: list[str], order: list[str]
+) -> tuple[pd.Series, pd.Series]:
+    """(median level per item over the members that have one, their number per item): what
+    `medians_of` needs of the group, the same for every member asking."""
     rated = tidy[tidy["authority_code"].isin(members) & tidy["level"].notna()]
-    n_by_item = rated.groupby("item_id").size()
-    own_rated = set(rated.loc[rated["authority_code"] == authority_code, "item_id"])
+    return core.medians(rated, members, order), rated.groupby("item_id").size()
+
+
+def medians_frame(
+    medians: pd.Series,
+    n_by_item: pd.Series,
+    own_rated: set[str],
+    order: list[str],
+    *,
+    restrict: bool,
+) -> pd.DataFrame:
+    """`medians_of` from the group's medians and numbers (`group_medians`) and the items the
+    asking authority has a level for as a member (`own_rated`)."""
     rows = []
     for item in order:
         n = int(n_by_item.get(item, 0))
@@ -206,112 +220,89 @@ def group_counts_of(
 
 
 # ---------------------------------------------------------------------------------------------
-# Loaders: the viewer in, aggregates out
+# The one entry point: a round's data and the viewer in, aggregates out
 
 
-def _members(db: core.Db, authority_code: str, group_key: str) -> list[str]:
-    return core.peer_codes(db, _READER, authority_code, group_key)
+@dataclass(frozen=True)
+class PeerFigures:
+    """Every peer-group and England aggregate of one authority in a round, as the viewer may
+    see them (after disclosure control for an authority viewer): the group's counts and
+    England's, the authority's rank and the quartiles of the group's index; distributions and
+    medians per item kind on demand (built once each)."""
+
+    authority: str
+    peers: str
+    restrict: bool
+    counts: GroupCounts
+    england: GroupCounts
+    rank: core.Rank | None
+    index: IndexSummary | None
+    _data: RoundData = field(repr=False, compare=False)
+    _members: dict[str, list[str]] = field(repr=False, compare=False)
+    _built: dict[tuple[str, ...], pd.DataFrame] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def distribution(self, items: Items) -> pd.DataFrame:
+        """Counts of the group's members at each level per item (see `protect_distribution`),
+        the authority's own level marked (`own`) even when it is not a member."""
+        key = ("distribution", items)
+        if key not in self._built:
+            model = self._data.model
+            tidy = self._data._all_tidy(items)
+            members = self._members["peer"]
+            dist = raw_distribution(tidy, members, self.authority, model, items)
+            own = own_levels(tidy, self.authority, list(item_names(model, items)))
+            self._built[key] = protect_distribution(
+                dist, own, self.authority in members, restrict=self.restrict
+            )
+        return self._built[key]
+
+    def medians(self, group: str, items: Items) -> pd.DataFrame:
+        """Median level per item of the peer group (`group='peer'`) or of England
+        (`'england'`), see `medians_of`."""
+        key = ("medians", group, items)
+        if key not in self._built:
+            data, members = self._data, self._members[group]
+            order = list(item_names(data.model, items))
+            tidy = data._all_tidy(items)
+            # the group's medians are the same for each of its members: computed once a round
+            medians, n_by_item = data._shared(
+                ("group_medians", items, tuple(members)),
+                lambda: group_medians(tidy, members, order),
+            )
+            own = data._own_rows(tidy, self.authority)
+            own_rated = set(own.loc[own["level"].notna(), "item_id"])
+            if self.authority not in members:
+                own_rated = set()
+            self._built[key] = medians_frame(
+                medians, n_by_item, own_rated, order, restrict=self.restrict
+            )
+        return self._built[key]
 
 
-def _over_group(
-    of: Callable[..., T],
-    db: core.Db,
-    viewer: Viewer,
-    authority_code: str,
-    group_key: str,
-    round_id: str | None,
-    rule: str,
-) -> T:
-    """`of(wide, authority_code, members, restrict=...)` over the round's levels of every
-    authority, for a viewer allowed to ask about `authority_code`."""
-    check_asker(viewer, authority_code)
-    wide = core.levels(db, _READER, round_id, rule)
-    members = _members(db, authority_code, group_key)
-    return of(wide, authority_code, members, restrict=restricted(viewer))
-
-
-def _tidy(db: core.Db, round_id: str | None, rule: str, items: Items, model: Model) -> pd.DataFrame:
-    item_names(model, items)  # validates `items`
-    if items == "dimension":
-        return core.dimension_long(core.dimensions(db, _READER, round_id))
-    return core.long_levels(core.levels(db, _READER, round_id, rule, model), model)
-
-
-def peer_distribution(
-    db: core.Db,
-    viewer: Viewer,
-    authority_code: str,
-    group_key: str,
-    round_id: str | None,
-    rule: str,
-    items: Items,
-    model: Model | None = None,
-) -> pd.DataFrame:
-    """Counts of the group's members at each level per item (see `protect_distribution`), the
-    authority's own level marked (`own`) even when it is not a member."""
-    check_asker(viewer, authority_code)
-    model = model or load_model()
-    members = _members(db, authority_code, group_key)
-    tidy = _tidy(db, round_id, rule, items, model)
-    dist = raw_distribution(tidy, members, authority_code, model, items)
-    own = own_levels(tidy, authority_code, list(item_names(model, items)))
-    return protect_distribution(dist, own, authority_code in members, restrict=restricted(viewer))
-
-
-def peer_medians(
-    db: core.Db,
-    viewer: Viewer,
-    authority_code: str,
-    group_key: str,
-    round_id: str | None,
-    rule: str,
-    items: Items,
-    model: Model | None = None,
-) -> pd.DataFrame:
-    """Median level per item of the group's members (see `medians_of`); `group_key`
-    'england' gives the England medians."""
-    check_asker(viewer, authority_code)
-    model = model or load_model()
-    members = _members(db, authority_code, group_key)
-    tidy = _tidy(db, round_id, rule, items, model)
-    order = list(item_names(model, items))
-    return medians_of(tidy, members, authority_code, order, restrict=restricted(viewer))
-
-
-def peer_rank(
-    db: core.Db,
-    viewer: Viewer,
-    authority_code: str,
-    group_key: str,
-    round_id: str | None,
-    rule: str,
-) -> core.Rank | None:
-    """The authority's rank and percentile in the group by maturity index (see `rank_of`)."""
-    return _over_group(rank_of, db, viewer, authority_code, group_key, round_id, rule)
-
-
-def index_summary(
-    db: core.Db,
-    viewer: Viewer,
-    authority_code: str,
-    group_key: str,
-    round_id: str | None,
-    rule: str,
-) -> IndexSummary | None:
-    """Quartiles of the group's maturity index (see `index_summary_of`)."""
-    return _over_group(index_summary_of, db, viewer, authority_code, group_key, round_id, rule)
-
-
-def group_counts(
-    db: core.Db,
-    viewer: Viewer,
-    authority_code: str,
-    group_key: str,
-    round_id: str | None,
-    rule: str,
-) -> GroupCounts:
-    """The group's size, the authority's membership and members with a submission."""
-    return _over_group(group_counts_of, db, viewer, authority_code, group_key, round_id, rule)
+def peer_figures(data: RoundData, viewer: Viewer, authority: str, peers: str) -> PeerFigures:
+    """The aggregates of `authority`'s peer group `peers` (and of England) in the round, for a
+    viewer allowed to ask about `authority` (`AccessDenied` otherwise). This is where every
+    aggregate an authority viewer sees is made."""
+    check_asker(viewer, authority)
+    restrict = restricted(viewer)
+    wide = data._all_levels
+    members = {
+        "peer": data.catalogue.members(authority, peers),
+        "england": data.catalogue.members(authority, "england"),
+    }
+    return PeerFigures(
+        authority=authority,
+        peers=peers,
+        restrict=restrict,
+        counts=group_counts_of(wide, authority, members["peer"], restrict=restrict),
+        england=group_counts_of(wide, authority, members["england"], restrict=restrict),
+        rank=rank_of(wide, authority, members["peer"], restrict=restrict),
+        index=index_summary_of(wide, authority, members["peer"], restrict=restrict),
+        _data=data,
+        _members=members,
+    )
 
 
 @dataclass(frozen=True)
@@ -338,37 +329,19 @@ def report_figures(
     rule: str,
     model: Model | None = None,
 ) -> ReportFigures:
-    """The aggregates of `authority_code`'s report (see `ReportFigures`), from the round's
-    levels read once: the same values as `group_counts`, `peer_rank`, `index_summary`,
-    `peer_distribution` and `peer_medians` one by one."""
+    """The aggregates of `authority_code`'s report (see `ReportFigures`): `peer_figures` of the
+    round read now."""
     check_asker(viewer, authority_code)
-    model = model or load_model()
-    restrict = restricted(viewer)
-    wide = core.levels(db, _READER, round_id, rule, model)
-    tidy = {
-        "strand": core.long_levels(wide, model),
-        "dimension": core.dimension_long(core.dimensions(db, _READER, round_id)),
-    }
-    groups = {
-        "peer": _members(db, authority_code, group_key),
-        "england": _members(db, authority_code, "england"),
-    }
-    members = groups["peer"]
-    medians = {}
-    for prefix, group in groups.items():
-        for items, frame in tidy.items():
-            order = list(item_names(model, items))  # type: ignore[arg-type]
-            medians[f"{prefix}:{items}"] = medians_of(
-                frame, group, authority_code, order, restrict=restrict
-            )
-    strand_order = list(item_names(model, "strand"))
-    dist = raw_distribution(tidy["strand"], members, authority_code, model, "strand")
-    own = own_levels(tidy["strand"], authority_code, strand_order)
+    figures = peer_figures(load_round(db, round_id, rule, model), viewer, authority_code, group_key)
     return ReportFigures(
-        counts=group_counts_of(wide, authority_code, members, restrict=restrict),
-        england=group_counts_of(wide, authority_code, groups["england"], restrict=restrict),
-        rank=rank_of(wide, authority_code, members, restrict=restrict),
-        index=index_summary_of(wide, authority_code, members, restrict=restrict),
-        distribution=protect_distribution(dist, own, authority_code in members, restrict=restrict),
-        medians=medians,
+        counts=figures.counts,
+        england=figures.england,
+        rank=figures.rank,
+        index=figures.index,
+        distribution=figures.distribution("strand"),
+        medians={
+            f"{group}:{items}": figures.medians(group, items)
+            for group in ("peer", "england")
+            for items in ("strand", "dimension")
+        },
     )

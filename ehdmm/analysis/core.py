@@ -1,7 +1,8 @@
 """Loading and summarising levels for the dashboard: tidy frames in, tidy frames out.
 
 Everything here is plain pandas on frames that `ehdmm.scoring` computed in DuckDB; nothing
-scores. Pages (through the cached wrappers in `ehdmm.ui.data`) call these functions.
+scores. The loaders read one thing each (the pages read a whole round at once instead:
+`ehdmm.analysis.rounds`); the pure functions are shared by the analysis modules.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from ehdmm import peers, scoring
-from ehdmm.access import AccessDenied
+from ehdmm import scoring, wording
 from ehdmm.model import Model, load_model
 from ehdmm.storage import connect
 from ehdmm.storage import reference as ref
+from ehdmm.storage import scoring as scored
 from ehdmm.storage import submissions as store
 from ehdmm.viewer import Viewer
 
@@ -28,15 +29,6 @@ def authorities(db: Db) -> pd.DataFrame:
     """All authorities: code, name, region, la_type, la_number (public reference data)."""
     with connect(db) as conn:
         return ref.authorities(conn)
-
-
-def custom_group_names(db: Db) -> list[str]:
-    with connect(db) as conn:
-        return list(ref.custom_groups(conn)["name"])
-
-
-_POOL = Viewer(role="national", email="ehdmm.analysis.core.rounds_with_submissions")
-"""Reads which rounds hold a current submission; only the round ids leave this module."""
 
 
 def rounds_with_submissions(db: Db, viewer: Viewer) -> list[str]:
@@ -52,9 +44,7 @@ def rounds_with_submissions(db: Db, viewer: Viewer) -> list[str]:
 
 def current_rounds(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """`rounds_with_submissions` on an open connection."""
-    history = store.submission_history(conn, _POOL)
-    current = history[history["status"] == "submitted"]
-    return sorted(current["round_id"].unique())
+    return scored.rounds_with_submissions(conn)
 
 
 def own_rounds(db: Db, viewer: Viewer, authority_code: str) -> list[str]:
@@ -100,23 +90,6 @@ def dimensions(db: Db, viewer: Viewer, round_id: str | None) -> pd.DataFrame:
     """Tidy dimension levels: authority_code, round_id, strand_id, dimension_id, level."""
     with connect(db) as conn:
         return scoring.dimension_levels(conn, viewer, round_id)
-
-
-PEER_LIST_NATIONAL_ONLY = (
-    "The members of a peer group are listed for the national team only; other authorities "
-    "are shown to you as peer aggregates."
-)
-
-
-def peer_codes(db: Db, viewer: Viewer, authority_code: str, group_key: str) -> list[str]:
-    """Member codes of a peer group (the authority included). National viewers only
-    (`AccessDenied` otherwise): an authority viewer gets the group's size and figures from
-    `ehdmm.analysis.aggregates`, never its members."""
-    if not viewer.sees_all:
-        raise AccessDenied(PEER_LIST_NATIONAL_ONLY)
-    group = peers.parse_peer_group(group_key)
-    with connect(db) as conn:
-        return peers.peer_members(conn, viewer, authority_code, group)
 
 
 def long_levels(
@@ -184,9 +157,8 @@ class Rank:
 
     @property
     def text(self) -> str:
-        if self.rank is None:
-            return "no index (incomplete return)"
-        return f"{self.rank} of {self.n} (percentile {self.percentile:.0f})"
+        """'3 of 15 (percentile 86th)' (see `ehdmm.wording.rank_words`)."""
+        return wording.rank_words(self).sentence
 
 
 def rank_in_group(wide: pd.DataFrame, authority_code: str, members: list[str]) -> Rank:

@@ -385,17 +385,6 @@ def trajectory(
     return out[["round_id", "submitted", *model.strand_ids, "overall", "index"]]
 
 
-def trajectory_long(traj: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Strand levels per round, tidy: round_id, item_id, item_name, level."""
-    names = item_names(model, "strand")
-    tidy = traj.melt(
-        id_vars=["round_id"], value_vars=list(names), var_name="item_id", value_name="level"
-    )
-    tidy["item_name"] = tidy["item_id"].map(names)
-    tidy["level"] = tidy["level"].astype("Int64")
-    return tidy[["round_id", "item_id", "item_name", "level"]]
-
-
 def trajectory_table(traj: pd.DataFrame, model: Model) -> pd.DataFrame:
     """The trajectory for people: round, overall level, index, strand levels (names)."""
     out = pd.DataFrame({"Round": traj["round_id"]})
@@ -527,25 +516,6 @@ def headline(
         rank=core.rank_in_group(wide, authority_code, members),
         in_group=authority_code in members,
     )
-
-
-def rank_display(rank: core.Rank | None) -> tuple[str, str]:
-    """(rank, percentile) as short texts for metrics: ('3 of 15', '86th'); dashes when the
-    authority has no index; 'suppressed' when disclosure control hid them (None)."""
-    if rank is None:
-        return SUPPRESSED, SUPPRESSED
-    if rank.rank is None or rank.percentile is None:
-        return "–", "–"
-    return f"{rank.rank} of {rank.n}", ordinal(int(rank.percentile + 0.5))
-
-
-def ordinal(number: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def no_submission_message(authority_name: str, round_id: str | None, traj: pd.DataFrame) -> str:

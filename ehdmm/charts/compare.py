@@ -10,7 +10,6 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ehdmm.charts import theme
 from ehdmm.model import Model, load_model
@@ -73,7 +72,7 @@ def overlaid_radar(
     item is a gap (None) and reads "incomplete" on hover."""
     model = model or load_model()
     noun = NOUNS[items]
-    fig = go.Figure()
+    traces: list[dict] = []
     authorities = _authorities(long)
     colours = series_colours([c for c, _ in authorities], highlight)
     highlight_name = None
@@ -89,28 +88,29 @@ def overlaid_radar(
             f"<b>{who}</b><br>{t}: {label}"
             for t, label in zip(thetas, rows["level_label"], strict=True)
         ]
-        fig.add_trace(
-            go.Scatterpolar(
-                r=[*levels, levels[0]] if levels else [],
-                theta=[*thetas, thetas[0]] if thetas else [],
-                name=name,
-                mode="lines+markers",
-                line={
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "r": [*levels, levels[0]] if levels else [],
+                "theta": [*thetas, thetas[0]] if thetas else [],
+                "name": name,
+                "mode": "lines+markers",
+                "line": {
                     "color": colours[code],
                     "width": 4 if mine else 2,
                     "dash": DASHES[index % len(DASHES)],
                 },
-                marker={"symbol": SYMBOLS[index % len(SYMBOLS)], "size": 9 if mine else 7},
-                text=[*hover, hover[0]] if hover else [],
-                hovertemplate="%{text}<extra></extra>",
-                connectgaps=False,
-            )
+                "marker": {"symbol": SYMBOLS[index % len(SYMBOLS)], "size": 9 if mine else 7},
+                "text": [*hover, hover[0]] if hover else [],
+                "hovertemplate": "%{text}<extra></extra>",
+                "connectgaps": False,
+            }
         )
     ticks = theme.level_ticks(model)
     n_items = max(long["item_id"].nunique(), 1)
     gaps = long[long["level"].isna()]
-    fig.update_layout(
-        polar={
+    layout = {
+        "polar": {
             "radialaxis": {
                 "range": [0, max(model.level_names)],
                 "tickvals": ticks["tickvals"],
@@ -124,38 +124,46 @@ def overlaid_radar(
             "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": "#d0d0d0"},
             "bgcolor": "#ffffff",
         },
-        legend={"title": {"text": "Authority"}},
-        showlegend=True,
-    )
+        "legend": {"title": {"text": "Authority"}},
+        "showlegend": True,
+        "annotations": [],
+    }
     if not gaps.empty:
-        fig.add_annotation(
-            text="Gaps are incomplete returns:<br>"
-            + "<br>".join(
-                f"{name}: {item}"
-                for name, item in zip(gaps["authority_name"], gaps["item_name"], strict=True)
-            ),
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            xanchor="left",
-            yanchor="bottom",
-            align="left",
-            showarrow=False,
-            font={"size": 11, "color": "#505050"},
+        layout["annotations"].append(
+            {
+                "text": "Gaps are incomplete returns:<br>"
+                + "<br>".join(
+                    f"{name}: {item}"
+                    for name, item in zip(gaps["authority_name"], gaps["item_name"], strict=True)
+                ),
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "align": "left",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#505050"},
+            }
         )
-    theme.finish(
-        fig,
-        title=f"Levels by {noun}, round {round_id}",
-        subtitle=_subtitle(n, rule, group_label, highlight_name, "Thick orange line"),
-        note=theme.source_note(round_id, n, rule),
-        height=660,
+    theme.merge(
+        layout,
+        theme.house_style(
+            title=f"Levels by {noun}, round {round_id}",
+            subtitle=_subtitle(n, rule, group_label, highlight_name, "Thick orange line"),
+            height=660,
+        ),
     )
-    fig.update_layout(
-        margin={"t": 130, "r": 40},
-        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+    layout["annotations"].append(theme.note_annotation(theme.source_note(round_id, n, rule)))
+    theme.merge(
+        layout,
+        {
+            "margin": {"t": 130, "r": 40},
+            "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+        },
     )
-    return fig
+    return theme.figure(traces, layout)
 
 
 def small_multiples(
@@ -180,10 +188,10 @@ def small_multiples(
     cols = min(count, columns)
     rows = math.ceil(count / cols)
     item_names = list(dict.fromkeys(long["item_name"]))
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[name for _, name in authorities] or [""],
+    layout = theme.grid(
+        rows,
+        cols,
+        [name for _, name in authorities] or [""],
         shared_yaxes=True,
         horizontal_spacing=0.03,
         vertical_spacing=0.12 if rows > 1 else 0.05,
@@ -191,78 +199,102 @@ def small_multiples(
     ticks = theme.level_ticks(model)
     height = TOP + BOTTOM + rows * (34 * max(len(item_names), 1) + 70)
     highlight_name = None
+    bars: list[dict] = []
+    notes: list[dict] = []
+    shapes: list[dict] = []
     for index, (code, name) in enumerate(authorities):
-        row, col = index // cols + 1, index % cols + 1
+        axis = "" if index == 0 else str(index + 1)
         frame = long[long["authority_code"] == code]
         levels = _levels(frame)
         mine = code == highlight
         if mine:
             highlight_name = name
-        fig.add_trace(
-            go.Bar(
-                x=levels,
-                y=list(frame["item_name"]),
-                orientation="h",
-                name=name,
-                marker={
+        bars.append(
+            {
+                "type": "bar",
+                "x": levels,
+                "y": list(frame["item_name"]),
+                "orientation": "h",
+                "name": name,
+                "marker": {
                     "color": [theme.LEVEL_COLOURS.get(v, theme.MISSING_COLOUR) for v in levels],
                     "line": {"color": "#1b1b1b", "width": 0.5},
                 },
-                text=list(frame["level_label"]),
-                textposition="inside",
-                insidetextanchor="start",
-                textfont={
+                "text": list(frame["level_label"]),
+                "textposition": "inside",
+                "insidetextanchor": "start",
+                "textfont": {
                     "color": [theme.LEVEL_TEXT.get(v, "#1b1b1b") for v in levels],
                     "size": 11,
                 },
-                hovertemplate=f"<b>{name}</b><br>%{{y}}: %{{text}}<extra></extra>",
-                showlegend=False,
-            ),
-            row=row,
-            col=col,
+                "hovertemplate": f"<b>{name}</b><br>%{{y}}: %{{text}}<extra></extra>",
+                "showlegend": False,
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+            }
         )
         for item, level in zip(frame["item_name"], levels, strict=True):
             if level is None:
-                fig.add_annotation(
-                    x=0.05,
-                    y=item,
-                    text="incomplete",
-                    showarrow=False,
-                    xanchor="left",
-                    font={"size": 11, "color": "#505050"},
-                    row=row,
-                    col=col,
+                notes.append(
+                    {
+                        "x": 0.05,
+                        "y": item,
+                        "text": "incomplete",
+                        "showarrow": False,
+                        "xanchor": "left",
+                        "font": {"size": 11, "color": "#505050"},
+                        "xref": f"x{axis}",
+                        "yref": f"y{axis}",
+                    }
                 )
-        axis = fig.get_subplot(row, col)
         if mine:
             # Take in the subplot title (about 30 px above the panel).
             title_room = 30 / max(height - TOP - BOTTOM, 1)
-            fig.add_shape(
-                type="rect",
-                xref="paper",
-                yref="paper",
-                x0=axis.xaxis.domain[0] - 0.005,
-                x1=axis.xaxis.domain[1] + 0.005,
-                y0=axis.yaxis.domain[0] - 0.01,
-                y1=axis.yaxis.domain[1] + title_room,
-                line={"color": theme.HIGHLIGHT, "width": 3},
+            x_domain = layout[f"xaxis{axis}"]["domain"]
+            y_domain = layout[f"yaxis{axis}"]["domain"]
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x0": x_domain[0] - 0.005,
+                    "x1": x_domain[1] + 0.005,
+                    "y0": y_domain[0] - 0.01,
+                    "y1": y_domain[1] + title_room,
+                    "line": {"color": theme.HIGHLIGHT, "width": 3},
+                }
             )
-    fig.update_xaxes(
-        range=[0, max(model.level_names) + 0.05],
-        tickvals=ticks["tickvals"],
-        ticktext=ticks["ticktext"],
-        tickfont={"size": 10},
-        gridcolor="#e0e0e0",
-    )
-    fig.update_yaxes(categoryorder="array", categoryarray=item_names[::-1], automargin=True)
+    for position in range(rows * cols):
+        axis = "" if position == 0 else str(position + 1)
+        theme.merge(
+            layout[f"xaxis{axis}"],
+            {
+                "range": [0, max(model.level_names) + 0.05],
+                "tickvals": ticks["tickvals"],
+                "ticktext": ticks["ticktext"],
+                "tickfont": {"size": 10},
+                "gridcolor": "#e0e0e0",
+            },
+        )
+        theme.merge(
+            layout[f"yaxis{axis}"],
+            {"categoryorder": "array", "categoryarray": item_names[::-1], "automargin": True},
+        )
+    layout["annotations"] = [*layout.get("annotations", []), *notes]
     if highlight_name:
-        fig.update_annotations(selector={"text": highlight_name}, font={"color": theme.HIGHLIGHT})
-    theme.finish(
-        fig,
-        title=f"Levels by {noun}, one panel per authority, round {round_id}",
-        subtitle=_subtitle(n, rule, group_label, highlight_name, "Orange frame"),
-        note=theme.source_note(round_id, n, rule),
-        height=height,
+        for annotation in layout["annotations"]:
+            if annotation.get("text") == highlight_name:
+                theme.merge(annotation, {"font": {"color": theme.HIGHLIGHT}})
+    if shapes:
+        layout["shapes"] = shapes
+    theme.merge(
+        layout,
+        theme.house_style(
+            title=f"Levels by {noun}, one panel per authority, round {round_id}",
+            subtitle=_subtitle(n, rule, group_label, highlight_name, "Orange frame"),
+            height=height,
+        ),
     )
-    fig.update_layout(margin={"t": TOP, "b": BOTTOM})
-    return fig
+    layout["annotations"].append(theme.note_annotation(theme.source_note(round_id, n, rule)))
+    theme.merge(layout, {"margin": {"t": TOP, "b": BOTTOM}})
+    return theme.figure(bars, layout)

@@ -53,7 +53,7 @@ def level_counts_chart(
     items = list(dict.fromkeys(counts["item_id"]))
     names = dict(zip(counts["item_id"], counts["item_name"], strict=False))
     labels = [wrap(names[i], 26) for i in items]
-    fig = go.Figure()
+    traces: list[dict] = []
     series = [(number, model.level_names[number]) for number in model.level_names]
     series.append((None, tables.INCOMPLETE))
     for number, _ in series:
@@ -61,19 +61,26 @@ def level_counts_chart(
         label = tables.level_label(number, model)
         colour = theme.LEVEL_COLOURS[number] if number else theme.MISSING_COLOUR
         text_colour = theme.LEVEL_TEXT[number] if number else "#1b1b1b"
-        fig.add_bar(
-            name=label,
-            y=labels,
-            x=[int(c) for c in rows["count"]],
-            orientation="h",
-            marker={"color": colour, "line": {"color": "#8c8c8c" if not number else colour}},
-            text=[str(int(c)) if c else "" for c in rows["count"]],
-            textposition="inside",
-            textangle=0,
-            insidetextanchor="start",  # the chosen authority's diamond sits mid-segment
-            textfont={"color": text_colour},
-            customdata=[[label, int(t)] for t in rows["n"]],
-            hovertemplate="%{y}<br>%{customdata[0]}: %{x} of %{customdata[1]}<extra></extra>",
+        traces.append(
+            {
+                "type": "bar",
+                "name": label,
+                "y": labels,
+                "x": [int(c) for c in rows["count"]],
+                "orientation": "h",
+                "marker": {
+                    "color": colour,
+                    "line": {"color": "#8c8c8c" if not number else colour},
+                },
+                "text": [str(int(c)) if c else "" for c in rows["count"]],
+                "textposition": "inside",
+                "textangle": 0,
+                "insidetextanchor": "start",  # the chosen authority's diamond: mid-segment
+                "textfont": {"color": text_colour},
+                "customdata": [[label, int(t)] for t in rows["n"]],
+                "hovertemplate": "%{y}<br>%{customdata[0]}: %{x} of %{customdata[1]}"
+                "<extra></extra>",
+            }
         )
     if authority_name and authority_levels:
         xs, ys, text = [], [], []
@@ -91,32 +98,38 @@ def level_counts_chart(
                 before += count
             ys.append(label)
             text.append(f"{authority_name}: {tables.level_label(level, model)}")
-        fig.add_scatter(
-            name=f"{authority_name} (selected)",
-            x=xs,
-            y=ys,
-            mode="markers",
-            marker={
-                "symbol": "diamond",
-                "size": 13,
-                "color": theme.HIGHLIGHT,
-                "line": {"color": "#ffffff", "width": 1.5},
-            },
-            text=text,
-            hovertemplate="%{text}<extra></extra>",
+        traces.append(
+            {
+                "type": "scatter",
+                "name": f"{authority_name} (selected)",
+                "x": xs,
+                "y": ys,
+                "mode": "markers",
+                "marker": {
+                    "symbol": "diamond",
+                    "size": 13,
+                    "color": theme.HIGHLIGHT,
+                    "line": {"color": "#ffffff", "width": 1.5},
+                },
+                "text": text,
+                "hovertemplate": "%{text}<extra></extra>",
+            }
         )
-    fig.update_layout(barmode="stack", bargap=0.3)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="Authorities", gridcolor="#e5e5e5")
-    theme.finish(
-        fig,
+    layout = {
+        "barmode": "stack",
+        "bargap": 0.3,
+        "yaxis": {"autorange": "reversed"},
+        "xaxis": {"title": {"text": "Authorities"}, "gridcolor": "#e5e5e5"},
+    }
+    theme.styled(
+        layout,
         title="Authorities at each level, by strand",
         subtitle=subtitle(round_id, group, n),
         note=theme.source_note(round_id, n, rule),
         height=140 + 70 * len(items),
     )
-    fig.update_layout(margin={"l": 210, "t": 160, "b": 100}, legend=LEGEND_ON_TOP)
-    return fig
+    theme.merge(layout, {"margin": {"l": 210, "t": 160, "b": 100}, "legend": LEGEND_ON_TOP})
+    return theme.figure(traces, layout)
 
 
 def _unique_labels(frame: pd.DataFrame) -> dict[str, str]:
@@ -169,19 +182,20 @@ def heatmap_chart(
     labels = ordered.pivot(index="authority_code", columns="item_id", values="label")
     custom = labels.reindex(index=codes, columns=items).astype(object).to_numpy().tolist()
     top = max(model.level_names)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=y,
-            customdata=custom,
-            zmin=-0.5,
-            zmax=top + 0.5,
-            colorscale=level_colourscale(model),
-            xgap=1,
-            ygap=1,
-            hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
-            colorbar={
+    traces = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": x,
+            "y": y,
+            "customdata": custom,
+            "zmin": -0.5,
+            "zmax": top + 0.5,
+            "colorscale": level_colourscale(model),
+            "xgap": 1,
+            "ygap": 1,
+            "hovertemplate": "%{y}<br>%{x}: %{customdata}<extra></extra>",
+            "colorbar": {
                 "title": {"text": "Level"},
                 "tickvals": [0, *model.level_names],
                 "ticktext": [GAP_LABEL, *[tables.level_label(k, model) for k in model.level_names]],
@@ -189,31 +203,38 @@ def heatmap_chart(
                 "y": 1,
                 "yanchor": "top",
             },
-        )
-    )
+        }
+    ]
+    layout: dict = {}
     ticktext = list(y)
     if authority in codes:
         position = codes.index(authority)
         ticktext[position] = (
             f'<span style="color:{theme.HIGHLIGHT}"><b>▶ {y[position]} (selected)</b></span>'
         )
-        fig.add_shape(
-            type="rect",
-            xref="x",
-            yref="y",
-            x0=-0.5,
-            x1=len(items) - 0.5,
-            y0=position - 0.5,
-            y1=position + 0.5,
-            line={"color": theme.HIGHLIGHT, "width": 3},
-        )
-    fig.update_yaxes(
-        autorange="reversed", tickmode="array", tickvals=y, ticktext=ticktext, tickfont={"size": 11}
-    )
-    fig.update_xaxes(side="top", tickangle=0, tickfont={"size": 10})
+        layout["shapes"] = [
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": -0.5,
+                "x1": len(items) - 0.5,
+                "y0": position - 0.5,
+                "y1": position + 0.5,
+                "line": {"color": theme.HIGHLIGHT, "width": 3},
+            }
+        ]
+    layout["yaxis"] = {
+        "autorange": "reversed",
+        "tickmode": "array",
+        "tickvals": y,
+        "ticktext": ticktext,
+        "tickfont": {"size": 11},
+    }
+    layout["xaxis"] = {"side": "top", "tickangle": 0, "tickfont": {"size": 10}}
     view = "dimension" if len(items) == len(model.dimension_ids) else "strand"
-    theme.finish(
-        fig,
+    theme.styled(
+        layout,
         title=f"Every authority's level by {view}",
         subtitle=subtitle(round_id, group, n)
         + (f"; {rows_shown}" if rows_shown else "")
@@ -221,8 +242,8 @@ def heatmap_chart(
         note=theme.source_note(round_id, n, rule),
         height=max(480, 15 * len(codes) + 260),
     )
-    fig.update_layout(margin={"l": 230, "t": 185, "b": 90})
-    return fig
+    theme.merge(layout, {"margin": {"l": 230, "t": 185, "b": 90}})
+    return theme.figure(traces, layout)
 
 
 def change_chart(

@@ -58,24 +58,26 @@ ENGLAND_STYLE = {
 
 
 def legend_on_top(
-    fig: go.Figure, *, height: int, rows: int = 3, gap: int = 8, subtitle_lines: int = 1
-) -> go.Figure:
+    layout: dict, *, height: int, rows: int = 3, gap: int = 8, subtitle_lines: int = 1
+) -> dict:
     """Move the legend (one entry a row) between the subtitle and the plot (`gap` px above
     it), so that a long legend never runs into the source note at the foot."""
     top = 92 + 18 * (subtitle_lines - 1) + 21 * rows + gap
-    plot_height = max(100, height - top - fig.layout.margin.b)
-    fig.update_layout(
-        margin={"t": top},
-        title={"yref": "container", "y": 1 - 16 / height, "yanchor": "top"},
-        legend={
-            "orientation": "v",
-            "yanchor": "bottom",
-            "y": 1 + gap / plot_height,
-            "x": 0,
-            "xanchor": "left",
+    plot_height = max(100, height - top - layout["margin"]["b"])
+    return theme.merge(
+        layout,
+        {
+            "margin": {"t": top},
+            "title": {"yref": "container", "y": 1 - 16 / height, "yanchor": "top"},
+            "legend": {
+                "orientation": "v",
+                "yanchor": "bottom",
+                "y": 1 + gap / plot_height,
+                "x": 0,
+                "xanchor": "left",
+            },
         },
     )
-    return fig
 
 
 def legend_names(
@@ -141,7 +143,7 @@ def radar(
     peer = _values(values["peer_median"])
     england = _values(values["england_median"])
     own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)
-    fig = go.Figure()
+    traces: list[dict] = []
     series = [
         (england_name, england, ENGLAND_STYLE, _words(values, "england"), england_note),
         (peer_name, peer, PEER_STYLE, _words(values, "peer"), peer_note),
@@ -151,45 +153,47 @@ def radar(
         if note:
             continue
         complete = all(v is not None for v in r)
-        fig.add_trace(
-            go.Scatterpolar(
-                r=r,
-                theta=theta,
-                name=name,
-                legendgroup=name,
-                mode="lines+markers",
-                text=words,
-                hovertemplate="%{theta}: %{text}<extra>" + name + "</extra>",
-                line=style["line"],
-                marker=style["marker"],
-                fill="toself" if style["fill"] and complete else "none",
-                fillcolor=style["fill"] or None,
-                connectgaps=False,
-            )
-        )
+        trace = {
+            "type": "scatterpolar",
+            "r": r,
+            "theta": theta,
+            "name": name,
+            "legendgroup": name,
+            "mode": "lines+markers",
+            "text": words,
+            "hovertemplate": "%{theta}: %{text}<extra>" + name + "</extra>",
+            "line": style["line"],
+            "marker": style["marker"],
+            "fill": "toself" if style["fill"] and complete else "none",
+            "connectgaps": False,
+        }
+        if style["fill"]:
+            trace["fillcolor"] = style["fill"]
+        traces.append(trace)
         # The line back from the last axis to the first closes the shape (a separate trace, so
         # that the named trace holds exactly one value per axis).
         if len(r) > 2:
-            fig.add_trace(
-                go.Scatterpolar(
-                    r=[r[-1], r[0]],
-                    theta=[theta[-1], theta[0]],
-                    name=f"{name} (closing line)",
-                    legendgroup=name,
-                    showlegend=False,
-                    mode="lines",
-                    hoverinfo="skip",
-                    line=style["line"],
-                    connectgaps=False,
-                )
+            traces.append(
+                {
+                    "type": "scatterpolar",
+                    "r": [r[-1], r[0]],
+                    "theta": [theta[-1], theta[0]],
+                    "name": f"{name} (closing line)",
+                    "legendgroup": name,
+                    "showlegend": False,
+                    "mode": "lines",
+                    "hoverinfo": "skip",
+                    "line": style["line"],
+                    "connectgaps": False,
+                }
             )
     ticks = theme.level_ticks(model)
     shown_lines = [r for _, r, _, _, note in series if not note]
     angle, side = ring_labels(
         shown_lines, ticks["tickvals"], [model.level_names[v] for v in ticks["tickvals"]]
     )
-    fig.update_layout(
-        polar={
+    layout = {
+        "polar": {
             "radialaxis": {
                 "range": list(RADAR_RANGE),
                 "tickvals": ticks["tickvals"],
@@ -218,7 +222,7 @@ def radar(
             },
             "bgcolor": "#ffffff",
         },
-    )
+    }
     word = _items_word(values, model)
     missing = [name for name, level in zip(theta, own, strict=True) if level is None]
     subtitle = (
@@ -234,17 +238,20 @@ def radar(
         subtitle += f"<br>{INCOMPLETE}: {', '.join(missing)}"
         lines += 1
     height = 680
-    theme.finish(
-        fig,
+    theme.styled(
+        layout,
         title=f"{authority_name}: level by {word}",
         subtitle=subtitle,
         note=theme.source_note(round_id, n, rule),
         height=height,
     )
-    fig.update_layout(margin={"l": 95, "r": 95})
-    fig.update_polars(angularaxis_tickfont_size=12)
+    theme.merge(
+        layout,
+        {"margin": {"l": 95, "r": 95}, "polar": {"angularaxis": {"tickfont": {"size": 12}}}},
+    )
     shown = 3 - sum(1 for note in (peer_note, england_note) if note)
-    return legend_on_top(fig, height=height, rows=shown, gap=45, subtitle_lines=lines)
+    legend_on_top(layout, height=height, rows=shown, gap=45, subtitle_lines=lines)
+    return theme.figure(traces, layout)
 
 
 def _display_point(r: float, degrees: float) -> tuple[float, float]:
@@ -370,92 +377,84 @@ def dot_plot(
     note written instead, when a note is given)."""
     items = list(values["item_name"])
     own = _levels(values["level"])
-    peer = _values(values["peer_median"])
-    england = _values(values["england_median"])
     own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)
-    fig = go.Figure()
-    if not england_note:
-        fig.add_trace(
-            go.Scatter(
-                x=england,
-                y=items,
-                name=england_name,
-                mode="markers",
-                text=_words(values, "england"),
-                hovertemplate="%{y}: %{text}<extra>" + england_name + "</extra>",
-                marker={
-                    "color": theme.ENGLAND_COLOUR,
-                    "size": 20,
-                    "symbol": "line-ns-open",
-                    "line": {"width": 3, "color": theme.ENGLAND_COLOUR},
+    traces: list[dict] = []
+    medians = (
+        ("england", england_name, england_note, 20, "line-ns-open", 3, theme.ENGLAND_COLOUR),
+        ("peer", peer_name, peer_note, 13, "diamond-open", 2, theme.PEER_COLOUR),
+    )
+    for prefix, name, note, size, symbol, width, colour in medians:
+        if note:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "x": _values(values[f"{prefix}_median"]),
+                "y": items,
+                "name": name,
+                "mode": "markers",
+                "text": _words(values, prefix),
+                "hovertemplate": "%{y}: %{text}<extra>" + name + "</extra>",
+                "marker": {
+                    "color": colour,
+                    "size": size,
+                    "symbol": symbol,
+                    "line": {"width": width, "color": colour},
                 },
-            )
+            }
         )
-    if not peer_note:
-        fig.add_trace(
-            go.Scatter(
-                x=peer,
-                y=items,
-                name=peer_name,
-                mode="markers",
-                text=_words(values, "peer"),
-                hovertemplate="%{y}: %{text}<extra>" + peer_name + "</extra>",
-                marker={
-                    "color": theme.PEER_COLOUR,
-                    "size": 13,
-                    "symbol": "diamond-open",
-                    "line": {"width": 2, "color": theme.PEER_COLOUR},
-                },
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=own,
-            y=items,
-            name=own_name,
-            mode="markers+text",
-            text=list(values["level_name"]),
-            textposition="top center",
-            textfont={"color": theme.HIGHLIGHT},
-            hovertemplate="%{y}: %{text}<extra>" + own_name + "</extra>",
-            marker={"color": theme.HIGHLIGHT, "size": 13, "symbol": "circle"},
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": own,
+            "y": items,
+            "name": own_name,
+            "mode": "markers+text",
+            "text": list(values["level_name"]),
+            "textposition": "top center",
+            "textfont": {"color": theme.HIGHLIGHT},
+            "hovertemplate": "%{y}: %{text}<extra>" + own_name + "</extra>",
+            "marker": {"color": theme.HIGHLIGHT, "size": 13, "symbol": "circle"},
+        }
     )
     missing = [item for item, level in zip(items, own, strict=True) if level is None]
     if missing:
-        fig.add_trace(
-            go.Scatter(
-                x=[0.55] * len(missing),
-                y=missing,
-                name=f"{own_name}: {INCOMPLETE}",
-                mode="text",
-                text=[INCOMPLETE] * len(missing),
-                textposition="middle right",
-                textfont={"color": theme.HIGHLIGHT},
-                hoverinfo="skip",
-                showlegend=False,
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [0.55] * len(missing),
+                "y": missing,
+                "name": f"{own_name}: {INCOMPLETE}",
+                "mode": "text",
+                "text": [INCOMPLETE] * len(missing),
+                "textposition": "middle right",
+                "textfont": {"color": theme.HIGHLIGHT},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
         )
     ticks = theme.level_ticks(model)
-    fig.update_xaxes(
-        range=[0.5, 4.5],
-        tickvals=ticks["tickvals"],
-        ticktext=ticks["ticktext"],
-        showgrid=True,
-        gridcolor="#e5e5e5",
-        zeroline=False,
-    )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=items,
-        tickmode="array",
-        tickvals=items,
-        ticktext=[wrap_label(item, 24) for item in items],
-        autorange="reversed",
-        automargin=False,
-        showgrid=True,
-        gridcolor="#f0f0f0",
-    )
+    layout = {
+        "xaxis": {
+            "range": [0.5, 4.5],
+            "tickvals": ticks["tickvals"],
+            "ticktext": ticks["ticktext"],
+            "showgrid": True,
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+        },
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": items,
+            "tickmode": "array",
+            "tickvals": items,
+            "ticktext": [wrap_label(item, 24) for item in items],
+            "autorange": "reversed",
+            "automargin": False,
+            "showgrid": True,
+            "gridcolor": "#f0f0f0",
+        },
+    }
     word = _items_word(values, model)
     height = max(460, 62 * len(items) + 300)
     subtitle = (
@@ -465,16 +464,17 @@ def dot_plot(
     notes = _notes_line(peers_label, peer_note, england_note)
     if notes:
         subtitle += f"<br>{notes}"
-    theme.finish(
-        fig,
+    theme.styled(
+        layout,
         title=f"{authority_name}: {word} levels and medians",
         subtitle=subtitle,
         note=theme.source_note(round_id, n, rule),
         height=height,
     )
-    fig.update_layout(margin={"l": 180})
+    theme.merge(layout, {"margin": {"l": 180}})
     shown = 3 - sum(1 for note in (peer_note, england_note) if note)
-    return legend_on_top(fig, height=height, rows=shown, subtitle_lines=2 if notes else 1)
+    legend_on_top(layout, height=height, rows=shown, subtitle_lines=2 if notes else 1)
+    return theme.figure(traces, layout)
 
 
 def trajectory_chart(
@@ -496,39 +496,38 @@ def trajectory_chart(
         )
     rounds = list(traj["round_id"])
     names = model.level_names
-    fig = go.Figure()
     overall = _levels(traj["overall"])
-    fig.add_trace(
-        go.Scatter(
-            x=rounds,
-            y=overall,
-            name="Overall level",
-            mode="lines+markers+text",
-            text=[None if v is None else names[v] for v in overall],
-            textposition="bottom center",
-            textfont={"color": theme.HIGHLIGHT},
-            hovertemplate="%{x}: overall %{text}<extra></extra>",
-            line={"color": theme.HIGHLIGHT, "width": 3},
-            marker={"color": theme.HIGHLIGHT, "size": 10},
-            connectgaps=False,
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rounds,
-            y=_values(traj["index"]),
-            name="Maturity index (right axis)",
-            mode="lines+markers",
-            yaxis="y2",
-            hovertemplate="%{x}: maturity index %{y:.2f}<extra></extra>",
-            line={"color": theme.PEER_COLOUR, "width": 2, "dash": "dash"},
-            marker={"color": theme.PEER_COLOUR, "size": 8, "symbol": "diamond"},
-            connectgaps=False,
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": rounds,
+            "y": overall,
+            "name": "Overall level",
+            "mode": "lines+markers+text",
+            "text": [None if v is None else names[v] for v in overall],
+            "textposition": "bottom center",
+            "textfont": {"color": theme.HIGHLIGHT},
+            "hovertemplate": "%{x}: overall %{text}<extra></extra>",
+            "line": {"color": theme.HIGHLIGHT, "width": 3},
+            "marker": {"color": theme.HIGHLIGHT, "size": 10},
+            "connectgaps": False,
+        },
+        {
+            "type": "scatter",
+            "x": rounds,
+            "y": _values(traj["index"]),
+            "name": "Maturity index (right axis)",
+            "mode": "lines+markers",
+            "yaxis": "y2",
+            "hovertemplate": "%{x}: maturity index %{y:.2f}<extra></extra>",
+            "line": {"color": theme.PEER_COLOUR, "width": 2, "dash": "dash"},
+            "marker": {"color": theme.PEER_COLOUR, "size": 8, "symbol": "diamond"},
+            "connectgaps": False,
+        },
+    ]
     ticks = theme.level_ticks(model)
-    fig.update_layout(
-        yaxis={
+    layout = {
+        "yaxis": {
             "range": [0.5, 4.5],
             "tickvals": ticks["tickvals"],
             "ticktext": ticks["ticktext"],
@@ -536,7 +535,7 @@ def trajectory_chart(
             "gridcolor": "#e5e5e5",
             "zeroline": False,
         },
-        yaxis2={
+        "yaxis2": {
             "title": {"text": "Maturity index (mean of dimension levels)"},
             "overlaying": "y",
             "side": "right",
@@ -545,12 +544,12 @@ def trajectory_chart(
             "showgrid": False,
             "zeroline": False,
         },
-    )
-    _mark_gaps(fig, traj, "x", "y", levels=overall)
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=rounds)
-    return _finish_trajectory(
-        fig, traj, round_id, n, rule, f"{authority_name}: overall level and maturity index", 480
-    )
+        "xaxis": {"type": "category", "categoryorder": "array", "categoryarray": rounds},
+        "annotations": _gap_notes(traj, "x", "y", levels=overall),
+    }
+    title = f"{authority_name}: overall level and maturity index"
+    _style_trajectory(layout, traj, round_id, n, rule, title, 480)
+    return theme.figure(traces, layout)
 
 
 def strand_trajectory_chart(
@@ -595,7 +594,7 @@ def strand_trajectory_chart(
             col=1,
         )
         axis = "" if number == 0 else str(number + 1)
-        _mark_gaps(fig, traj, f"x{axis}", f"y{axis}", levels=levels)
+        theme.add_notes(fig, _gap_notes(traj, f"x{axis}", f"y{axis}", levels=levels))
     fig.update_yaxes(
         range=[0.5, 4.5],
         tickvals=ticks["tickvals"],
@@ -611,28 +610,56 @@ def strand_trajectory_chart(
     )
 
 
-def _mark_gaps(
-    fig: go.Figure,
+def _gap_notes(
     traj: pd.DataFrame,
     xref: str,
     yref: str,
     levels: list[int | None] | None = None,
-) -> None:
-    """Write "no submission" (or "incomplete") where a round has no level."""
-    for position, (round_name, done) in enumerate(
-        zip(traj["round_id"], traj["submitted"], strict=True)
-    ):
-        if done and (levels is None or levels[position] is not None):
-            continue
-        fig.add_annotation(
-            x=round_name,
-            y=0.5,
-            xref=xref,
-            yref=f"{yref} domain",
-            text="no submission" if not done else INCOMPLETE,
-            showarrow=False,
-            font={"size": 11, "color": "#505050"},
+) -> list[dict]:
+    """ "no submission" (or "incomplete") written where a round has no level: annotations."""
+    return [
+        {
+            "x": round_name,
+            "y": 0.5,
+            "xref": xref,
+            "yref": f"{yref} domain",
+            "text": "no submission" if not done else INCOMPLETE,
+            "showarrow": False,
+            "font": {"size": 11, "color": "#505050"},
+        }
+        for position, (round_name, done) in enumerate(
+            zip(traj["round_id"], traj["submitted"], strict=True)
         )
+        if not done or (levels is not None and levels[position] is None)
+    ]
+
+
+def _trajectory_text(
+    traj: pd.DataFrame, round_id: str | None, n: int | None, rule: str
+) -> tuple[str, str]:
+    """(subtitle, source note) of a trajectory chart."""
+    rounds = list(traj["round_id"])
+    span = f"{rounds[0]} to {rounds[-1]}" if rounds else ""
+    submitted = int(traj["submitted"].sum())
+    subtitle = f"{submitted} of {len(rounds)} rounds with a submission, {span}"
+    if round_id:
+        subtitle += f" · selected round {round_id}"
+    return subtitle, theme.source_note(span or None, n, rule)
+
+
+def _style_trajectory(
+    layout: dict,
+    traj: pd.DataFrame,
+    round_id: str | None,
+    n: int | None,
+    rule: str,
+    title: str,
+    height: int,
+) -> dict:
+    subtitle, note = _trajectory_text(traj, round_id, n, rule)
+    return theme.styled(
+        layout, title=f"{title} by round", subtitle=subtitle, note=note, height=height
+    )
 
 
 def _finish_trajectory(
@@ -644,16 +671,5 @@ def _finish_trajectory(
     title: str,
     height: int,
 ) -> go.Figure:
-    rounds = list(traj["round_id"])
-    span = f"{rounds[0]} to {rounds[-1]}" if rounds else ""
-    submitted = int(traj["submitted"].sum())
-    subtitle = f"{submitted} of {len(rounds)} rounds with a submission, {span}"
-    if round_id:
-        subtitle += f" · selected round {round_id}"
-    return theme.finish(
-        fig,
-        title=f"{title} by round",
-        subtitle=subtitle,
-        note=theme.source_note(span or None, n, rule),
-        height=height,
-    )
+    subtitle, note = _trajectory_text(traj, round_id, n, rule)
+    return theme.finish(fig, title=f"{title} by round", subtitle=subtitle, note=note, height=height)

@@ -25,6 +25,7 @@ from ehdmm.cli.common import (
     default_actor,
     err,
 )
+from ehdmm.importer import ConfigurationError
 from ehdmm.storage import StoreError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "default_actor", "main"]
@@ -68,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         err(str(exc))
         return EXIT_FAILED
+    except ConfigurationError as exc:
+        parser.exit(EXIT_USAGE, f"{parser.prog} {args.command}: configuration error: {exc}\n")
     except OSError as exc:  # a path that cannot be made or written (a file where a folder is...)
         from ehdmm.storage.db import describe_os_error
 

@@ -64,7 +64,7 @@ def pack_sheets(
     if not viewer.sees_all:
         raise PermissionError(NATIONAL_ONLY)
     model = model or load_model()
-    scoring.check_rule(rule)
+    scoring.Rule.of(rule)
     rounds = core.rounds_with_submissions(db, viewer)
     if round_id is not None:
         if round_id not in rounds:
@@ -83,7 +83,7 @@ def pack_sheets(
         "About": (
             f"National pack of the early help data maturity self-assessments, generated "
             f"{(today or date.today()).isoformat()}; scoring rule: {rule} "
-            f"({reports.RULE_TEXT[rule]}). Rounds: {', '.join(rounds) or 'none'}. "
+            f"({scoring.Rule(rule).explanation}). Rounds: {', '.join(rounds) or 'none'}. "
             + reports.SELF_ASSESSED
         ),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -36,14 +37,32 @@ def size_text(size: int) -> str:
     return f"{size:,} bytes"
 
 
+MAX_IMPORT_MB_LIMIT = 10_240  # the largest EHDMM_MAX_IMPORT_MB accepted (10 GB)
+
+
+class ConfigurationError(ValueError):
+    """A setting (an environment variable) holds a value ehdmm cannot use."""
+
+
 def max_import_bytes() -> int:
-    """The upload size limit in bytes (EHDMM_MAX_IMPORT_MB overrides the 20 MB default)."""
+    """The upload size limit in bytes: EHDMM_MAX_IMPORT_MB (a number of megabytes greater than 0
+    and at most `MAX_IMPORT_MB_LIMIT`) or, when it is unset or empty, the 20 MB default.
+    `ConfigurationError` naming the variable for any other value ('inf', 'nan', '-1', 'big'):
+    a limit is never silently dropped or replaced."""
     raw = os.environ.get("EHDMM_MAX_IMPORT_MB", "").strip()
+    if not raw:
+        return MAX_IMPORT_BYTES
     try:
         value = float(raw)
     except ValueError:
-        return MAX_IMPORT_BYTES
-    return int(value * 1024 * 1024) if value > 0 else MAX_IMPORT_BYTES
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_IMPORT_MB_LIMIT):
+        raise ConfigurationError(
+            f"EHDMM_MAX_IMPORT_MB is set to {raw[:40]!r}: it must be a number of megabytes "
+            f"greater than 0 and at most {MAX_IMPORT_MB_LIMIT:,} (for example 50); unset it "
+            f"for the default of {MAX_IMPORT_BYTES // 1048576} MB."
+        )
+    return max(1, int(value * 1024 * 1024))
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,14 @@ def custom_groups(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
+def custom_group_members(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every custom group's members: group_name, authority_code (ordered by both)."""
+    return conn.execute(
+        "SELECT group_name, authority_code FROM custom_group_members "
+        "ORDER BY group_name, authority_code"
+    ).df()
+
+
 def save_custom_group(
     conn: duckdb.DuckDBPyConnection, name: str, members: list[str], description: str | None = None
 ) -> None:

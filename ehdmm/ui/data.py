@@ -1,21 +1,27 @@
-"""Cached wrappers around ehdmm.analysis for pages.
+"""The pages' data: the round's data loaded once per database state, and every page's view
+built once per scope, both kept by `ehdmm.ui.cache.cached` (the database path and its
+last-write token are in every key, so a write makes fresh entries while widget changes and
+other sessions reuse them).
 
-Every cache key holds the database path and its last-write token, so a write (an import, a
-submission) makes fresh entries, while widget changes rerun from cache.
+- `catalogue(db, token)`: authorities, peer groups, rounds, demo flag (one connection);
+- `scores(db, token, rule)`: the one scoring query of a database state and rule;
+- `returns(db, token, round_id)`: a round's ratings and checklist answers;
+- `round_data(...)`: the three put together for a round (no reading);
+- one function per page's view, from its `Scope`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
-import streamlit as st
-
-from ehdmm.analysis import core
+from ehdmm import access
+from ehdmm.analysis import aggregates, rounds
+from ehdmm.analysis.rounds import Catalogue, Returns, RoundData, Scores
 from ehdmm.database import app_database
+from ehdmm.scoring import Rule
 from ehdmm.storage import last_write_token, resolve_db_path
-from ehdmm.ui import memo
+from ehdmm.ui.cache import cached
 from ehdmm.viewer import Viewer
+from ehdmm.views import audit, benchmark, compare, home, overview, profile, trends
+from ehdmm.views.scope import Scope, Token
 
 
 def database_path() -> str:
@@ -25,91 +31,99 @@ def database_path() -> str:
     return str(app_database(resolve_db_path()))
 
 
-def token(db: str) -> tuple[float, int]:
+def token(db: str) -> Token:
     return last_write_token(db)
 
 
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def authorities(db: str, token: tuple[float, int]) -> pd.DataFrame:
-    return core.authorities(db)
+# -- the round's data -------------------------------------------------------------------------
 
 
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def custom_group_names(db: str, token: tuple[float, int]) -> list[str]:
-    return core.custom_group_names(db)
+@cached(max_entries=16)
+def catalogue(db: str, token: Token) -> Catalogue:
+    """What the sidebar offers and every view names: authorities, peer groups, rounds."""
+    return rounds.load_catalogue(db)
 
 
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def rounds(db: str, token: tuple[float, int], viewer: Viewer) -> list[str]:
-    return core.rounds_with_submissions(db, viewer)
+@cached(max_entries=16)
+def scores(db: str, token: Token, rule: Rule) -> Scores:
+    """Every authority's levels in every round under `rule`: one scoring query."""
+    return rounds.load_scores(db, rule)
 
 
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def is_demo(db: str, token: tuple[float, int]) -> bool:
-    return core.is_demo(db)
+@cached(max_entries=32)
+def returns(db: str, token: Token, round_id: str | None) -> Returns:
+    """The round's ratings (with evidence) and checklist answers."""
+    return rounds.load_returns(db, round_id)
 
 
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=128)
-def levels(
-    db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None, rule: str
-) -> pd.DataFrame:
-    return core.levels(db, viewer, round_id, rule)
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=128)
-def dimensions(
-    db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None
-) -> pd.DataFrame:
-    return core.dimensions(db, viewer, round_id)
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=256)
-def peer_codes(
-    db: str, token: tuple[float, int], viewer: Viewer, authority_code: str, group_key: str
-) -> list[str]:
-    return core.peer_codes(db, viewer, authority_code, group_key)
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def authority_labels(db: str, token: tuple[float, int]) -> dict[str, str]:
-    return core.authority_labels(core.authorities(db))
-
-
-@memo.guarded
-@st.cache_data(show_spinner=False, max_entries=64)
-def authority_names(db: str, token: tuple[float, int]) -> dict[str, str]:
-    frame = core.authorities(db)
-    return dict(zip(frame["code"], frame["name"], strict=True))
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """What the sidebar offers: every authority's picker label and name, the rounds the viewer
-    can see, the custom peer groups, and whether the data are the synthetic demo set."""
-
-    labels: dict[str, str]
-    names: dict[str, str]
-    rounds: list[str]
-    groups: list[str]
-    demo: bool
-
-
-@memo.section
-def catalogue(db: str, token: tuple[float, int], viewer: Viewer) -> Catalogue:
-    """The sidebar's choices, built once per database state and viewer (one object instead of
-    five cache look-ups, each a copy, on every rerun)."""
-    return Catalogue(
-        labels=authority_labels(db, token),
-        names=authority_names(db, token),
-        rounds=rounds(db, token, viewer),
-        groups=custom_group_names(db, token),
-        demo=is_demo(db, token),
+@cached(max_entries=64)
+def round_data(db: str, token: Token, round_id: str | None, rule: Rule) -> RoundData:
+    """The round's data under `rule` (every authority; rows reach a viewer only through
+    `RoundData`'s methods that take it)."""
+    return RoundData.of(
+        catalogue(db, token), scores(db, token, rule), returns(db, token, round_id), round_id
     )
+
+
+def of(scope: Scope) -> RoundData:
+    """The round's data of a scope."""
+    return round_data(scope.db, scope.token, scope.round_id, scope.rule)
+
+
+def levels(db: str, token: Token, viewer: Viewer, round_id: str | None, rule: str):
+    """Wide levels of a round (every round for None) that the viewer may see by name."""
+    data = round_data(db, token, round_id, Rule.of(rule))
+    return data.levels(viewer) if round_id is not None else data.history(viewer)
+
+
+def rank(
+    db: str,
+    token: Token,
+    viewer: Viewer,
+    authority: str,
+    peers: str,
+    round_id: str | None,
+    rule: str,
+):
+    """The authority's rank in its peer group (None when disclosure control suppresses it)."""
+    data = round_data(db, token, round_id, Rule.of(rule))
+    return aggregates.peer_figures(data, viewer, authority, peers).rank
+
+
+# -- one view per page, per scope ------------------------------------------------------------
+
+
+@cached
+def home_view(scope: Scope) -> home.HomeView:
+    return home.build(scope, of(scope))
+
+
+@cached
+def overview_view(scope: Scope) -> overview.OverviewView:
+    return overview.build(scope, of(scope))
+
+
+@cached
+def profile_view(scope: Scope) -> profile.ProfileView:
+    return profile.build(scope, of(scope))
+
+
+@cached
+def benchmark_view(scope: Scope) -> benchmark.BenchmarkView:
+    return benchmark.build(scope, of(scope))
+
+
+@cached
+def compare_view(scope: Scope) -> compare.CompareView:
+    return compare.build(scope, of(scope))
+
+
+@cached
+def trends_view(scope: Scope) -> trends.TrendsView:
+    return trends.build(scope, of(scope))
+
+
+@cached(max_entries=16)
+def audit_view(db: str, token: Token, viewer: Viewer) -> audit.AuditView:
+    """The whole audit log, newest first; `AccessDenied` for an authority viewer."""
+    return audit.build(access.audit_log(db, viewer))

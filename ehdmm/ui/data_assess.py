@@ -26,7 +26,7 @@ from ehdmm import history as hist
 from ehdmm.analysis.profile import escape_markdown
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
-from ehdmm.ui import memo
+from ehdmm.ui import cache
 from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
 
@@ -47,20 +47,20 @@ PROFILE_PAGE = "pages/2_Authority_profile.py"
 # Cached loaders (db and token in every key: a write makes fresh entries)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def all_rounds(db: str, token: tuple[float, int]) -> list[str]:
     """Every round in the database, newest first."""
     return assessment.assessment_rounds(db)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def history(db: str, token: tuple[float, int], viewer: Viewer, authority: str) -> pd.DataFrame:
     return hist.history(db, viewer, authority)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=128)
 def submission_ratings(
     db: str, token: tuple[float, int], viewer: Viewer, ids: tuple[int, ...]
@@ -255,7 +255,7 @@ def _serialised(function: Callable) -> Callable:
     return locked
 
 
-@memo.guarded
+@cache.guarded
 @_serialised
 def open_form(ctx: FormContext, model: Model) -> FormState:
     """The form's state for the authority and round: loaded from the database when the page is
@@ -538,7 +538,7 @@ def profile_link(label: str, query: dict[str, str]) -> None:
         st.caption("Open the Authority profile page from the sidebar to see it among its peers.")
 
 
-# -- built sections of the History page (see `ehdmm.ui.memo`) ------------------------------------
+# -- built sections of the History page (see `ehdmm.ui.cache`) ------------------------------------
 
 
 @dataclass(frozen=True)
@@ -549,7 +549,7 @@ class History:
     default_pair: tuple[int, int] | None  # (older, newer) to compare first
 
 
-@memo.section
+@cache.cached
 def history_view(sel: Selection) -> History:
     """The authority's submissions for people, and the pickers' choices."""
     frame = history(sel.db, sel.token, sel.viewer, sel.authority)
@@ -560,7 +560,7 @@ def history_view(sel: Selection) -> History:
     return History(frame, hist.history_table(frame), labels, pair)
 
 
-@memo.section
+@cache.cached
 def history_diff(sel: Selection, first: int, second: int) -> tuple[pd.DataFrame, str]:
     """Two submissions' ratings side by side, and a sentence saying how many differ."""
     model = load_model()

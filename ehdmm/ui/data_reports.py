@@ -16,7 +16,7 @@ import streamlit as st
 from ehdmm.analysis import core, exports, profile
 from ehdmm.export import images, pack, report
 from ehdmm.export.report import measured
-from ehdmm.ui import data, memo
+from ehdmm.ui import cache, data
 from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
 
@@ -130,7 +130,7 @@ def zip_contents(data: bytes) -> pd.DataFrame:
     return pack.zip_contents(data)
 
 
-@memo.section
+@cache.cached
 def has_submission(sel: Selection) -> bool:
     """Whether the chosen authority has a current submission in the round."""
     own = data.levels(sel.db, sel.token, sel.viewer, sel.round_id, sel.rule)

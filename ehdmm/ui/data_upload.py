@@ -8,24 +8,24 @@ import pandas as pd
 import streamlit as st
 
 from ehdmm import upload
-from ehdmm.importer import max_import_bytes
-from ehdmm.ui import memo
+from ehdmm.importer import ConfigurationError, max_import_bytes
+from ehdmm.ui import cache
 from ehdmm.viewer import Viewer
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def import_log(db: str, token: tuple[float, int]) -> pd.DataFrame:
     return upload.import_log(db)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=64)
 def database_rounds(db: str, token: tuple[float, int], viewer: Viewer) -> pd.DataFrame:
     return upload.database_rounds(db, viewer)
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False, max_entries=32)
 def preview(
     db: str,
@@ -48,16 +48,21 @@ def preview(
     )
 
 
-@memo.guarded
+@cache.guarded
 @st.cache_data(show_spinner=False)
 def template_files() -> list[upload.Template]:
     return upload.template_files()
 
 
 def upload_limit_bytes() -> int:
-    """The smaller of ehdmm's import limit and Streamlit's own upload limit."""
+    """The smaller of ehdmm's import limit and Streamlit's own upload limit; when the limit's
+    setting is unusable, the page says so and stops (no upload without a limit)."""
     streamlit_limit = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
-    return min(max_import_bytes(), streamlit_limit)
+    try:
+        return min(max_import_bytes(), streamlit_limit)
+    except ConfigurationError as exc:
+        st.error(str(exc), icon="⚠️")
+        st.stop()
 
 
 # -- the Upload page's state: the uploader, the choices per partial return and per old file -----

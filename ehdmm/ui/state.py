@@ -12,38 +12,60 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from ehdmm import peers, scoring
+from ehdmm import peers, wording
+from ehdmm.analysis.rounds import Catalogue
+from ehdmm.scoring import DEFAULT_RULE, RULES, Rule
 from ehdmm.storage import StoreError
-from ehdmm.ui import auth, data
+from ehdmm.ui import auth, cache, data, nav
 from ehdmm.viewer import Viewer
+from ehdmm.views.scope import Scope, Token
 
 PARAMS = ("authority", "round", "peers", "rule")
-RULE_LABELS = {"gated": "Gated (lowest level)", "best-fit": "Best fit (floor of the mean)"}
-DEMO_BANNER = (
-    "**Synthetic demo data.** These self-assessments were made by ehdmm's demo generator: "
-    "they describe no real authority."
-)
-RANKING_CAVEAT = (
-    "Levels are self-assessed by each authority against the model: they are not a league table."
+RULE_HELP = (
+    "Gated: a strand's level is the lowest of its dimensions. Best fit: the floor of their mean."
 )
 
 
 @dataclass(frozen=True)
 class Selection:
-    """What the sidebar chose, plus what every page needs to load data."""
+    """What the sidebar chose (`scope`, the key of every view), with what pages say about it:
+    the authority's name, the peer group's label, the rounds with submissions, whether the
+    data are the demo set, and the notices shown (e.g. a link's value refused)."""
 
-    db: str
-    token: tuple[float, int]
-    viewer: Viewer
-    authority: str
+    scope: Scope
     authority_name: str
-    round_id: str | None
-    rounds: tuple[str, ...]
-    peers: str
     peers_label: str
-    rule: str
+    rounds: tuple[str, ...]
     demo: bool
     notices: tuple[str, ...] = field(default=())
+
+    @property
+    def db(self) -> str:
+        return self.scope.db
+
+    @property
+    def token(self) -> Token:
+        return self.scope.token
+
+    @property
+    def viewer(self) -> Viewer:
+        return self.scope.viewer
+
+    @property
+    def authority(self) -> str:
+        return self.scope.authority
+
+    @property
+    def round_id(self) -> str | None:
+        return self.scope.round_id
+
+    @property
+    def peers(self) -> str:
+        return self.scope.peers
+
+    @property
+    def rule(self) -> Rule:
+        return self.scope.rule
 
     @property
     def previous_round(self) -> str | None:
@@ -51,6 +73,9 @@ class Selection:
             return None
         index = self.rounds.index(self.round_id)
         return self.rounds[index - 1] if index > 0 else None
+
+
+cache.register(Selection)
 
 
 def _persist_key(name: str) -> str:
@@ -84,21 +109,14 @@ def _choose(
     return remembered if remembered in options else default
 
 
-def sidebar(*, need_round: bool = True) -> Selection:
-    """Draw the shared sidebar and return the selection. Stops the page with a clear message
-    when the database cannot be read."""
+def _open() -> tuple[str, Token, Viewer, Catalogue]:
+    """(database, its last-write token, the session's viewer, the catalogue); stops the page
+    with a clear message when the database cannot be read."""
     try:
         db = data.database_path()
         token = data.token(db)
         viewer = auth.session_viewer(db, token)
-        found = data.catalogue(db, token, viewer)
-        labels, names, rounds, groups, demo = (
-            found.labels,
-            found.names,
-            found.rounds,
-            found.groups,
-            found.demo,
-        )
+        return db, token, viewer, data.catalogue(db, token)
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
@@ -112,12 +130,16 @@ def sidebar(*, need_round: bool = True) -> Selection:
             "the page."
         )
         st.stop()
+    raise AssertionError("not reached: st.stop() raises")
 
-    if demo:
-        st.warning(DEMO_BANNER, icon="⚠️")
 
+def _values(
+    viewer: Viewer, found: Catalogue, notices: list[str]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(the chosen value of each control, each control's options): from the link, else the
+    session, else the default; an authority user's link to another authority refused."""
+    labels = found.labels
     codes = list(labels)
-    notices: list[str] = []
     if not viewer.sees_all:
         # An authority user sees its own authority by name, and no other.
         codes = [viewer.authority_code]
@@ -129,52 +151,55 @@ def sidebar(*, need_round: bool = True) -> Selection:
                 f"link was refused; showing {labels.get(codes[0], codes[0])}."
             )
             st.query_params["authority"] = viewer.authority_code
-    peer_options = [*peers.BUILT_IN, *[f"custom:{g}" for g in groups]]
-    round_options = list(reversed(rounds))
-    values = {
-        "authority": _choose("authority", codes, codes[0], lambda c: labels.get(c, c), notices),
-        "round": _choose(
-            "round",
-            round_options,
-            round_options[0] if round_options else "",
-            lambda r: f"round {r}",
-            notices,
-        )
-        if round_options
-        else "",
-        "peers": _choose(
-            "peers", peer_options, "england", lambda p: peers.parse_peer_group(p).label, notices
-        ),
-        "rule": _choose(
-            "rule", list(scoring.RULES), scoring.DEFAULT_RULE, lambda r: f"the {r} rule", notices
-        ),
+    options = {
+        "authority": codes,
+        "round": list(reversed(found.rounds)),
+        "peers": [*peers.BUILT_IN, *[f"custom:{g}" for g in found.group_names]],
+        "rule": [r.value for r in RULES],
     }
-    for name, value in values.items():
-        st.session_state[_persist_key(name)] = value
-        st.session_state[_widget_key(name)] = value
+    describe = {
+        "authority": lambda c: labels.get(c, c),
+        "round": lambda r: f"round {r}",
+        "peers": lambda p: peers.parse_peer_group(p).label,
+        "rule": lambda r: f"the {r} rule",
+    }
+    defaults = {"authority": codes[0], "peers": "england", "rule": DEFAULT_RULE.value}
+    values = {}
+    for name, choices in options.items():
+        if not choices:  # no round with submissions yet
+            values[name] = ""
+            continue
+        default = defaults.get(name, choices[0])
+        values[name] = _choose(name, choices, default, describe[name], notices)
+        st.session_state[_persist_key(name)] = values[name]
+        st.session_state[_widget_key(name)] = values[name]
+    return values, options
 
+
+def _draw(options: dict[str, list[str]], labels: dict[str, str]) -> None:
+    """The sidebar's controls (their values set beforehand in the session state)."""
     with st.sidebar:
         st.header("View")
         st.selectbox(
             "Authority",
-            codes,
+            options["authority"],
             format_func=lambda c: labels.get(c, c),
             key=_widget_key("authority"),
             on_change=_on_change,
             args=("authority",),
             help="Type a name, ONS code or DfE LA number to search.",
         )
-        if round_options:
+        if options["round"]:
             st.selectbox(
                 "Round",
-                round_options,
+                options["round"],
                 key=_widget_key("round"),
                 on_change=_on_change,
                 args=("round",),
             )
         st.selectbox(
             "Peer group",
-            peer_options,
+            options["peers"],
             format_func=lambda p: peers.parse_peer_group(p).label,
             key=_widget_key("peers"),
             on_change=_on_change,
@@ -182,35 +207,48 @@ def sidebar(*, need_round: bool = True) -> Selection:
         )
         st.radio(
             "Scoring rule",
-            list(scoring.RULES),
-            format_func=RULE_LABELS.get,
+            options["rule"],
+            format_func=lambda rule: Rule(rule).label,
             key=_widget_key("rule"),
             on_change=_on_change,
             args=("rule",),
-            help="Gated: a strand's level is the lowest of its dimensions. Best fit: the "
-            "floor of their mean.",
+            help=RULE_HELP,
         )
 
+
+def sidebar(*, need_round: bool = True) -> Selection:
+    """Draw the navigation and the shared sidebar and return the selection. Stops the page
+    with a clear message when the database cannot be read."""
+    db, token, viewer, found = _open()
+    nav.navigation(viewer)
+    if found.demo:
+        st.warning(f"**{wording.DEMO_TITLE}** {wording.DEMO_TEXT}", icon="⚠️")
+    notices: list[str] = []
+    values, options = _values(viewer, found, notices)
+    _draw(options, found.labels)
     st.query_params.from_dict({k: v for k, v in values.items() if v})
     for notice in notices:
         st.info(notice, icon="ℹ️")
-    if need_round and not round_options:
+    if need_round and not options["round"]:
         st.info(
             "No self-assessments have been submitted yet. Import returns with "
             "`python -m ehdmm import FILE`."
         )
         st.stop()
-    return Selection(
+    scope = Scope(
         db=db,
         token=token,
         viewer=viewer,
         authority=values["authority"],
-        authority_name=names.get(values["authority"], values["authority"]),
         round_id=values["round"] or None,
-        rounds=tuple(rounds),
         peers=values["peers"],
+        rule=Rule(values["rule"]),
+    )
+    return Selection(
+        scope=scope,
+        authority_name=found.names.get(values["authority"], values["authority"]),
         peers_label=peers.parse_peer_group(values["peers"]).label,
-        rule=values["rule"],
-        demo=demo,
+        rounds=found.rounds,
+        demo=found.demo,
         notices=tuple(notices),
     )

@@ -1,34 +1,28 @@
-"""Page building blocks: a chart with its text alternative, data table and downloads."""
+"""Page building blocks: a chart with its text alternative, data table and downloads; plain
+text in markdown."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from ehdmm import access
+from ehdmm.analysis.profile import escape_markdown
 from ehdmm.charts.theme import ensure_note_space, image_config
 from ehdmm.export import images, tables
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth
+from ehdmm.views.parts import ChartParts
 
 
-@dataclass(frozen=True)
-class ChartParts:
-    """What `chart` shows: a figure, its data table, the downloads' file stem and a one-sentence
-    text alternative. Built ones are shared between reruns: read-only."""
-
-    fig: go.Figure
-    table: pd.DataFrame
-    stem: str
-    summary: str
-
-    def __post_init__(self) -> None:
-        ensure_note_space(self.fig)
+def plain(text: str) -> str:
+    """Text (the model's, an authority's name, a sentence built from data) made safe for
+    `st.markdown`: shown as written, never as emphasis, links or maths."""
+    return escape_markdown(text)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -68,10 +62,10 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
     """Download buttons: the chart as PNG (scale 2), SVG and PDF, its data as CSV and XLSX.
     Images are made only when a button is clicked, by one warm browser per process."""
     problem = images.chromium_problem() if fig is not None else None
-    cols = st.columns(5)
+    row = st.container(horizontal=True)  # one block for the row (columns would be six)
     if fig is not None and problem is None:
-        for col, fmt in zip(cols[:3], images.FORMATS, strict=True):
-            col.download_button(
+        for fmt in images.FORMATS:
+            row.download_button(
                 fmt.upper(),
                 audited(_image_maker(fig, fmt), f"{stem}.{fmt}"),
                 file_name=f"{stem}.{fmt}",
@@ -80,7 +74,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
                 on_click="ignore",
                 help=f"Download the chart as {fmt.upper()}",
             )
-    cols[3].download_button(
+    row.download_button(
         "CSV",
         audited(lambda: tables.csv_bytes(table), f"{stem}.csv"),
         file_name=f"{stem}.csv",
@@ -89,7 +83,7 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
         on_click="ignore",
         help="Download the data as CSV",
     )
-    cols[4].download_button(
+    row.download_button(
         "XLSX",
         audited(lambda: tables.xlsx_bytes({"data": table}), f"{stem}.xlsx"),
         file_name=f"{stem}.xlsx",
@@ -104,15 +98,48 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
         )
 
 
+class _Drawn(go.Figure):
+    """A built figure as `st.plotly_chart` draws it: only its plain form, made once (Streamlit
+    asks every figure for a deep copy of itself on every rerun, and draws that). Read-only, as
+    built figures are; an empty figure otherwise, so that it adds no objects to keep."""
+
+    def __init__(self, fig: go.Figure) -> None:
+        super().__init__()
+        self._spec = fig.to_dict()
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def _drawn(parts: ChartParts) -> go.Figure:
+    """The figure of built parts as it is drawn, made once per parts (kept on them)."""
+    found = parts.__dict__.get("_drawn")
+    if found is None:
+        try:
+            found = _Drawn(ensure_note_space(parts.fig))
+        except (TypeError, ValueError):  # a plotly without unchecked building
+            found = parts.fig
+        parts.__dict__["_drawn"] = found
+    return found
+
+
 def chart(
-    fig: go.Figure, table: pd.DataFrame, *, stem: str, summary: str, key: str | None = None
+    fig: go.Figure,
+    table: pd.DataFrame,
+    *,
+    stem: str,
+    summary: str,
+    key: str | None = None,
+    drawn: go.Figure | None = None,
 ) -> None:
     """Show a figure, a one-sentence text alternative, its data as a table and downloads
-    (image and data). `stem` names the downloaded files (e.g. E06000023_2026-03_radar_gated)."""
+    (image and data). `stem` names the downloaded files (e.g. E06000023_2026-03_radar_gated);
+    `drawn` is the figure as drawn when it was prepared (`show`)."""
     key = key or stem
-    ensure_note_space(fig)
+    if drawn is None:
+        drawn = ensure_note_space(fig)
     # theme=None: the figure keeps the house style, as in a downloaded image
-    st.plotly_chart(fig, config=image_config(stem), key=f"chart_{key}", theme=None)
+    st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
     st.caption(summary)
     with st.expander("Data behind this chart, and downloads"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
@@ -121,7 +148,14 @@ def chart(
 
 def show(parts: ChartParts, *, key: str) -> None:
     """`chart` for built parts."""
-    chart(parts.fig, parts.table, stem=parts.stem, summary=parts.summary, key=key)
+    chart(
+        parts.fig,
+        parts.table,
+        stem=parts.stem,
+        summary=parts.summary,
+        key=key,
+        drawn=_drawn(parts),
+    )
 
 
 def table_with_download(

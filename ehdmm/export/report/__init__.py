@@ -47,7 +47,6 @@ from ehdmm.export.report.wording import (
     INDEX_TEXT,
     NATIONAL_ONLY,
     OWN_ONLY,
-    RULE_TEXT,
     SELF_ASSESSED,
     clean_text,
 )
@@ -60,7 +59,6 @@ __all__ = [
     "INDEX_TEXT",
     "NATIONAL_ONLY",
     "OWN_ONLY",
-    "RULE_TEXT",
     "SELF_ASSESSED",
     "Block",
     "Chart",

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ehdmm import disclosure, scoring
+from ehdmm import disclosure, scoring, wording
 from ehdmm import peers as peer_groups
 from ehdmm.analysis import aggregates, benchmark, core, profile
 from ehdmm.charts import benchmark as benchmark_charts
@@ -46,10 +46,10 @@ from ehdmm.export.report.wording import (
     DEMO_WARNING,
     INDEX_TEXT,
     NATIONAL_ONLY,
-    RULE_TEXT,
     SELF_ASSESSED,
 )
 from ehdmm.model import Model, load_model
+from ehdmm.scoring import Rule
 from ehdmm.storage import connect, submissions
 from ehdmm.storage import exports as store
 from ehdmm.storage import reference as ref
@@ -142,7 +142,7 @@ def _check_request(
     """(peer group, rounds with submissions, the round) of a report request; `ReportError`
     for an unknown rule, peer group or round."""
     try:
-        scoring.check_rule(rule)
+        Rule.of(rule)
         group = peer_groups.parse_peer_group(peers)
     except ValueError as exc:
         raise ReportError(str(exc)) from exc
@@ -215,7 +215,8 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
     counts, n = figures.counts, figures.counts.submitted
     has_submission = profile.has_submission(inputs.wide, code)
     overall, index, in_group = profile.own_headline(inputs.wide, code, counts.in_group, model)
-    rank_text, percentile_text = profile.rank_display(figures.rank)
+    words = wording.rank_words(figures.rank)
+    rank_text, percentile_text = words.rank, words.percentile
     values = {items: _compared(inputs, figures, code, items) for items in ("strand", "dimension")}
     strands = profile.comparison_table(values["strand"], name, label)
     by_dimension = profile.comparison_table(values["dimension"], name, label)
@@ -524,7 +525,7 @@ def _caveats(inputs: ReportInputs, figures: aggregates.ReportFigures) -> tuple[s
     else:
         rank += "."
     caveats += [
-        f"Scoring rule {RULE_TEXT[inputs.rule]}. A strand with a dimension not rated has no "
+        f"Scoring rule {Rule(inputs.rule).explanation}. A strand with a dimension not rated has no "
         "level (incomplete); nothing is averaged over fewer dimensions.",
         INDEX_TEXT,
         rank,

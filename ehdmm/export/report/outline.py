@@ -14,9 +14,9 @@ from ehdmm.export.report.wording import (
     DEMO_WARNING,
     INDEX_TEXT,
     MODEL_SOURCE,
-    RULE_TEXT,
     SELF_ASSESSED,
 )
+from ehdmm.scoring import Rule
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ def _about(report: ReportData) -> list[Block]:
             label="Source: ",
         ),
         Para(MODEL_SOURCE, label="Model: "),
-        Para(RULE_TEXT[report.rule], label="Scoring rule: "),
+        Para(Rule(report.rule).explanation, label="Scoring rule: "),
         Para(f"{report.peers_label} ({report.member_count} members)", label="Peer group: "),
         Para(report.generated.isoformat(), label="Generated: "),
         Para(f"ehdmm {report.version}", label="Made by: "),

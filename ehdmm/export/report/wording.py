@@ -6,23 +6,11 @@ import re
 
 import pandas as pd
 
-SELF_ASSESSED = (
-    "Levels are self-assessed by each authority against the model: they are not a league table."
-)
-DEMO_WARNING = (
-    "Synthetic demo data. These self-assessments were made by ehdmm's demo generator: they "
-    "describe no real authority."
-)
-RULE_TEXT = {
-    "gated": "gated: a strand's level is the lowest level of its dimensions; the overall level "
-    "is the lowest strand level",
-    "best-fit": "best fit: a strand's level is the floor of the mean of its dimension levels; "
-    "the overall level is the floor of the mean of all dimension levels",
-}
-INDEX_TEXT = (
-    "The maturity index is the mean of the dimension levels (1.00 to 4.00) of a complete return; "
-    "it orders and spreads authorities out and is not a level."
-)
+from ehdmm import wording
+
+SELF_ASSESSED = wording.RANKING_CAVEAT
+DEMO_WARNING = wording.DEMO_NOTE
+INDEX_TEXT = wording.INDEX_TEXT
 NATIONAL_ONLY = (
     "The national pack, reports for many authorities (zips) and reports that name the peer "
     "group's members are for the national team; an authority user gets its own authority's "

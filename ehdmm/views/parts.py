@@ -1,0 +1,39 @@
+"""Pieces shared by the views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ehdmm.charts.theme import ensure_note_space
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ChartParts:
+    """A chart as pages and reports show it: a figure, its data table, the downloads' file
+    stem and a one-sentence text alternative. Shared between reruns and sessions: read-only."""
+
+    fig: go.Figure
+    table: pd.DataFrame
+    stem: str
+    summary: str
+
+    def __post_init__(self) -> None:
+        ensure_note_space(self.fig)
+
+
+class Built:
+    """Mixin for a frozen view: parts that depend on a page's own widgets (items, mode,
+    filters) are built on first use and kept on the view (`self._part`)."""
+
+    def _part(self, key: Hashable, build: Callable[[], T]) -> T:
+        store = self.__dict__.setdefault("_built_parts", {})
+        if key not in store:
+            store[key] = build()
+        return store[key]

@@ -1,0 +1,155 @@
+"""The Authority profile view: one authority's headline (overall level, index, rank and
+percentile in its peer group), its levels against the peer-group and England medians, strand
+cards with what the next level asks, its trajectory across rounds, evidence notes and
+checklist answers; and, shared with the Peer benchmark view, the group's distribution over the
+levels, its maturity index and (national viewers) its members.
+
+It holds everything the authority's report shows about the authority, so a report can be
+rendered from it (`ProfileView.about` names the authority for a report's title page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ehdmm import disclosure, wording
+from ehdmm.analysis import profile
+from ehdmm.analysis.rounds import RoundData
+from ehdmm.charts import profile as charts
+from ehdmm.views.parts import ChartParts
+from ehdmm.views.scope import Scope
+from ehdmm.views.sections import PeerView, Subject
+
+ITEMS: tuple[str, ...] = profile.ITEMS
+MODES: tuple[str, ...] = ("overall", "strands")
+MEASURES_ILLEGIBLE = profile.MEASURES_ILLEGIBLE
+
+
+@dataclass(frozen=True)
+class About:
+    """Public facts about the authority: for a report's title page."""
+
+    name: str
+    region: str
+    la_type: str
+    la_number: int | None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """Overall level (name), maturity index (two decimals, '' when incomplete), whether the
+    authority is a member of the peer group, its rank in words and what the rank is over (or
+    why it is suppressed)."""
+
+    overall: str
+    index: str
+    in_group: bool
+    rank: wording.RankWords
+    rank_caption: str
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The authority over every round with submissions: one row per round (`frame`: submitted,
+    strands, overall, index), the table for people and one sentence."""
+
+    frame: pd.DataFrame
+    table: pd.DataFrame
+    summary: str
+    rounds_submitted: list[str]
+
+
+@dataclass(frozen=True)
+class ProfileView(PeerView):
+    about: About
+    demo: bool
+    no_submission_message: str
+    headline: Headline | None  # None without a submission in the round
+    cards: tuple[profile.StrandCard, ...]  # empty without a submission
+    trajectory: Trajectory
+    evidence: pd.DataFrame
+    checklist: pd.DataFrame
+    checklist_intro: str
+
+    def trajectory_chart(self, mode: str = "overall") -> ChartParts:
+        """The overall level and index (`mode='overall'`) or the strands over the rounds."""
+        if mode not in MODES:
+            raise ValueError(f"unknown trajectory mode {mode!r} (use one of: {', '.join(MODES)})")
+
+        def build() -> ChartParts:
+            scope, traj = self.scope, self.trajectory
+            return ChartParts(
+                charts.trajectory_chart(
+                    traj.frame,
+                    self.subject.model,
+                    round_id=scope.round_id,
+                    n=None,
+                    rule=scope.rule,
+                    authority_name=self.authority_name,
+                    mode=mode,
+                ),
+                traj.table,
+                stem=self.subject.stem(f"trajectory-{mode}"),
+                summary=traj.summary,
+            )
+
+        return self._part(("trajectory", mode), build)
+
+
+def _about(data: RoundData, authority: str) -> About:
+    frame = data.catalogue.authorities
+    rows = frame[frame["code"] == authority]
+    if rows.empty:
+        return About(authority, "", "", None)
+    row = rows.iloc[0]
+    number = row["la_number"]
+    return About(
+        str(row["name"]),
+        str(row["region"]),
+        str(row["la_type"]),
+        None if pd.isna(number) else int(number),
+    )
+
+
+def build(scope: Scope, data: RoundData) -> ProfileView:
+    """The profile of `scope.authority` (the viewer must be allowed to see it by name: an
+    authority viewer its own authority only, `AccessDenied` otherwise)."""
+    subject = Subject.of(scope, data)
+    model = subject.model
+    viewer, authority = scope.viewer, scope.authority
+    traj = profile.trajectory(data.own_history(viewer, authority), authority, data.rounds, model)
+    trajectory = Trajectory(
+        traj,
+        profile.trajectory_table(traj, model),
+        profile.trajectory_summary(traj, subject.name, model),
+        profile.submitted_rounds(traj),
+    )
+    headline, cards = None, ()
+    if subject.has_submission:
+        figures = subject.figures
+        overall, index, in_group = profile.own_headline(
+            subject.own_levels(), authority, figures.counts.in_group, model
+        )
+        headline = Headline(
+            overall,
+            index,
+            in_group,
+            wording.rank_words(figures.rank),
+            profile.rank_caption(figures.rank, subject.peers_label, disclosure.threshold()),
+        )
+        dims = subject.own_dimensions()
+        cards = tuple(profile.strand_cards(dims, subject.own_tidy("strand"), authority, model))
+    return ProfileView(
+        subject=subject,
+        about=_about(data, authority),
+        demo=data.demo,
+        no_submission_message=profile.no_submission_message(subject.name, scope.round_id, traj),
+        headline=headline,
+        cards=cards,
+        trajectory=trajectory,
+        evidence=profile.evidence_table(data.ratings(viewer, authority), model),
+        checklist=profile.checklist_table(data.checklist(viewer, authority), model),
+        checklist_intro=model.checklist_intro,
+    )

@@ -1,0 +1,64 @@
+"""Sentences shared by the pages and the reports, each written once, and the one wording of a
+rank (pure Python: no streamlit, no data access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ehdmm import disclosure
+from ehdmm.disclosure import SUPPRESSED
+
+RANKING_CAVEAT = (
+    "Levels are self-assessed by each authority against the model: they are not a league table."
+)
+DEMO_TITLE = "Synthetic demo data."
+DEMO_TEXT = (
+    "These self-assessments were made by ehdmm's demo generator: they describe no real authority."
+)
+DEMO_NOTE = f"{DEMO_TITLE} {DEMO_TEXT}"
+INDEX_TEXT = (
+    "The maturity index is the mean of the dimension levels (1.00 to 4.00) of a complete return; "
+    "it orders and spreads authorities out and is not a level."
+)
+
+
+class RankLike(Protocol):
+    """What a rank holds (`ehdmm.analysis.core.Rank`): rank 1 is the highest maturity index."""
+
+    rank: int | None
+    n: int
+    percentile: float | None
+
+
+@dataclass(frozen=True)
+class RankWords:
+    """A rank in words: `rank` and `percentile` short (for a metric: '3 of 15', '86th'),
+    `sentence` whole ('3 of 15 (percentile 86)')."""
+
+    rank: str
+    percentile: str
+    sentence: str
+
+
+def ordinal(number: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def rank_words(rank: RankLike | None, threshold: int | None = None) -> RankWords:
+    """The one wording of a rank and percentile in a peer group. `rank` None means disclosure
+    control suppressed it (`threshold`, the fewest other members it needs, defaults to the
+    configured one); a rank without a position means the authority has no maturity index."""
+    if rank is None:
+        limit = disclosure.threshold() if threshold is None else threshold
+        why = f"shown only when at least {limit} other members of the group have a complete return"
+        return RankWords(SUPPRESSED, SUPPRESSED, f"{SUPPRESSED} ({why})")
+    if rank.rank is None or rank.percentile is None:
+        return RankWords("–", "–", "no rank (incomplete return)")
+    position, percentile = f"{rank.rank} of {rank.n}", ordinal(int(rank.percentile + 0.5))
+    return RankWords(position, percentile, f"{position} (percentile {percentile})")

@@ -1,0 +1,76 @@
+"""Test oracles. Scoring: strand and overall levels computed in pandas, one group at a time,
+from the tidy dimension levels of `ehdmm.scoring.dimension_levels` (every dimension of each
+submission's own model version, with its strand, NULL where not rated), written apart from the
+packed query of `ehdmm.storage.scoring` so that each checks the other. Peer groups: members
+read one group at a time (the app reads them all at once, `ehdmm.analysis.rounds`)."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+
+from ehdmm import peers, scoring
+from ehdmm.storage import connect
+from ehdmm.viewer import Viewer
+
+
+def _apply(levels: pd.Series, rule: str) -> object:
+    """A group's level under the rule: <NA> unless every level is present."""
+    if levels.isna().any() or levels.empty:
+        return pd.NA
+    values = [int(v) for v in levels]
+    if scoring.Rule.of(rule).lowest:
+        return min(values)
+    return math.floor(sum(values) / len(values))
+
+
+def strand_levels(
+    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None, rule: str
+) -> pd.DataFrame:
+    """Tidy: authority_code, round_id, strand_id, level (<NA> when incomplete), ordered by
+    round, authority and the strand's first appearance."""
+    dims = scoring.dimension_levels(conn, viewer, round_id)
+    rows = [
+        {"authority_code": code, "round_id": rnd, "strand_id": strand, "level": _apply(g, rule)}
+        for (rnd, code, strand), g in dims.groupby(
+            ["round_id", "authority_code", "strand_id"], sort=False
+        )["level"]
+    ]
+    out = pd.DataFrame(rows, columns=["authority_code", "round_id", "strand_id", "level"])
+    out["level"] = out["level"].astype("Int64")
+    return out
+
+
+def overall_levels(
+    conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str | None, rule: str
+) -> pd.DataFrame:
+    """One row per authority and round: authority_code, round_id, submission_id, rated,
+    expected, overall, index (the mean of every dimension level; <NA> unless complete)."""
+    dims = scoring.dimension_levels(conn, viewer, round_id)
+    rows = []
+    for (rnd, code, submission), group in dims.groupby(
+        ["round_id", "authority_code", "submission_id"], sort=False
+    )["level"]:
+        complete = group.notna().all()
+        rows.append(
+            {
+                "authority_code": code,
+                "round_id": rnd,
+                "submission_id": submission,
+                "rated": int(group.notna().sum()),
+                "expected": len(group),
+                "overall": _apply(group, rule),
+                "index": float(group.astype(float).mean()) if complete else pd.NA,
+            }
+        )
+    columns = ["authority_code", "round_id", "submission_id", "rated", "expected"]
+    return pd.DataFrame(rows, columns=[*columns, "overall", "index"])
+
+
+def peer_codes(db, viewer: Viewer, authority: str, group: str) -> list[str]:
+    """Member codes of a peer group (the authority included), read one group at a time."""
+    assert viewer.sees_all, "peer lists are for national viewers"
+    with connect(db) as conn:
+        return peers.peer_members(conn, viewer, authority, peers.parse_peer_group(group))

@@ -1,0 +1,101 @@
+"""ehdmm.views.profile: the Authority profile view holds everything the authority's report
+shows about the authority, with the same numbers as the report for both kinds of viewer (so a
+report can be rendered from it), and an authority viewer gets only its own authority and
+aggregates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ehdmm import peers
+from ehdmm.access import AccessDenied
+from ehdmm.analysis.rounds import load_round
+from ehdmm.export import report
+from ehdmm.scoring import Rule
+from ehdmm.storage import last_write_token
+from ehdmm.viewer import LOCAL_VIEWER, Viewer
+from ehdmm.views import profile
+from ehdmm.views.scope import Scope
+
+OWN = "E06000023"
+OTHER = "E08000025"
+ROUND = "2026-03"
+AUTHORITY = Viewer(role="authority", authority_code=OWN, email="a@bristol.gov.uk")
+
+
+def scope(db: Path, viewer: Viewer, peers_key: str = "region", authority: str = OWN) -> Scope:
+    return Scope(str(db), last_write_token(db), viewer, authority, ROUND, peers_key, Rule.GATED)
+
+
+def build(db: Path, viewer: Viewer, peers_key: str = "region") -> profile.ProfileView:
+    return profile.build(scope(db, viewer, peers_key), load_round(db, ROUND, Rule.GATED))
+
+
+@pytest.mark.parametrize("viewer", [LOCAL_VIEWER, AUTHORITY], ids=["national", "authority"])
+def test_the_view_and_the_report_hold_the_same_numbers(demo_db, viewer):
+    view = build(demo_db, viewer)
+    made = report.report_data(demo_db, viewer, OWN, ROUND, "region", "gated", date(2026, 4, 1))
+    head = view.headline
+    assert (head.overall, head.index, head.in_group) == (made.overall, made.index, made.in_group)
+    assert (head.rank.rank, head.rank.percentile) == (made.rank, made.percentile)
+    assert (view.counts.members, view.counts.submitted) == (made.member_count, made.n)
+    pd.testing.assert_frame_equal(view.levels("strand").table, made.strands, check_dtype=False)
+    pd.testing.assert_frame_equal(
+        view.levels("dimension").table, made.chart("radar").table, check_dtype=False
+    )
+    pd.testing.assert_frame_equal(
+        view.distribution("strand").chart.table,
+        made.chart("distribution").table,
+        check_dtype=False,
+    )
+    assert view.distribution("strand").position == made.position
+    assert view.index.summary == made.index_summary
+    pd.testing.assert_frame_equal(view.trajectory.table, made.chart("trajectory").table)
+    assert view.trajectory.summary == made.trajectory_summary
+    pd.testing.assert_frame_equal(view.evidence, made.evidence)
+    pd.testing.assert_frame_equal(view.checklist, made.checklist)
+    assert view.cards == made.cards and view.checklist_intro == made.checklist_intro
+    assert view.about.name == made.authority_name and view.about.la_number == made.la_number
+    assert (view.about.region, view.about.la_type) == (made.region, made.la_type)
+    assert view.demo == made.demo
+
+
+def test_the_report_s_charts_are_there(demo_db):
+    view = build(demo_db, LOCAL_VIEWER)
+    radar = view.levels("dimension").radar
+    assert radar.fig.data and radar.stem == f"{OWN}_{ROUND}_radar-dimension_gated"
+    assert view.trajectory_chart("overall").stem == f"{OWN}_{ROUND}_trajectory-overall_gated"
+    assert view.distribution("strand").chart.stem == f"{OWN}_{ROUND}_distribution-strand_gated"
+    assert view.levels("dimension") is view.levels("dimension"), "built once, then kept"
+    with pytest.raises(ValueError):
+        view.trajectory_chart("sideways")
+
+
+def test_an_authority_viewer_of_a_small_group_gets_suppression_only(demo_db):
+    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    view = build(demo_db, AUTHORITY, "custom:three")
+    assert view.headline.rank.rank == "suppressed" and view.counts.submitted is None
+    assert view.levels("dimension").notes["peer"] == "Suppressed: fewer than 5 other authorities"
+    assert view.levels("dimension").notes["england"] is None
+    assert view.index.chart is None and view.index.points is None
+    with pytest.raises(PermissionError):
+        view.peer_list  # noqa: B018 (the members by name are for national viewers)
+
+
+def test_an_authority_viewer_cannot_have_another_authority_s_profile(demo_db):
+    data = load_round(demo_db, ROUND, Rule.GATED)
+    with pytest.raises(AccessDenied):
+        profile.build(scope(demo_db, AUTHORITY, authority=OTHER), data)
+
+
+def test_without_a_submission_in_the_round(demo_db):
+    data = load_round(demo_db, ROUND, Rule.GATED)
+    gap = "E06000022"  # no submission in 2026-03 in the demo data
+    view = profile.build(scope(demo_db, LOCAL_VIEWER, authority=gap), data)
+    assert view.headline is None and view.cards == () and not view.has_submission
+    assert "has no current submission in round 2026-03" in view.no_submission_message
+    assert view.trajectory.rounds_submitted == ["2023-03", "2024-03", "2025-03"]
