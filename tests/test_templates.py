@@ -203,7 +203,7 @@ def test_csv_long_template_rows_left_blank_are_skipped(index: AuthorityIndex) ->
     [warning] = plan.problems
     assert str(warning) == (
         "part.csv, row 2: warning: the return of E06000023 for 2026-03 is incomplete: no level "
-        f"for {', '.join(DIMS[5:])} (its strands will have no level)"
+        f"for {', '.join(DIMS[5:])} (on its own, its strands have no level)"
     )
 
 

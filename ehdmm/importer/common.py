@@ -248,6 +248,6 @@ def warn_incomplete(plan: ImportPlan, row: int, code: str, round_id: str, lackin
         row,
         None,
         f"the return of {code} for {round_id} is incomplete: no level for "
-        f"{', '.join(lacking)} (its strands will have no level)",
+        f"{', '.join(lacking)} (on its own, its strands have no level)",
         "warning",
     )
