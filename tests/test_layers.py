@@ -1,7 +1,8 @@
 """Layering: the import contracts of pyproject.toml hold (import-linter: storage imports none
-of the layers above it, charts and export import nothing from storage, only ehdmm.ui and the
-pages import streamlit, pages import only ehdmm.ui, ehdmm.views and ehdmm.model), the checks
-would catch a break, and ehdmm's domain modules import without streamlit."""
+of the layers above it, charts and export import nothing from storage, analysis, charts and
+export import nothing from views or ui, only ehdmm.ui and the pages import streamlit, pages
+import only ehdmm.ui, ehdmm.views and ehdmm.model), the checks would catch a break, and
+ehdmm's domain modules import without streamlit."""
 
 from __future__ import annotations
 
@@ -43,7 +44,21 @@ def contracts() -> list[dict]:
 def test_the_import_contracts_are_kept():
     done = lint_imports()
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "4 kept, 0 broken" in done.stdout
+    assert "5 kept, 0 broken" in done.stdout
+
+
+def test_export_importing_a_view_breaks_its_contract(tmp_path):
+    """The report is rendered from a view handed to it: the view's type is named for type
+    checkers only. Counting that import too, the check sees an upward import and fails."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    path = tmp_path / "contracts.toml"
+    flag = "exclude_type_checking_imports = true"
+    assert flag in text
+    path.write_text(text.replace(flag, "exclude_type_checking_imports = false"), encoding="utf-8")
+    done = lint_imports(path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Analysis, charts and export import nothing above them (views, ui) BROKEN" in done.stdout
+    assert "ehdmm.export.report.build -> ehdmm.views.profile" in done.stdout
 
 
 def test_a_page_importing_below_the_views_breaks_its_contract(tmp_path):

@@ -63,6 +63,12 @@ def is_demo(db: Db) -> bool:
         return store.is_demo(conn)
 
 
+def import_log(db: Db) -> pd.DataFrame:
+    """Every import and no-op re-import of return files, as stored (for the national pack)."""
+    with connect(db) as conn:
+        return store.import_log(conn)
+
+
 def _with_meta(frame: pd.DataFrame, db: Db) -> pd.DataFrame:
     return with_meta(frame, authorities(db))
 
