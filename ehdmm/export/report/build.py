@@ -68,7 +68,6 @@ def report_from(view: ProfileView, today: date | None = None) -> ReportData:
                 + trajectory.summary,
             )
         )
-    against = "England" if label == "England" else f"{label} and England"
     named = scope.viewer.sees_all
     about = view.about
     return ReportData(
@@ -101,21 +100,31 @@ def report_from(view: ProfileView, today: date | None = None) -> ReportData:
         evidence=view.evidence,
         checklist=view.checklist,
         checklist_intro=view.checklist_intro,
-        tables=(
-            ReportTable(f"Levels by dimension: {name}, {against}", by_dimension.table),
-            ReportTable(f"Levels by strand: {name}, {against}", strands),
-            ReportTable(
-                f"Members at each level, by strand ({label})",
-                spread.chart.table,
-                note="" if named else benchmark.suppression_rules(),
-            ),
-            ReportTable(f"{name}: trajectory across rounds", trajectory.table),
-            _index_table(view),
-        ),
+        tables=_tables(view, by_dimension.table, strands, spread.chart.table),
         notices=_notices(view, in_group, notices),
         caveats=_caveats(view, caption),
         trajectory_summary=trajectory.summary,
         named=named,
+    )
+
+
+def _tables(
+    view: ProfileView, by_dimension: pd.DataFrame, strands: pd.DataFrame, spread: pd.DataFrame
+) -> tuple[ReportTable, ...]:
+    """The data tables at the end of the report: the data behind every chart, and the peer
+    group's maturity index (by member, or as quartiles)."""
+    name, label = view.authority_name, view.peers_label
+    against = "England" if label == "England" else f"{label} and England"
+    return (
+        ReportTable(f"Levels by dimension: {name}, {against}", by_dimension),
+        ReportTable(f"Levels by strand: {name}, {against}", strands),
+        ReportTable(
+            f"Members at each level, by strand ({label})",
+            spread,
+            note="" if view.scope.viewer.sees_all else benchmark.suppression_rules(),
+        ),
+        ReportTable(f"{name}: trajectory across rounds", view.trajectory.table),
+        _index_table(view),
     )
 
 
