@@ -158,7 +158,8 @@ def test_a_batch_of_pdfs_is_laid_out_in_child_processes_in_order(small_db):
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             assert str(doc.docinfo.Title) == str(number)
     codes = [BRISTOL, "E06000022", "E06000024"]
-    data = reports.reports_zip(small_db, LOCAL_VIEWER, codes, "2026-03", "region", "gated", "pdf")
+    batch = reports.load_batch(small_db, LOCAL_VIEWER, "2026-03", "region", "gated", codes)
+    data = reports.reports_zip(batch, "pdf")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         titles = []

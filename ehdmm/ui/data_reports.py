@@ -111,8 +111,8 @@ def make_zip(
     started = time.perf_counter()
     fmt = "html" if choice.startswith("html") else choice
     batch = reports.batch_of(data.of(sel.scope), sel.viewer, sel.db, sel.token, sel.peers, codes)
-    files = reports.report_files(batch, fmt, progress, interactive=choice == "html-interactive")
-    return pack.zip_bytes(files, fmt), time.perf_counter() - started
+    made = reports.reports_zip(batch, fmt, progress, interactive=choice == "html-interactive")
+    return made, time.perf_counter() - started
 
 
 def progress_text(done: int, total: int, name: str = "") -> str:

@@ -195,23 +195,16 @@ def report_files(
 
 
 def reports_zip(
-    db: core.Db,
-    viewer: Viewer,
-    codes: Sequence[str] | None,
-    round_id: str | None,
-    peers: str,
-    rule: str,
+    batch: ReportBatch,
     fmt: str,
     progress: Progress | None = None,
     today: date | None = None,
     *,
     interactive: bool = False,
 ) -> bytes:
-    """The reports of `codes` (None: every authority) as one zip of files named like
+    """The batch's reports as one zip of files named like
     E06000023_2026-03_region_gated_report.docx (HTML: static charts unless `interactive`).
     `progress(done, total, authority name)` is called before the first and after each report."""
-    documents.check_format(fmt)
-    batch = load_batch(db, viewer, round_id, peers, rule, codes)
     files = report_files(batch, fmt, progress, today, interactive=interactive)
     return pack.zip_bytes(files, fmt)
 
