@@ -451,6 +451,10 @@ def test_a_small_custom_group_is_suppressed_in_the_own_report(pool_db):
     group = f"custom:{SMALL_GROUP}"
     data = reports.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
     assert (data.rank, data.percentile, data.n) == ("suppressed", "suppressed", None)
+    assert data.rank_sentence.startswith("suppressed (shown only when at least 5 other members")
+    assert any(
+        b.text == data.rank_sentence for b in report.outline(data) if isinstance(b, report.Para)
+    )
     assert f"Custom: {SMALL_GROUP} median: {SUPPRESSED_NOTE}" in data.notices
     assert data.index_summary == f"The maturity index of Custom: {SMALL_GROUP}: {SUPPRESSED_NOTE}."
     assert set(data.strands[f"Custom: {SMALL_GROUP} median"]) == {"suppressed"}
@@ -574,6 +578,7 @@ def test_the_report_s_numbers_are_the_profile_view_s(pool_db, viewer, group):
     head = view.headline
     assert (made.overall, made.index, made.in_group) == (head.overall, head.index, head.in_group)
     assert (made.rank, made.percentile) == (head.rank.rank, head.rank.percentile)
+    assert made.rank_sentence == head.rank.sentence  # the one wording of a rank
     assert (made.member_count, made.n) == (view.counts.members, view.counts.submitted)
     pd.testing.assert_frame_equal(made.chart("radar").table, view.levels("dimension").table)
     # the medians per dimension, as the aggregates compute them for this viewer

@@ -104,6 +104,7 @@ def report_from(view: ProfileView, today: date | None = None) -> ReportData:
         notices=_notices(view, in_group, notices),
         caveats=_caveats(view, caption),
         trajectory_summary=trajectory.summary,
+        rank_sentence=words.sentence,
         named=named,
     )
 

@@ -94,6 +94,7 @@ class ReportData:
     notices: tuple[str, ...]
     caveats: tuple[str, ...]
     trajectory_summary: str = ""
+    rank_sentence: str = ""  # the rank in words (`ehdmm.wording.rank_words`), or why not shown
     named: bool = True  # the peer group's members are named (a national viewer's report)
     version: str = ehdmm.__version__
 
