@@ -34,9 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from ehdmm.analysis import core, exports  # noqa: E402
 from ehdmm.demo import install_demo  # noqa: E402
-from ehdmm.export import images, pack, report  # noqa: E402
+from ehdmm.export import images, report  # noqa: E402
 from ehdmm.export.report import measured  # noqa: E402
 from ehdmm.viewer import LOCAL_VIEWER  # noqa: E402
+from ehdmm.views import reports  # noqa: E402
 
 GOAL = 5.0
 AUTHORITY = "E06000023"
@@ -75,7 +76,7 @@ def main() -> None:
     # warm up: the browser (started by a report's charts, as `report` and the zip do, so with
     # its tabs), imports, fonts, WeasyPrint
     started = time.perf_counter()
-    one = report.report_data(db, LOCAL_VIEWER, AUTHORITY, None, PEERS, RULE)
+    one = reports.report_data(db, LOCAL_VIEWER, AUTHORITY, None, PEERS, RULE)
     report.chart_pngs(one)
     cold_chart = time.perf_counter() - started
     radar = images.stamp_export_date(one.chart("radar").figure)
@@ -90,14 +91,14 @@ def main() -> None:
         fmt, interactive = choice.split("-")[0], choice == "html-interactive"
 
         def make_one(fmt: str = fmt, interactive: bool = interactive) -> None:
-            report.report_bytes(
+            reports.report_bytes(
                 db, LOCAL_VIEWER, AUTHORITY, None, PEERS, RULE, fmt, interactive=interactive
             )
 
         single = timed(make_one, args.repeat)
         out_dir = tmp / f"reports-{choice}"
         started = time.perf_counter()
-        paths = pack.write_reports(
+        paths = reports.write_reports(
             db, LOCAL_VIEWER, codes, None, PEERS, RULE, fmt, out_dir, interactive=interactive
         )
         batch = time.perf_counter() - started
@@ -105,7 +106,7 @@ def main() -> None:
         for path in paths:
             path.unlink()
         rows.append((choice, len(paths), batch, batch / len(paths), single, size))
-    pack_time = timed(lambda: pack.national_pack(db, LOCAL_VIEWER), max(1, args.repeat // 2))
+    pack_time = timed(lambda: reports.national_pack(db, LOCAL_VIEWER), max(1, args.repeat // 2))
     chart_again = timed(lambda: images.figure_bytes(radar, "png"), max(args.repeat, 5))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     if args.record and len(codes) == len(exports.filter_codes(core.authorities(db))):

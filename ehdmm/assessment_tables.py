@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ehdmm import assessment, scoring, tables, wording
-from ehdmm.analysis import core
+from ehdmm import assessment, scoring, tables
 from ehdmm.assessment import Db, Draft, proposal_text, proposed_level
 from ehdmm.history import NOT_RATED, diff_summary, diff_table
 from ehdmm.model import Model
@@ -151,14 +150,3 @@ def draft_status(draft: Draft, model: Model) -> str:
         "No draft yet for this round: your first change is saved as a draft, and every change "
         "after it, automatically."
     )
-
-
-def rank_text(wide: pd.DataFrame, authority_code: str, members: list[str]) -> str:
-    """Where the authority's maturity index places it among the members ('3 of 15 ...')."""
-    return core.rank_in_group(wide, authority_code, members).text
-
-
-def rank_words(rank: core.Rank | None, threshold: int) -> str:
-    """A rank from `ehdmm.analysis.aggregates.peer_rank` in words ('3 of 15 (percentile 86)'),
-    or why it is not shown (None: suppressed by disclosure control)."""
-    return wording.rank_words(rank, threshold).sentence

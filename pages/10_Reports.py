@@ -58,9 +58,7 @@ for column, fmt in zip(columns, data_reports.FORMATS, strict=True):
     column.download_button(
         data_reports.LABELS[fmt],
         widgets.audited(
-            lambda fmt=fmt: data_reports.report_file(
-                sel.db, sel.token, sel.viewer, sel.authority, sel.round_id, sel.peers, sel.rule, fmt
-            ),
+            lambda fmt=fmt: data_reports.report_file(sel.scope, fmt),
             name,
             (sel.authority,),
         ),

@@ -5,9 +5,7 @@ complete, with the computed levels and the place among peers shown afterwards.""
 
 import streamlit as st
 
-from ehdmm import assessment, assessment_tables, disclosure
 from ehdmm.model import load_model
-from ehdmm.storage import StoreError
 from ehdmm.ui import RANKING_CAVEAT, Rule, assess_form, data, data_assess, sidebar
 from ehdmm.ui.data_assess import FormContext
 
@@ -27,7 +25,7 @@ if not rounds:
     st.stop()
 if not sel.rounds:
     st.info("No self-assessments have been submitted yet: this can be the first.")
-if not assessment.can_assess(sel.viewer, sel.authority):
+if not data_assess.can_assess(sel.viewer, sel.authority):
     st.warning("You can assess only your own authority: choose it in the sidebar.")
     st.stop()
 
@@ -42,10 +40,10 @@ round_id = st.selectbox(
 ctx = FormContext(sel.db, sel.viewer, sel.authority, round_id, sel.viewer.name)
 try:
     state = data_assess.open_form(ctx, model)
-except assessment.NotAllowed as exc:
+except data_assess.NotAllowed as exc:
     st.warning(str(exc))
     st.stop()
-except StoreError as exc:
+except data_assess.StoreError as exc:
     st.error(str(exc))
     st.stop()
 draft = state.draft
@@ -53,7 +51,7 @@ args = (ctx,)
 
 data_assess.show_notices()
 
-st.caption(data_assess.plain(assessment_tables.draft_status(draft, model)))
+st.caption(data_assess.plain(data_assess.draft_status(draft, model)))
 st.caption(f"Text you type: {assess_form.TEXT_SAVED}")
 st.button(
     "Save the draft now",
@@ -73,12 +71,12 @@ guided = st.toggle(
     "all ticked. You may choose another level, with a reason.",
 )
 
-rated = len(model.dimensions) - len(assessment.missing_dimensions(draft, model))
+rated = len(model.dimensions) - len(data_assess.missing_dimensions(draft, model))
 st.progress(
     rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
 )
 with st.expander("Your answers at a glance", expanded=False):
-    st.dataframe(assessment_tables.summary_table(draft, model), hide_index=True, width="stretch")
+    st.dataframe(data_assess.summary_table(draft, model), hide_index=True, width="stretch")
 
 for strand in model.strands:
     st.header(strand.name)
@@ -109,7 +107,7 @@ for item in model.checklist:
     note_col.text_input(
         f"Note on: {item.text}",
         key=data_assess.note_key(item.id),
-        max_chars=assessment.NOTE_MAX_CHARS,
+        max_chars=data_assess.NOTE_MAX_CHARS,
         on_change=data_assess.on_change,
         args=(ctx, "note", item.id),
         placeholder="Note (optional)",
@@ -122,7 +120,7 @@ if problems:
     st.error(
         "Not submitted. " + " ".join(data_assess.plain(problem.message) for problem in problems)
     )
-todo = assessment.submit_problems(draft, model)
+todo = data_assess.submit_problems(draft, model)
 if todo and not problems:
     st.caption("Still to do before you can submit: " + " ".join(p.message for p in todo))
 left, right = st.columns(2)
@@ -172,25 +170,22 @@ if submitted is not None:
         icon="✅",
     )
 current = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.GATED)
-if assessment_tables.has_levels(current, sel.authority):
+if data_assess.has_levels(current, sel.authority):
     best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.BEST_FIT)
     st.header(f"Computed levels of the current submission, round {round_id}")
     st.dataframe(
-        assessment_tables.result_table(current, best_fit, sel.authority, model),
+        data_assess.result_table(current, best_fit, sel.authority, model),
         hide_index=True,
         width="stretch",
     )
     st.metric(
         "Maturity index",
-        assessment_tables.index_text(current, sel.authority) or "–",
+        data_assess.index_text(current, sel.authority) or "–",
         help=f"The mean of the {len(model.dimensions)} dimension levels (it orders authorities; "
         "it is not a level).",
     )
     rank = data.rank(sel.db, sel.token, sel.viewer, sel.authority, sel.peers, round_id, Rule.GATED)
-    st.write(
-        f"Rank by maturity index in {sel.peers_label}: "
-        f"{assessment_tables.rank_words(rank, disclosure.threshold())}."
-    )
+    st.write(f"Rank by maturity index in {sel.peers_label}: {data_assess.rank_sentence(rank)}.")
     st.caption(RANKING_CAVEAT)
     data_assess.profile_link(
         f"See {sel.authority_name} on the Authority profile page",

@@ -4,7 +4,6 @@ file), the import log, and blank templates to download."""
 
 import streamlit as st
 
-from ehdmm import upload
 from ehdmm.model import load_model
 from ehdmm.ui import data_assess, data_upload, roles, sidebar
 
@@ -18,7 +17,7 @@ if not sel.rounds:
         "No self-assessments have been submitted yet. Upload returns below (tick 'Create "
         "rounds' if their round is new)."
     )
-if not upload.can_upload(sel.viewer):
+if not data_upload.can_upload(sel.viewer):
     st.warning("Only the national team can upload returns.")
     st.stop()
 
@@ -28,7 +27,7 @@ st.caption(
     "current return rates needs your choice (merge or replace); a file imported before needs "
     "your choice to import it again; a return that would not change is not written again. "
     "Files up to "
-    f"{upload.limit_text(data_upload.upload_limit_bytes())} each."
+    f"{data_upload.limit_text(data_upload.upload_limit_bytes())} each."
 )
 
 with st.expander("Blank templates", expanded=False):
@@ -47,7 +46,7 @@ with st.expander("Blank templates", expanded=False):
 
 files = st.file_uploader(
     "Returns (CSV or XLSX)",
-    type=list(upload.FILE_TYPES),
+    type=list(data_upload.FILE_TYPES),
     accept_multiple_files=True,
     key=data_upload.uploader_key(),
 )
@@ -68,7 +67,7 @@ if files:
     progress = st.progress(0.0, text="Reading the files…")
     for number, file in enumerate(files, start=1):
         progress.progress((number - 1) / len(files), text=f"Reading {number} of {len(files)}")
-        message = upload.too_large(file.name, file.size, data_upload.upload_limit_bytes())
+        message = data_upload.too_large(file.name, file.size, data_upload.upload_limit_bytes())
         if message:
             st.error(data_assess.plain(message))
             continue
@@ -90,8 +89,8 @@ if files:
 if previews:
     model = load_model()
     st.subheader("What the files hold")
-    st.dataframe(upload.preview_table(previews), hide_index=True, width="stretch")
-    changes = upload.changes_table(previews, model)
+    st.dataframe(data_upload.preview_table(previews), hide_index=True, width="stretch")
+    changes = data_upload.changes_table(previews, model)
     if len(changes):
         st.subheader("What importing changes, per authority")
         st.caption(
@@ -100,16 +99,16 @@ if previews:
             "some dimensions and the others are kept; unchanged: not written again."
         )
         st.dataframe(changes, hide_index=True, width="stretch")
-    problems = upload.problems_table(previews)
+    problems = data_upload.problems_table(previews)
     if len(problems):
         st.subheader("Errors and warnings")
         st.caption("Rows are numbered as Excel shows them (the header is row 1).")
         st.dataframe(problems, hide_index=True, width="stretch")
-    groups = upload.by_status(previews)
-    to_import = groups[upload.READY]
-    if groups[upload.REJECTED]:
+    groups = data_upload.by_status(previews)
+    to_import = groups[data_upload.READY]
+    if groups[data_upload.REJECTED]:
         st.error(
-            f"{len(groups[upload.REJECTED])} file(s) rejected: they will not be imported. Fix "
+            f"{len(groups[data_upload.REJECTED])} file(s) rejected: they will not be imported. Fix "
             "the errors listed and upload them again."
         )
     for index, item in enumerate(previews):
@@ -117,18 +116,18 @@ if previews:
             st.subheader(f"{item.file_name}: returns that lack dimensions")
             for change in item.needs_choice:
                 st.radio(
-                    upload.choice_question(change, model),
-                    list(upload.CHOICE_LABELS),
-                    format_func=upload.CHOICE_LABELS.get,
+                    data_upload.choice_question(change, model),
+                    list(data_upload.CHOICE_LABELS),
+                    format_func=data_upload.CHOICE_LABELS.get,
                     index=None,
                     key=data_upload.choice_key(index, change.authority_code, change.round_id),
                 )
-        if item.status == upload.ALREADY or item.reimport:
+        if item.status == data_upload.ALREADY or item.reimport:
             st.info(data_assess.plain(item.result.message))
             st.checkbox(f"Import {item.file_name} again", key=data_upload.reimport_key(index))
-        elif item.status == upload.UNCHANGED:
+        elif item.status == data_upload.UNCHANGED:
             st.info(data_assess.plain(item.result.message))
-    stated = upload.choices_stated(previews, model)
+    stated = data_upload.choices_stated(previews, model)
     if stated:
         st.markdown("**Your choices:**")
         st.markdown("\n".join(f"- {data_assess.plain(line)}" for line in stated))
@@ -143,7 +142,7 @@ if previews:
         for number, item in enumerate(to_import, start=1):
             bar.progress((number - 1) / len(to_import), text=f"Importing {item.file_name}")
             results.append(
-                upload.import_file(
+                data_upload.import_file(
                     sel.db,
                     item.file_name,
                     item.data,

@@ -3,7 +3,7 @@ with its date, source and author, and a side-by-side comparison of any two of th
 
 import streamlit as st
 
-from ehdmm.ui import data_assess, sidebar, widgets
+from ehdmm.ui import data_history, sidebar, widgets
 
 st.set_page_config(page_title="Submission history · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -17,7 +17,7 @@ st.caption(
     "replaced ('superseded'). For a draft the date is its last save."
 )
 
-view = data_assess.history_view(sel)
+view = data_history.history_view(sel)
 if view.frame.empty:
     st.info(f"{sel.authority_name} has no submissions or drafts yet.")
     st.stop()
@@ -46,7 +46,7 @@ second = right.selectbox(
     format_func=labels.get,
     key=f"history_b_{sel.authority}",
 )
-diff, summary = data_assess.history_diff(sel, first, second)
+diff, summary = data_history.history_diff(sel, first, second)
 st.write(summary)
 widgets.table_with_download(
     diff, stem=f"ehdmm_{sel.authority}_compare_{first}_{second}", key="history_diff"

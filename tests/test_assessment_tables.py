@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from test_assessment import complete, db  # noqa: F401 (db: a fixture)
 
-from ehdmm import assessment, assessment_tables, scoring
-from ehdmm.analysis import core
+from ehdmm import assessment, assessment_tables
 from ehdmm.model import load_model
-from ehdmm.storage import connect
 from ehdmm.viewer import LOCAL_VIEWER
 
 MODEL = load_model()
@@ -40,15 +38,6 @@ def test_summary_table_shows_levels_proposals_and_evidence_length():
     assert table.iloc[1]["Level"] == "not rated"
     assert "Proposed by the statements" not in assessment_tables.summary_table(
         assessment.Draft(A, NEW_ROUND), MODEL
-    )
-
-
-def test_rank_text_places_the_authority_among_its_peers(demo_db):
-    with connect(demo_db) as conn:
-        wide = scoring.authority_levels(conn, V, "2026-03", "gated")
-    members = list(wide["authority_code"])
-    assert (
-        assessment_tables.rank_text(wide, A, members) == core.rank_in_group(wide, A, members).text
     )
 
 

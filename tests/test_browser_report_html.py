@@ -13,6 +13,7 @@ from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, MISSING
 
 from ehdmm.export import report
 from ehdmm.viewer import LOCAL_VIEWER
+from ehdmm.views import reports
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,7 +25,7 @@ LOCAL = ("file:", "data:", "blob:", "about:")
 def test_html_report_opens_offline_and_draws_its_charts(_demo_template, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    data = report.report_data(_demo_template, LOCAL_VIEWER, "E06000023", None, "region", "gated")
+    data = reports.report_data(_demo_template, LOCAL_VIEWER, "E06000023", None, "region", "gated")
     path = tmp_path / report.file_name(data, "html")
     path.write_bytes(report.html_bytes(data))
     attempted: list[str] = []

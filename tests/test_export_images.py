@@ -21,6 +21,7 @@ import pytest
 from ehdmm.charts import theme
 from ehdmm.export import images, report
 from ehdmm.viewer import LOCAL_VIEWER
+from ehdmm.views import reports
 
 PROBLEM = images.chromium_problem()
 if PROBLEM and os.environ.get("EHDMM_REQUIRE_BROWSER") == "1":
@@ -33,7 +34,7 @@ needs_chromium = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def charts(_demo_template):
     """The charts of Bristol's report (demo data): figures as the pages draw them."""
-    data = report.report_data(
+    data = reports.report_data(
         _demo_template, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated"
     )
     return {c.key: c.figure for c in data.charts}

@@ -32,6 +32,7 @@ from ehdmm.model import load_model
 from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import reference as ref
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
+from ehdmm.views import reports
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "data" / "golden"
@@ -157,12 +158,12 @@ def check_golden(name: str, actual: object) -> None:
 
 
 def test_pack_cell_values_are_golden(small_db):
-    data = pack.national_pack(small_db, LOCAL_VIEWER, today=TODAY)
+    data = reports.national_pack(small_db, LOCAL_VIEWER, today=TODAY)
     check_golden("pack_small.json", workbook_values(data))
 
 
 def test_pack_sheets_and_readme(small_db):
-    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(small_db, LOCAL_VIEWER)))
+    book = openpyxl.load_workbook(io.BytesIO(reports.national_pack(small_db, LOCAL_VIEWER)))
     assert book.sheetnames == [
         "README",
         "Levels 2026-03",
@@ -176,7 +177,7 @@ def test_pack_sheets_and_readme(small_db):
     assert "not a league table" in readme["About"] and "gated" in readme["About"]
     assert "Warning" not in readme  # not demo data
     one = openpyxl.load_workbook(
-        io.BytesIO(pack.national_pack(small_db, LOCAL_VIEWER, "2025-03", "best-fit"))
+        io.BytesIO(reports.national_pack(small_db, LOCAL_VIEWER, "2025-03", "best-fit"))
     )
     assert [s for s in one.sheetnames if s.startswith("Levels")] == ["Levels 2025-03"]
     about = next(r[1] for r in one["README"].iter_rows(values_only=True) if r[0] == "About")
@@ -184,7 +185,7 @@ def test_pack_sheets_and_readme(small_db):
 
 
 def test_levels_sheets_equal_the_database(demo_db):
-    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(demo_db, LOCAL_VIEWER)))
+    book = openpyxl.load_workbook(io.BytesIO(reports.national_pack(demo_db, LOCAL_VIEWER)))
     with connect(demo_db) as conn:
         dims = scoring.dimension_levels(conn, LOCAL_VIEWER, None)
         wide = scoring.authority_levels(conn, LOCAL_VIEWER, None, "gated")
@@ -234,7 +235,7 @@ def test_peer_group_summary_counts(small_db):
 
 
 def test_import_log_in_the_pack_is_formula_safe(small_db):
-    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(small_db, LOCAL_VIEWER)))
+    book = openpyxl.load_workbook(io.BytesIO(reports.national_pack(small_db, LOCAL_VIEWER)))
     log = list(book["Import log"].iter_rows(values_only=True))
     assert log[1][log[0].index("File")] == "'" + EVIL_FILE
     cell = book["Import log"].cell(row=2, column=log[0].index("File") + 1)
@@ -245,16 +246,16 @@ def test_import_log_in_the_pack_is_formula_safe(small_db):
 
 def test_the_pack_is_for_the_national_team_and_checks_the_round(small_db, empty_db):
     with pytest.raises(PermissionError):
-        pack.national_pack(small_db, Viewer(role="authority", authority_code="E06000023"))
+        reports.national_pack(small_db, Viewer(role="authority", authority_code="E06000023"))
     with pytest.raises(pack.PackError, match="1999-01"):
-        pack.national_pack(small_db, LOCAL_VIEWER, "1999-01")
+        reports.national_pack(small_db, LOCAL_VIEWER, "1999-01")
 
 
 def test_pack_of_an_empty_database(tmp_path):
     from ehdmm.database import init_db
 
     db = init_db(tmp_path / "nothing.duckdb")
-    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(db, LOCAL_VIEWER)))
+    book = openpyxl.load_workbook(io.BytesIO(reports.national_pack(db, LOCAL_VIEWER)))
     assert book.sheetnames == ["README", "Peer groups", "Import summary", "Import log"]
 
 
@@ -335,7 +336,7 @@ def test_report_and_pack_subcommands_have_help(capsys):
 def test_pack_number_formats_autofilters_print_set_up_and_properties(small_db):
     import ehdmm
 
-    book = openpyxl.load_workbook(io.BytesIO(pack.national_pack(small_db, LOCAL_VIEWER)))
+    book = openpyxl.load_workbook(io.BytesIO(reports.national_pack(small_db, LOCAL_VIEWER)))
     for sheet in book.worksheets[1:]:  # every data sheet
         assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
         assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"

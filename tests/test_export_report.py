@@ -1,10 +1,11 @@
 """ehdmm.export.report: the authority benchmark report's content (equal to a direct computation
-from the database, one builder for every viewer) and its three formats: Word (headings, Word
-tables, pictures with alt text, outline golden), PDF (valid, A4, made from the HTML) and HTML
-(self-contained, user text escaped), and an authority user's own report naming no other
-authority. Pictures need Chromium: those tests skip with the reason when it is missing and fail
-when EHDMM_REQUIRE_BROWSER=1 (as tests/test_browser.py). What makes the documents board-ready and
-accessible (PDF/UA, Word layout, print sizes, properties) is in tests/test_export_documents.py.
+from the database and to the Authority profile view it is rendered from, for every viewer) and
+its three formats: Word (headings, Word tables, pictures with alt text, outline golden), PDF
+(valid, A4, made from the HTML) and HTML (self-contained, user text escaped), and an authority
+user's own report naming no other authority. Pictures need Chromium: those tests skip with the
+reason when it is missing and fail when EHDMM_REQUIRE_BROWSER=1 (as tests/test_browser.py). What
+makes the documents board-ready and accessible (PDF/UA, Word layout, print sizes, properties) is
+in tests/test_export_documents.py.
 
 Golden outline: regenerate with EHDMM_UPDATE_GOLDEN=1 (see tests/test_export_pack.py).
 """
@@ -25,11 +26,16 @@ import pandas as pd
 import pytest
 
 from ehdmm import peers, scoring
-from ehdmm.analysis import core
+from ehdmm.analysis import aggregates, core
+from ehdmm.analysis.rounds import load_round
 from ehdmm.export import images, pack, report, tables
 from ehdmm.model import load_model
+from ehdmm.scoring import Rule
 from ehdmm.storage import connect
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
+from ehdmm.views import profile as views_profile
+from ehdmm.views import reports
+from ehdmm.views.scope import Scope
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
     from tests.test_export_pack import EVIL, TODAY, build_small_db, check_golden
@@ -70,7 +76,7 @@ def small_db(_empty_template, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bristol(small_db):
-    return report.report_data(small_db, LOCAL_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+    return reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
 
 
 def headings(document: docx.document.Document) -> list[list[str]]:
@@ -116,7 +122,7 @@ def test_report_content_equals_the_database(small_db, bristol):
 
 
 def test_a_report_without_a_submission_in_the_round(small_db):
-    data = report.report_data(small_db, LOCAL_VIEWER, "E06000001", "2026-03", "region", "gated")
+    data = reports.report_data(small_db, LOCAL_VIEWER, "E06000001", "2026-03", "region", "gated")
     assert not data.has_submission
     assert [c.key for c in data.charts] == ["distribution"]
     assert not data.cards
@@ -128,29 +134,30 @@ def test_a_report_without_a_submission_in_the_round(small_db):
 
 def test_unknown_round_peers_or_authority_are_report_errors(small_db):
     with pytest.raises(report.ReportError, match="1999-01"):
-        report.report_data(small_db, LOCAL_VIEWER, BRISTOL, "1999-01", "england", "gated")
+        reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, "1999-01", "england", "gated")
     with pytest.raises(report.ReportError, match="peer group"):
-        report.report_data(small_db, LOCAL_VIEWER, BRISTOL, None, "friends", "gated")
+        reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, None, "friends", "gated")
     with pytest.raises(report.ReportError, match="unknown authority"):
-        report.report_data(small_db, LOCAL_VIEWER, "E99999999", None, "england", "gated")
+        reports.report_data(small_db, LOCAL_VIEWER, "E99999999", None, "england", "gated")
     with pytest.raises(report.ReportError, match="format"):
         report.render(
-            report.report_data(small_db, LOCAL_VIEWER, BRISTOL, None, "type", "gated"), "odt"
+            reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, None, "type", "gated"), "odt"
         )
 
 
 def test_batches_are_for_national_viewers_and_another_authority_is_refused(small_db):
     own = Viewer(role="authority", authority_code=BRISTOL)
     with pytest.raises(PermissionError, match="national team"):
-        report.load_inputs(small_db, own, "2026-03", "region", "gated", [BRISTOL])
-    with pytest.raises(PermissionError):
-        pack.reports_zip(small_db, own, [BRISTOL], None, "region", "gated", "html")
+        reports.load_batch(small_db, own, "2026-03", "region", "gated", [BRISTOL])
+    kept = load_round(small_db, "2026-03", Rule.GATED)  # the round data the pages keep
+    with pytest.raises(PermissionError, match="national team"):
+        reports.batch_of(kept, own, str(small_db), (0.0, 0), "region", [BRISTOL])
     for fmt in report.FORMATS:
         with pytest.raises(PermissionError, match="your own authority's report only") as exc:
-            report.report_bytes(small_db, own, "E08000025", "2026-03", "region", "gated", fmt)
+            reports.report_bytes(small_db, own, "E08000025", "2026-03", "region", "gated", fmt)
         assert "E08000025" not in str(exc.value) and "Birmingham" not in str(exc.value)
     with pytest.raises(PermissionError, match="your own authority's report only"):
-        report.own_report_data(small_db, own, "E06000022", "2026-03", "region", "gated")
+        reports.report_data(small_db, own, "E06000022", "2026-03", "region", "gated")
 
 
 def test_report_tables_are_formula_safe_when_exported(bristol):
@@ -292,13 +299,11 @@ def test_clean_text_removes_what_word_cannot_hold():
 
 def test_reports_zip_holds_one_named_file_per_authority(small_db):
     seen = []
-    data = pack.reports_zip(
-        small_db,
-        LOCAL_VIEWER,
-        [BRISTOL, "E06000022"],
-        "2026-03",
-        "region",
-        "gated",
+    batch = reports.load_batch(
+        small_db, LOCAL_VIEWER, "2026-03", "region", "gated", [BRISTOL, "E06000022"]
+    )
+    data = reports.reports_zip(
+        batch,
         "html",
         progress=lambda done, total, name: seen.append((done, total, name)),
         today=date(2026, 4, 1),
@@ -409,28 +414,27 @@ def outline_text(data: report.ReportData) -> str:
 
 @pytest.mark.parametrize("group", ["region", f"custom:{SMALL_GROUP}", "neighbours", "england"])
 def test_an_authority_user_s_own_report_names_no_other_authority(pool_db, group):
-    data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
+    data = reports.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
     assert data.title == "Data maturity benchmark report: Bristol, City of"
     assert data.has_submission and data.overall in {m for m in MODEL.level_names.values()}
     assert [c.key for c in data.charts] == CHART_KEYS
     assert leaks(outline_text(data), pool_db) == []
     assert not any(t.frame.columns.isin(["ONS code", "Authority"]).any() for t in data.tables)
-    national = report.report_data(pool_db, LOCAL_VIEWER, BRISTOL, "2026-03", group, "gated")
+    national = reports.report_data(pool_db, LOCAL_VIEWER, BRISTOL, "2026-03", group, "gated")
     assert leaks(outline_text(national), pool_db)  # the check would catch a named peer
 
 
 def test_own_report_figures_are_the_suppressed_aggregates(pool_db):
-    from ehdmm.analysis import aggregates
-
-    data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
-    figures = aggregates.report_figures(pool_db, OWN_VIEWER, BRISTOL, "region", "2026-03", "gated")
+    data = reports.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+    round_data = load_round(pool_db, "2026-03", Rule.GATED)
+    figures = aggregates.peer_figures(round_data, OWN_VIEWER, BRISTOL, "region")
     rank = figures.rank
     assert data.rank == f"{rank.rank} of {rank.n}"
     quartiles = figures.index
     assert data.index_summary.startswith(f"The middle half of the {quartiles.n} members")
-    medians = figures.medians["peer:strand"]
+    medians = figures.medians("peer", "strand")
     assert list(data.strands["Same region median"]) == [f"{v:g}" for v in medians["median"]]
-    dist = figures.distribution
+    dist = figures.distribution("strand")
     table = data.chart("distribution").table
     assert list(table["Authorities"]) == [
         "suppressed" if v is pd.NA else str(v) for v in dist["count"]
@@ -445,8 +449,12 @@ def test_own_report_figures_are_the_suppressed_aggregates(pool_db):
 
 def test_a_small_custom_group_is_suppressed_in_the_own_report(pool_db):
     group = f"custom:{SMALL_GROUP}"
-    data = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
+    data = reports.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", group, "gated", TODAY)
     assert (data.rank, data.percentile, data.n) == ("suppressed", "suppressed", None)
+    assert data.rank_sentence.startswith("suppressed (shown only when at least 5 other members")
+    assert any(
+        b.text == data.rank_sentence for b in report.outline(data) if isinstance(b, report.Para)
+    )
     assert f"Custom: {SMALL_GROUP} median: {SUPPRESSED_NOTE}" in data.notices
     assert data.index_summary == f"The maturity index of Custom: {SMALL_GROUP}: {SUPPRESSED_NOTE}."
     assert set(data.strands[f"Custom: {SMALL_GROUP} median"]) == {"suppressed"}
@@ -457,7 +465,7 @@ def test_a_small_custom_group_is_suppressed_in_the_own_report(pool_db):
     assert SUPPRESSED_NOTE in text and "Custom: three has 3 members" in text
     assert leaks(text, pool_db) == []
     # a national user's report of the same group is not suppressed
-    national = report.report_data(pool_db, LOCAL_VIEWER, BRISTOL, "2026-03", group, "gated")
+    national = reports.report_data(pool_db, LOCAL_VIEWER, BRISTOL, "2026-03", group, "gated")
     assert national.rank != "suppressed" and SUPPRESSED_NOTE not in outline_text(national)
 
 
@@ -470,7 +478,7 @@ def test_an_own_report_in_a_round_without_its_submission(pool_db, tmp_path):
             "AND round_id = ? AND status = 'submitted'",
             [BRISTOL, "2026-03"],
         )
-    data = report.report_data(db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+    data = reports.report_data(db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
     assert not data.has_submission and [c.key for c in data.charts] == [
         "distribution",
         "trajectory",
@@ -482,7 +490,7 @@ def test_an_own_report_in_a_round_without_its_submission(pool_db, tmp_path):
 
 @pytest.mark.parametrize("fmt", list(report.FORMATS))
 def test_own_report_files_name_no_other_authority_and_say_suppressed(pool_db, fmt):
-    name, data = report.report_bytes(
+    name, data = reports.report_bytes(
         pool_db, OWN_VIEWER, BRISTOL, "2026-03", f"custom:{SMALL_GROUP}", "gated", fmt, TODAY
     )
     assert name == f"E06000023_2026-03_custom-{SMALL_GROUP}_gated_report.{fmt}"
@@ -490,14 +498,14 @@ def test_own_report_files_name_no_other_authority_and_say_suppressed(pool_db, fm
     assert "Bristol" in text and "E06000023" in text
     assert SUPPRESSED_NOTE in text.replace("\n", " ")
     assert leaks(text, pool_db) == []
-    _, wider = report.report_bytes(
+    _, wider = reports.report_bytes(
         pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", fmt, TODAY
     )
     assert leaks({"docx": docx_text, "pdf": pdf_text, "html": html_text}[fmt](wider), pool_db) == []
 
 
 def test_the_stamped_spec_is_the_stamped_figure_without_a_copy(bristol, pool_db):
-    own = report.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "custom:three", "gated")
+    own = reports.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "custom:three", "gated")
     for data in (bristol, own):
         for chart in data.charts:
             expected = images.stamp_export_date(chart.figure, TODAY).to_dict()
@@ -557,24 +565,56 @@ def _png(width: int) -> bytes:
     )
 
 
-@pytest.mark.parametrize("group", ["region", f"custom:{SMALL_GROUP}", "england"])
-def test_named_reports_figures_are_those_of_the_aggregates(pool_db, group):
-    """A national viewer's report computes its peer and England figures from the round's data
-    already loaded; they equal `aggregates.report_figures` for the same viewer (unrestricted)."""
-    from ehdmm.analysis import aggregates
+@pytest.mark.parametrize("group", ["region", f"custom:{SMALL_GROUP}"])
+@pytest.mark.parametrize("viewer", [LOCAL_VIEWER, OWN_VIEWER], ids=["national", "authority"])
+def test_the_report_s_numbers_are_the_profile_view_s(pool_db, viewer, group):
+    """The report, loaded and built on its own, shows the numbers of the Authority profile view
+    built independently from the round's data: headline level, index, rank, the medians per
+    dimension and strand, the counts and the peer group's spread."""
+    data = load_round(pool_db, "2026-03", Rule.GATED)
+    scope = Scope(str(pool_db), (0.0, 0), viewer, BRISTOL, "2026-03", group, Rule.GATED)
+    view = views_profile.build(scope, data)
+    made = reports.report_data(pool_db, viewer, BRISTOL, "2026-03", group, "gated", TODAY)
+    head = view.headline
+    assert (made.overall, made.index, made.in_group) == (head.overall, head.index, head.in_group)
+    assert (made.rank, made.percentile) == (head.rank.rank, head.rank.percentile)
+    assert made.rank_sentence == head.rank.sentence  # the one wording of a rank
+    assert (made.member_count, made.n) == (view.counts.members, view.counts.submitted)
+    pd.testing.assert_frame_equal(made.chart("radar").table, view.levels("dimension").table)
+    # the medians per dimension, as the aggregates compute them for this viewer
+    figures = aggregates.peer_figures(data, viewer, BRISTOL, group)
+    by_dimension = made.tables[0].frame.set_index("Item")
+    for prefix, column in (("peer", f"{view.peers_label} median"), ("england", "England median")):
+        medians = figures.medians(prefix, "dimension")
+        expected = [
+            "suppressed" if hidden else f"{float(value):g}"
+            for value, hidden in zip(medians["median"], medians["suppressed"], strict=True)
+        ]
+        names = [MODEL.dimension(d).name for d in medians["item_id"]]
+        assert list(by_dimension.loc[names, column]) == expected, prefix
+    pd.testing.assert_frame_equal(made.strands, view.levels("strand").table)
+    spread = view.distribution("strand")
+    pd.testing.assert_frame_equal(made.chart("distribution").table, spread.chart.table)
+    assert made.position == spread.position and made.index_summary == view.index.summary
+    pd.testing.assert_frame_equal(made.chart("trajectory").table, view.trajectory.table)
+    assert made.trajectory_summary == view.trajectory.summary
+    pd.testing.assert_frame_equal(made.evidence, view.evidence)
+    pd.testing.assert_frame_equal(made.checklist, view.checklist)
+    assert made.cards == view.cards and made.demo == view.demo
+    assert (made.authority_name, made.la_number) == (view.about.name, view.about.la_number)
+    assert made.named == (viewer is LOCAL_VIEWER)
 
-    inputs = report.load_inputs(pool_db, LOCAL_VIEWER, "2026-03", group, "gated", [BRISTOL])
-    mine = inputs.figures_for(BRISTOL)
-    theirs = aggregates.report_figures(
-        pool_db, LOCAL_VIEWER, BRISTOL, inputs.peers, "2026-03", "gated"
-    )
-    assert (mine.counts, mine.england, mine.rank, mine.index) == (
-        theirs.counts,
-        theirs.england,
-        theirs.rank,
-        theirs.index,
-    )
-    pd.testing.assert_frame_equal(mine.distribution, theirs.distribution)
-    assert mine.medians.keys() == theirs.medians.keys()
-    for key, frame in mine.medians.items():
-        pd.testing.assert_frame_equal(frame, theirs.medians[key], obj=key)
+
+def test_a_report_from_the_cached_view_is_the_report_read_on_its_own(pool_db):
+    """The Reports page renders the profile view it keeps; a batch renders a view per
+    authority of the round read once; both equal a report read for the one authority."""
+    data = load_round(pool_db, "2026-03", Rule.GATED)
+    scope = Scope(str(pool_db), (0.0, 0), OWN_VIEWER, BRISTOL, "2026-03", "region", Rule.GATED)
+    from_view = report.report_from(views_profile.build(scope, data), TODAY)
+    alone = reports.report_data(pool_db, OWN_VIEWER, BRISTOL, "2026-03", "region", "gated", TODAY)
+    assert outline_text(from_view) == outline_text(alone)
+    batch = reports.load_batch(pool_db, LOCAL_VIEWER, "2026-03", "region", "gated", [BRISTOL])
+    national = reports.report_data(pool_db, LOCAL_VIEWER, BRISTOL, None, "region", "gated", TODAY)
+    assert outline_text(batch.report(BRISTOL, TODAY)) == outline_text(national)
+    with pytest.raises(report.ReportError, match="not among"):
+        batch.report("E08000025")

@@ -21,6 +21,7 @@ from ehdmm.charts import theme
 from ehdmm.export import report
 from ehdmm.export.report import layout
 from ehdmm.viewer import LOCAL_VIEWER
+from ehdmm.views import reports
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
     from tests.test_export_pack import TODAY
@@ -48,7 +49,7 @@ def stand_in_pngs(data: report.ReportData) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module", params=["region", "england"])
 def word(request, _demo_template):
-    data = report.report_data(
+    data = reports.report_data(
         _demo_template, LOCAL_VIEWER, "E08000035", "2026-03", request.param, "gated", TODAY
     )
     return data, report.docx_bytes(data, stand_in_pngs(data))

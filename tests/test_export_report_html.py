@@ -16,6 +16,7 @@ import pytest
 import ehdmm
 from ehdmm.export import report
 from ehdmm.viewer import LOCAL_VIEWER
+from ehdmm.views import reports
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
     from tests.test_export_pack import TODAY, build_small_db
@@ -48,7 +49,7 @@ def bristol(_empty_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("html") / "small.duckdb"
     shutil.copy(_empty_template, path)
     build_small_db(path)
-    return report.report_data(path, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated", TODAY)
+    return reports.report_data(path, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated", TODAY)
 
 
 def checked(path: Path) -> list[dict]:

@@ -18,6 +18,7 @@ import ehdmm
 from ehdmm.charts import theme
 from ehdmm.export import report
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
+from ehdmm.views import reports
 
 try:  # tests/ as a package (with __init__.py) or as a folder on sys.path
     from tests.test_export_pack import TODAY, build_small_db
@@ -49,7 +50,7 @@ def stand_in_svgs(data: report.ReportData) -> dict[str, bytes]:
 
 
 def made(db, viewer, code: str, peers: str = "region") -> tuple[report.ReportData, bytes]:
-    data = report.report_data(db, viewer, code, "2026-03", peers, "gated", TODAY)
+    data = reports.report_data(db, viewer, code, "2026-03", peers, "gated", TODAY)
     return data, report.pdf_bytes(data, stand_in_svgs(data))
 
 
@@ -139,13 +140,12 @@ def test_the_pdf_pages_are_a4_and_the_data_tables_landscape(small_db):
 
 
 def data_title(db) -> str:
-    return report.report_data(db, LOCAL_VIEWER, BRISTOL, "2026-03", "england", "gated").title
+    return reports.report_data(db, LOCAL_VIEWER, BRISTOL, "2026-03", "england", "gated").title
 
 
 def test_a_batch_of_pdfs_is_laid_out_in_child_processes_in_order(small_db):
     import zipfile
 
-    from ehdmm.export import pack
     from ehdmm.export.report.pdf_render import LayoutProcesses
 
     with LayoutProcesses(2) as layout:
@@ -158,7 +158,8 @@ def test_a_batch_of_pdfs_is_laid_out_in_child_processes_in_order(small_db):
         with pikepdf.open(io.BytesIO(pdf)) as doc:
             assert str(doc.docinfo.Title) == str(number)
     codes = [BRISTOL, "E06000022", "E06000024"]
-    data = pack.reports_zip(small_db, LOCAL_VIEWER, codes, "2026-03", "region", "gated", "pdf")
+    batch = reports.load_batch(small_db, LOCAL_VIEWER, "2026-03", "region", "gated", codes)
+    data = reports.reports_zip(batch, "pdf")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         titles = []

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from ehdmm.analysis import profile
 from ehdmm.database import record_submission
-from ehdmm.export import pack, report, tables
+from ehdmm.export import tables
 from ehdmm.model import load_model
 from ehdmm.viewer import LOCAL_VIEWER
+from ehdmm.views import reports
 
 MODEL = load_model()
 DANGEROUS = [
@@ -130,7 +131,7 @@ def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
     )
     stored = profile.ratings(empty_db, LOCAL_VIEWER, "E06000023", "2026-03")
     assert sorted(stored["evidence"]) == sorted(r[1] for r in ratings.values())  # as typed
-    data = report.report_data(empty_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
+    data = reports.report_data(empty_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
     rows = read_csv(tables.csv_bytes(data.evidence))
     evidence = [r[4] for r in rows[1:]]
     assert all(e.startswith("'") for e in evidence)
@@ -145,7 +146,7 @@ def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
     checklist = read_csv(tables.csv_bytes(data.checklist))
     assert "'@risk" in [r[2] for r in checklist]
     # the national pack holds no formula either
-    workbook = openpyxl.load_workbook(io.BytesIO(pack.national_pack(empty_db, LOCAL_VIEWER)))
+    workbook = openpyxl.load_workbook(io.BytesIO(reports.national_pack(empty_db, LOCAL_VIEWER)))
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -156,7 +157,7 @@ def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
 
 
 def test_chart_data_xlsx_stores_our_figures_as_numbers_and_user_text_as_text(demo_db):
-    data = report.report_data(demo_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
+    data = reports.report_data(demo_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
     frame = data.chart("radar").table  # medians written for people: '3', '2.5'
     assert frame["Same region median"].map(type).eq(str).all()
     sheet = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"data": frame})))["data"]

@@ -121,20 +121,27 @@ def test_an_authority_user_gets_its_own_report_and_no_pack_or_zip(signed_db, run
 
 
 def test_the_cached_report_is_keyed_by_the_viewer(signed_db):
+    from ehdmm.scoring import Rule
     from ehdmm.ui import data, data_reports
     from ehdmm.viewer import LOCAL_VIEWER, Viewer
+    from ehdmm.views.scope import Scope
 
     own = Viewer(role="authority", authority_code=OWN, email=USER)
     token = data.token(str(signed_db))
-    args = (OWN, "2026-03", "custom:three", "gated", "html")
-    national = data_reports.report_file(str(signed_db), token, LOCAL_VIEWER, *args)
-    mine = data_reports.report_file(str(signed_db), token, own, *args)
+
+    def scope(viewer: Viewer, authority: str = OWN) -> Scope:
+        return Scope(
+            str(signed_db), token, viewer, authority, "2026-03", "custom:three", Rule.GATED
+        )
+
+    national = data_reports.report_file(scope(LOCAL_VIEWER), "html")
+    mine = data_reports.report_file(scope(own), "html")
     assert "Birmingham" in national.decode("utf-8")  # the national report names the members
     text = mine.decode("utf-8")
     assert "Birmingham" not in text and OTHER not in text
     assert "Suppressed: fewer than 5 other authorities" in text
     with pytest.raises(PermissionError, match="your own authority's report only"):
-        data_reports.report_file(str(signed_db), token, own, OTHER, *args[1:])
+        data_reports.report_file(scope(own, OTHER), "html")
 
 
 def test_a_round_without_the_authority_s_submission_says_so(demo_db, run_page):

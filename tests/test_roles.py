@@ -26,6 +26,7 @@ from ehdmm.export import report
 from ehdmm.model import load_model
 from ehdmm.ui.roles import NATIONAL_ONLY
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
+from ehdmm.views import reports
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
@@ -310,14 +311,14 @@ def test_reports_for_an_authority_user_are_its_own_report_without_pack_or_zips(r
     assert leaks(at, roles_db) == []
     # the report itself: own levels by name, the small group suppressed, no other authority
     viewer = access.viewer_for(roles_db, AUTHORITY_USER)
-    name, data = report.report_bytes(
+    name, data = reports.report_bytes(
         roles_db, viewer, OWN, None, f"custom:{SMALL_GROUP}", "gated", "html"
     )
     text = data.decode("utf-8")
     assert name.startswith(OWN) and OWN_NAME in text and SUPPRESSED_NOTE in text
     assert OTHER not in text and "Birmingham" not in text and "E09000001" not in text
     with pytest.raises(PermissionError, match="your own authority's report only"):
-        report.report_bytes(roles_db, viewer, OTHER, None, "region", "gated", "html")
+        reports.report_bytes(roles_db, viewer, OTHER, None, "region", "gated", "html")
 
 
 def test_history_and_assess_are_the_authority_s_own(roles_db):

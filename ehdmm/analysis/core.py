@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from ehdmm import scoring, wording
@@ -39,12 +38,7 @@ def rounds_with_submissions(db: Db, viewer: Viewer) -> list[str]:
     returned: nothing says which authorities submitted."""
     del viewer  # the same rounds for every viewer: a round id names no authority
     with connect(db) as conn:
-        return current_rounds(conn)
-
-
-def current_rounds(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """`rounds_with_submissions` on an open connection."""
-    return scored.rounds_with_submissions(conn)
+        return scored.rounds_with_submissions(conn)
 
 
 def own_rounds(db: Db, viewer: Viewer, authority_code: str) -> list[str]:
@@ -58,9 +52,10 @@ def own_rounds(db: Db, viewer: Viewer, authority_code: str) -> list[str]:
     return sorted(current["round_id"].unique())
 
 
-def is_demo(db: Db) -> bool:
+def import_log(db: Db) -> pd.DataFrame:
+    """Every import and no-op re-import of return files, as stored (for the national pack)."""
     with connect(db) as conn:
-        return store.is_demo(conn)
+        return store.import_log(conn)
 
 
 def _with_meta(frame: pd.DataFrame, db: Db) -> pd.DataFrame:

@@ -35,7 +35,7 @@ from ehdmm.access import AccessDenied
 from ehdmm.analysis import core
 from ehdmm.model import Model, load_model
 from ehdmm.scoring import Rule
-from ehdmm.storage import connect
+from ehdmm.storage import connect, last_write_token, resolve_db_path
 from ehdmm.storage import exports as bulk
 from ehdmm.storage import reference as ref
 from ehdmm.storage import scoring as scored
@@ -199,6 +199,12 @@ def load_returns(db: Db, round_id: str | None) -> Returns:
         checklist = bulk.round_checklist(conn, _READER, round_id or "")
     ratings["level"] = ratings["level"].astype("Int64")
     return Returns(_plain(ratings), _plain(checklist))
+
+
+def database_state(db: Db) -> tuple[str, tuple[float, int]]:
+    """The database's path and its last-write token: what a view's `Scope` names, so that
+    what is built from data read now is never taken for what a later write changed."""
+    return str(resolve_db_path(db)), last_write_token(db)
 
 
 def load_round(db: Db, round_id: str | None, rule: str, model: Model | None = None) -> RoundData:

@@ -6,7 +6,6 @@ Inputs are the tidy frames of `ehdmm.analysis.profile` (`comparison`, `trajector
 
 from __future__ import annotations
 
-import math
 import textwrap
 
 import pandas as pd
@@ -14,11 +13,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ehdmm.charts import theme
+from ehdmm.charts.radar_labels import RADAR_RANGE, ring_labels
 from ehdmm.disclosure import SUPPRESSED
 from ehdmm.model import Model
 from ehdmm.tables import INCOMPLETE
 
-RADAR_RANGE = (0.5, 4.0)
 ITEM_WORDS = {"dimension": "dimension", "strand": "strand"}
 
 
@@ -252,111 +251,6 @@ def radar(
     shown = 3 - sum(1 for note in (peer_note, england_note) if note)
     legend_on_top(layout, height=height, rows=shown, gap=45, subtitle_lines=lines)
     return theme.figure(traces, layout)
-
-
-def _display_point(r: float, degrees: float) -> tuple[float, float]:
-    """A radar point in units of the radar's radius (the radial range starts at its centre)."""
-    rho = (r - RADAR_RANGE[0]) / (RADAR_RANGE[1] - RADAR_RANGE[0])
-    return rho * math.cos(math.radians(degrees)), rho * math.sin(math.radians(degrees))
-
-
-def _point_segment(p: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
-    (px, py), (ax, ay), (bx, by) = p, a, b
-    dx, dy = bx - ax, by - ay
-    length = dx * dx + dy * dy
-    t = 0.0 if not length else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
-    return math.hypot(px - ax - t * dx, py - ay - t * dy)
-
-
-def _crosses(a, b, c, d) -> bool:
-    def side(p, q, r) -> float:
-        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
-
-    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
-
-
-def _segment_gap(first, second) -> float:
-    """The distance between two segments (0 where they cross)."""
-    (a, b), (c, d) = first, second
-    if _crosses(a, b, c, d):
-        return 0.0
-    return min(
-        _point_segment(a, c, d),
-        _point_segment(b, c, d),
-        _point_segment(c, a, b),
-        _point_segment(d, a, b),
-    )
-
-
-RING_LABEL_HALF_WIDTH = 0.17  # half a ring label's width ("Developing"), in radar radii
-RING_LABEL_CLEAR = 0.04  # a label this far (in radii) from every data line is clear of it
-
-
-RING_LABEL_HALF_HEIGHT = 0.04  # half a ring label's height, in radar radii
-
-
-def _label_strokes(
-    angle: float, side: str, rings: list[int], widths: list[float]
-) -> list[list[tuple[tuple[float, float], tuple[float, float]]]]:
-    """Each ring label as the outline of a box as wide and tall as its text, beside its ring
-    on the radial axis's `side` (clockwise or counterclockwise), where plotly writes it."""
-    sign = 1 if side == "clockwise" else -1
-    across = (sign * math.sin(math.radians(angle)), -sign * math.cos(math.radians(angle)))
-    boxes = []
-    for ring, half in zip(rings, widths, strict=True):
-        x, y = _display_point(ring, angle)
-        away = half * abs(across[0]) + RING_LABEL_HALF_HEIGHT * abs(across[1]) + 0.02
-        x, y = x + across[0] * away, y + across[1] * away
-        low, high = y - RING_LABEL_HALF_HEIGHT, y + RING_LABEL_HALF_HEIGHT
-        left, right = x - half, x + half
-        boxes.append(
-            [
-                ((left, low), (right, low)),
-                ((left, high), (right, high)),
-                ((left, low), (left, high)),
-                ((right, low), (right, high)),
-            ]
-        )
-    return boxes
-
-
-def ring_labels(
-    lines: list[list[float | None]], rings: list[int], names: list[str] | None = None
-) -> tuple[float, str]:
-    """(angle, side) of the radar's ring labels (Early ... Mature): the radial axis is drawn
-    halfway between two neighbouring axes (clear of the axis names; angle in degrees,
-    counter-clockwise from east, within -180..180) and its labels on one side of it, chosen so
-    that as many labels as possible are clear of every data line drawn, then the farthest from
-    them (the first such on a tie). Each label is taken as a box as wide as its
-    text (`names`, about 10 characters when not given). Axes run clockwise from the top, one per
-    value of each line."""
-    count = max((len(line) for line in lines), default=0)
-    if count < 3:
-        return 90 - 180 / max(1, count), "clockwise"
-    step = 360 / count
-    segments = []
-    for line in lines:
-        for i in range(count):
-            a, b = line[i], line[(i + 1) % count]
-            if a is not None and b is not None:
-                segments.append(
-                    (_display_point(a, 90 - i * step), _display_point(b, 90 - (i + 1) * step))
-                )
-    labels = names or ["Developing"] * len(rings)
-    widths = [RING_LABEL_HALF_WIDTH * len(name) / 10 for name in labels]
-    best, best_score = (90 - step / 2, "clockwise"), (-1, -1.0)
-    for k in range(count):
-        angle = 90 - (k + 0.5) * step
-        for side in ("clockwise", "counterclockwise"):
-            gaps = [
-                min((_segment_gap(edge, s) for s in segments for edge in box), default=1.0)
-                for box in _label_strokes(angle, side, rings, widths)
-            ]
-            score = (sum(g >= RING_LABEL_CLEAR for g in gaps), sum(min(g, 0.15) for g in gaps))
-            if score > best_score:
-                best, best_score = (angle, side), score
-    angle, side = best
-    return (angle + 180) % 360 - 180, side
 
 
 def dot_plot(

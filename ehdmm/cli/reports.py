@@ -15,8 +15,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ehdmm.analysis import core, exports
     from ehdmm.authorities import AuthorityIndex, AuthorityLookupError
     from ehdmm.export import images
-    from ehdmm.export import pack as packs
     from ehdmm.export import report as reports
+    from ehdmm.views import reports as documents
 
     db = existing_db(args)
     authorities = core.authorities(db)
@@ -32,7 +32,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         err(f"note: {problem} The reports are written without their chart images.")
     started = time.perf_counter()
     try:
-        paths = packs.write_reports(
+        paths = documents.write_reports(
             db,
             LOCAL_VIEWER,
             codes,
@@ -56,11 +56,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_pack(args: argparse.Namespace) -> int:
     from ehdmm.export import pack as packs
+    from ehdmm.views import reports as documents
 
     db = existing_db(args)
     started = time.perf_counter()
     try:
-        data = packs.national_pack(db, LOCAL_VIEWER, args.round, args.rule)
+        data = documents.national_pack(db, LOCAL_VIEWER, args.round, args.rule)
     except packs.PackError as exc:
         raise UsageError(str(exc)) from exc
     out = Path(args.out)

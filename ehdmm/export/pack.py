@@ -1,34 +1,34 @@
 """The national pack: one XLSX workbook of every authority's levels per round, peer-group
 summaries and the import log; and authority reports in batches (a zip, or files in a folder).
 
-A batch loads the round's data once (`report.load_inputs`) and builds every authority's report
-from it. The next report's chart pictures are drawn (by the one warm browser, in another
-process) in a background thread while the current document is assembled. HTML reports in a
-batch have static SVG charts (light files) unless interactive ones are asked for.
+Nothing here reads the database: the pack is made from the round data of every round
+(`ehdmm.analysis.rounds.RoundData`) and the import log, and a batch from reports made one after
+another (`ehdmm.views.reports` loads the round once and renders each report from the
+authority's profile view). The next report's chart pictures are drawn (by the one warm
+browser, in another process) in a background thread while the current document is assembled.
+HTML reports in a batch have static SVG charts (light files) unless interactive ones are asked
+for.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from ehdmm import scoring
-from ehdmm.analysis import core
 from ehdmm.analysis import exports as tables_of
+from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import theme
 from ehdmm.export import report as reports
 from ehdmm.export import tables
-from ehdmm.model import Model, load_model
-from ehdmm.storage import connect
-from ehdmm.storage import submissions as store
 from ehdmm.viewer import Viewer
 
 PDF_WORKERS = 2  # processes laying out PDFs in a batch (WeasyPrint holds one core each)
@@ -52,20 +52,22 @@ def levels_sheet_name(round_id: str) -> str:
 
 
 def pack_sheets(
-    db: core.Db,
+    data: RoundData,
     viewer: Viewer,
+    log: pd.DataFrame,
     round_id: str | None = None,
-    rule: str = scoring.DEFAULT_RULE,
     *,
     today: date | None = None,
-    model: Model | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """The pack's sheets (name -> DataFrame, newest round first) and README notes."""
+    """The pack's sheets (name -> DataFrame, newest round first) and README notes, from the
+    round data of every round (`data.round_id` None) under the pack's rule and the import log
+    (`ehdmm.analysis.core.import_log`)."""
     if not viewer.sees_all:
         raise PermissionError(NATIONAL_ONLY)
-    model = model or load_model()
-    scoring.Rule.of(rule)
-    rounds = core.rounds_with_submissions(db, viewer)
+    if data.round_id is not None:
+        raise ValueError("the pack is made from the data of every round (round_id None)")
+    model, rule = data.model, data.rule
+    rounds = list(data.rounds)
     if round_id is not None:
         if round_id not in rounds:
             known = ", ".join(rounds) or "none"
@@ -73,21 +75,18 @@ def pack_sheets(
                 f"round '{round_id}' has no current submissions (rounds with submissions: {known})"
             )
         rounds = [round_id]
-    authorities = core.authorities(db)
-    wide_all = core.levels(db, viewer, None, rule, model)
-    dims_all = core.dimensions(db, viewer, None)
-    with connect(db) as conn:
-        log = store.import_log(conn)
+    authorities = data.catalogue.authorities
+    wide_all = data.history(viewer)
+    dims_all = data.dimensions(viewer)
     sheets: dict[str, pd.DataFrame] = {}
     notes: dict[str, str] = {
         "About": (
             f"National pack of the early help data maturity self-assessments, generated "
             f"{(today or date.today()).isoformat()}; scoring rule: {rule} "
-            f"({scoring.Rule(rule).explanation}). Rounds: {', '.join(rounds) or 'none'}. "
-            + reports.SELF_ASSESSED
+            f"({rule.explanation}). Rounds: {', '.join(rounds) or 'none'}. " + reports.SELF_ASSESSED
         ),
     }
-    if core.is_demo(db):
+    if data.demo:
         notes["Warning"] = reports.DEMO_WARNING
     for round_id_ in reversed(rounds):
         wide = wide_all[wide_all["round_id"] == round_id_]
@@ -118,18 +117,19 @@ def pack_sheets(
 
 
 def national_pack(
-    db: core.Db,
+    data: RoundData,
     viewer: Viewer,
+    log: pd.DataFrame,
     round_id: str | None = None,
-    rule: str = scoring.DEFAULT_RULE,
     *,
     today: date | None = None,
 ) -> bytes:
     """The national pack as XLSX bytes (formula-safe): a README sheet, one sheet of levels per
     round (or only `round_id`), peer-group summaries, the import summary and log."""
-    sheets, notes = pack_sheets(db, viewer, round_id, rule, today=today)
+    sheets, notes = pack_sheets(data, viewer, log, round_id, today=today)
     rounds = [name.removeprefix("Levels ") for name in sheets if name.startswith("Levels ")]
     shown = round_id or (f"{rounds[-1]} to {rounds[0]}" if len(rounds) > 1 else "".join(rounds))
+    rule = data.rule
     title = f"National pack of the early help data maturity self-assessments ({rule} rule)"
     return tables.xlsx_bytes(sheets, notes=notes, title=title, round_id=shown or None)
 
@@ -139,29 +139,23 @@ def national_pack(
 
 
 def rendered_reports(
-    inputs: reports.ReportInputs,
-    codes: Sequence[str],
-    fmt: str,
-    today: date | None = None,
-    *,
-    interactive: bool = False,
+    made: Iterable[reports.ReportData], fmt: str, *, interactive: bool = False, many: bool = True
 ) -> Iterator[tuple[reports.ReportData, bytes]]:
-    """(report, bytes) for each code in order, from a round's data loaded once; the next
-    report's pictures are drawn in a background thread meanwhile."""
+    """(report, bytes) for each report of `made` in order (made one after another as this
+    asks for them); the next report's pictures are drawn in a background thread meanwhile.
+    PDFs of `many` reports are laid out in other processes, side by side."""
     reports.check_format(fmt)
-    if fmt == "pdf" and len(codes) > 1 and (os.cpu_count() or 1) > 1:
-        yield from _pdf_batch(inputs, codes, today)
+    if fmt == "pdf" and many and (os.cpu_count() or 1) > 1:
+        yield from _pdf_batch(made)
         return
     draw = reports.pictures_for(fmt, interactive)
     if draw is None:
-        for code in codes:
-            report = reports.build_report(inputs, code, today)
+        for report in made:
             yield report, reports.render_with(report, fmt, None, interactive=interactive)
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as pool:
         pending: tuple[reports.ReportData, Future] | None = None
-        for code in codes:
-            report = reports.build_report(inputs, code, today)
+        for report in made:
             pictures = pool.submit(draw, report)
             if pending is not None:
                 yield pending[0], _render(pending, fmt, interactive)
@@ -171,7 +165,7 @@ def rendered_reports(
 
 
 def _pdf_batch(
-    inputs: reports.ReportInputs, codes: Sequence[str], today: date | None
+    made: Iterable[reports.ReportData],
 ) -> Iterator[tuple[reports.ReportData, bytes]]:
     """PDFs in order, laid out by WeasyPrint in `PDF_WORKERS` processes side by side while this
     one builds the next reports' HTML and the browser draws their charts (in a thread)."""
@@ -184,8 +178,7 @@ def _pdf_batch(
     ):
         waiting: deque[tuple[reports.ReportData, Future]] = deque()
         drawn: tuple[reports.ReportData, Future] | None = None
-        for code in [*codes, None]:
-            report = reports.build_report(inputs, code, today) if code is not None else None
+        for report in itertools.chain(made, [None]):
             pictures = drawer.submit(reports.chart_svgs, report) if report is not None else None
             if drawn is not None:
                 html = reports.html_document(drawn[0], interactive=False, svgs=drawn[1].result())
@@ -204,77 +197,43 @@ def _render(pending: tuple[reports.ReportData, Future], fmt: str, interactive: b
     return reports.render_with(report, fmt, pictures.result(), interactive=interactive)
 
 
-def _batch(
-    db: core.Db,
-    viewer: Viewer,
-    codes: Sequence[str] | None,
-    round_id: str | None,
-    peers: str,
-    rule: str,
+def report_files(
+    made: Iterable[reports.ReportData],
+    total: int,
     fmt: str,
-    progress: Progress | None,
-    today: date | None,
+    progress: Progress | None = None,
+    *,
     interactive: bool = False,
 ) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) of each report of `made` (`total` of them), named like
+    E06000023_2026-03_region_gated_report.docx (HTML: static charts unless `interactive`).
+    `progress(done, total, authority name)` is called before the first and after each report."""
     reports.check_format(fmt)
-    inputs = reports.load_inputs(db, viewer, round_id, peers, rule, codes)
-    order = list(inputs.codes)
-    total = len(order)
     if progress:
         progress(0, total, "")
-    made = rendered_reports(inputs, order, fmt, today, interactive=interactive)
-    for done, (report, data) in enumerate(made, start=1):
+    rendered = rendered_reports(made, fmt, interactive=interactive, many=total > 1)
+    for done, (report, data) in enumerate(rendered, start=1):
         if progress:
             progress(done, total, report.authority_name)
         yield reports.file_name(report, fmt), data
 
 
-def reports_zip(
-    db: core.Db,
-    viewer: Viewer,
-    codes: Sequence[str] | None,
-    round_id: str | None,
-    peers: str,
-    rule: str,
-    fmt: str,
-    progress: Progress | None = None,
-    today: date | None = None,
-    *,
-    interactive: bool = False,
-) -> bytes:
-    """The reports of `codes` (None: every authority) as one zip of files named like
-    E06000023_2026-03_region_gated_report.docx (HTML: static charts unless `interactive`).
-    `progress(done, total, authority name)` is called before the first and after each report."""
+def zip_bytes(files: Iterable[tuple[str, bytes]], fmt: str) -> bytes:
+    """The files as one zip (compressed for HTML; Word, PDF and PNG are compressed already)."""
     out = io.BytesIO()
     method = zipfile.ZIP_DEFLATED if fmt == "html" else zipfile.ZIP_STORED
-    made = _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today, interactive)
     with zipfile.ZipFile(out, "w", compression=method) as archive:
-        for name, data in made:
+        for name, data in files:
             archive.writestr(name, data)
     return out.getvalue()
 
 
-def write_reports(
-    db: core.Db,
-    viewer: Viewer,
-    codes: Sequence[str] | None,
-    round_id: str | None,
-    peers: str,
-    rule: str,
-    fmt: str,
-    out_dir: str | Path,
-    progress: Progress | None = None,
-    today: date | None = None,
-    *,
-    interactive: bool = False,
-) -> list[Path]:
-    """Write one report file per authority of `codes` (None: every authority) into `out_dir`
-    (created if needed; HTML: static charts unless `interactive`); returns the paths."""
+def write_files(files: Iterable[tuple[str, bytes]], out_dir: str | Path) -> list[Path]:
+    """Write each file into `out_dir` (created if needed); returns the paths."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    made = _batch(db, viewer, codes, round_id, peers, rule, fmt, progress, today, interactive)
-    for name, data in made:
+    for name, data in files:
         path = folder / name
         path.write_bytes(data)
         written.append(path)

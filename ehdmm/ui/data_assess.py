@@ -1,5 +1,7 @@
-"""Streamlit side of the Assess, Upload and History pages: cached loaders, and the assessment
-form's state (widget keys, loading the draft into them, saving on every change, submitting).
+"""Streamlit side of the Assess page: cached loaders, the assessment form's state (widget
+keys, loading the draft into them, saving on every change, submitting), and what the page
+shows of a draft and of the computed levels (the domain's functions it calls, named here so
+that the page imports only `ehdmm.ui`).
 
 The form's source of truth is the session's `Draft` (`form_state()`); each widget has a
 stable key (`level_<dimension id>` and so on) whose value is set from the draft before the
@@ -17,17 +19,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from ehdmm import assessment, assessment_tables
-from ehdmm import history as hist
+from ehdmm import assessment, assessment_tables, wording
+from ehdmm.analysis.core import Rank
 from ehdmm.analysis.profile import escape_markdown
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
 from ehdmm.ui import cache
-from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
 
 FORM_KEY = "assess_form"
@@ -52,20 +52,6 @@ PROFILE_PAGE = "pages/2_Authority_profile.py"
 def all_rounds(db: str, token: tuple[float, int]) -> list[str]:
     """Every round in the database, newest first."""
     return assessment.assessment_rounds(db)
-
-
-@cache.guarded
-@st.cache_data(show_spinner=False, max_entries=128)
-def history(db: str, token: tuple[float, int], viewer: Viewer, authority: str) -> pd.DataFrame:
-    return hist.history(db, viewer, authority)
-
-
-@cache.guarded
-@st.cache_data(show_spinner=False, max_entries=128)
-def submission_ratings(
-    db: str, token: tuple[float, int], viewer: Viewer, ids: tuple[int, ...]
-) -> pd.DataFrame:
-    return hist.submission_ratings(db, viewer, list(ids))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -538,32 +524,21 @@ def profile_link(label: str, query: dict[str, str]) -> None:
         st.caption("Open the Authority profile page from the sidebar to see it among its peers.")
 
 
-# -- built sections of the History page (see `ehdmm.ui.cache`) ------------------------------------
+# ---------------------------------------------------------------------------------------------
+# What the page shows of a draft and of the computed levels
+
+NotAllowed = assessment.NotAllowed  # refused: the viewer may not assess this authority
+NOTE_MAX_CHARS = assessment.NOTE_MAX_CHARS
+can_assess = assessment.can_assess
+missing_dimensions = assessment.missing_dimensions
+submit_problems = assessment.submit_problems
+draft_status = assessment_tables.draft_status
+summary_table = assessment_tables.summary_table
+has_levels = assessment_tables.has_levels
+result_table = assessment_tables.result_table
+index_text = assessment_tables.index_text
 
 
-@dataclass(frozen=True)
-class History:
-    frame: pd.DataFrame  # every submission and draft of the authority (empty: none)
-    table: pd.DataFrame
-    labels: dict[int, str]  # submission id -> label for the pickers
-    default_pair: tuple[int, int] | None  # (older, newer) to compare first
-
-
-@cache.cached
-def history_view(sel: Selection) -> History:
-    """The authority's submissions for people, and the pickers' choices."""
-    frame = history(sel.db, sel.token, sel.viewer, sel.authority)
-    if frame.empty:
-        return History(frame, frame, {}, None)
-    labels = hist.submission_labels(frame)
-    pair = hist.default_pair(frame, sel.round_id) if len(labels) >= 2 else None
-    return History(frame, hist.history_table(frame), labels, pair)
-
-
-@cache.cached
-def history_diff(sel: Selection, first: int, second: int) -> tuple[pd.DataFrame, str]:
-    """Two submissions' ratings side by side, and a sentence saying how many differ."""
-    model = load_model()
-    ratings = submission_ratings(sel.db, sel.token, sel.viewer, (first, second))
-    diff = hist.diff_table(hist.ratings_of(ratings, first), hist.ratings_of(ratings, second), model)
-    return diff, hist.diff_summary(diff, len(model.dimensions))
+def rank_sentence(rank: Rank | None) -> str:
+    """The authority's rank in its peer group in words, or why disclosure control hides it."""
+    return wording.rank_words(rank).sentence

@@ -1,5 +1,7 @@
-"""Cached makers for the Reports page: one authority's report, the national pack, the zips of many
-reports, and what the page says about them (file names, measured batch times).
+"""Cached makers for the Reports page: one authority's report (rendered from the profile view
+the Authority profile page shows, kept by `ehdmm.ui.data`), the national pack and the zips of
+many reports (from the round data the pages keep), and what the page says about them (file
+names, measured batch times).
 
 Like `ehdmm.ui.data`, every cache key holds the database path and its last-write token, so a
 write makes fresh entries.
@@ -16,9 +18,12 @@ import streamlit as st
 from ehdmm.analysis import core, exports, profile
 from ehdmm.export import images, pack, report
 from ehdmm.export.report import measured
+from ehdmm.scoring import Rule
 from ehdmm.ui import cache, data
 from ehdmm.ui.state import Selection
 from ehdmm.viewer import Viewer
+from ehdmm.views import reports
+from ehdmm.views.scope import Scope
 
 FORMATS = report.FORMATS
 XLSX_MIME, ZIP_MIME = pack.XLSX_MIME, pack.ZIP_MIME
@@ -32,19 +37,13 @@ BATCH_LABELS = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=12)
-def report_file(
-    db: str,
-    token: tuple[float, int],
-    viewer: Viewer,
-    authority: str,
-    round_id: str | None,
-    peers: str,
-    rule: str,
-    fmt: str,
-) -> bytes:
-    """One authority's report (docx, pdf or html with interactive charts) as bytes."""
-    return report.report_bytes(db, viewer, authority, round_id, peers, rule, fmt)[1]
+@cache.cached(max_entries=12)
+def report_file(scope: Scope, fmt: str) -> bytes:
+    """The chosen authority's report (docx, pdf or html with interactive charts) as bytes,
+    rendered from the profile view of the scope (the one the Authority profile page shows);
+    `PermissionError` (naming no authority) when the viewer may not have it."""
+    report.check_report_access(scope.viewer, scope.authority)
+    return report.render(report.report_from(data.profile_view(scope)), fmt)
 
 
 def check_report_access(viewer: Viewer, authority: str) -> None:
@@ -57,12 +56,14 @@ def report_file_name(sel: Selection, fmt: str) -> str:
     return report.report_file_name(sel.authority, sel.round_id, sel.peers, sel.rule, fmt)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cache.cached(max_entries=8)
 def national_pack(
     db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None, rule: str
 ) -> bytes:
-    """The national pack (XLSX) of every round, or of `round_id`."""
-    return pack.national_pack(db, viewer, round_id, rule)
+    """The national pack (XLSX) of every round, or of `round_id`, from the pages' round data
+    of every round."""
+    every_round = data.round_data(db, token, None, Rule.of(rule))
+    return pack.national_pack(every_round, viewer, core.import_log(db), round_id)
 
 
 def pack_file_name(round_id: str | None, rule: str) -> str:
@@ -108,17 +109,9 @@ def make_zip(
 ) -> tuple[bytes, float]:
     """(the zip of the reports of `codes` in the batch format `choice`, seconds it took)."""
     started = time.perf_counter()
-    made = pack.reports_zip(
-        sel.db,
-        sel.viewer,
-        codes,
-        sel.round_id,
-        sel.peers,
-        sel.rule,
-        "html" if choice.startswith("html") else choice,
-        progress=progress,
-        interactive=choice == "html-interactive",
-    )
+    fmt = "html" if choice.startswith("html") else choice
+    batch = reports.batch_of(data.of(sel.scope), sel.viewer, sel.db, sel.token, sel.peers, codes)
+    made = reports.reports_zip(batch, fmt, progress, interactive=choice == "html-interactive")
     return made, time.perf_counter() - started
 
 

@@ -1,6 +1,8 @@
 """Streamlit side of the Upload page: cached loaders (the import log, the rounds, each file's
-preview, the templates) and the page's state (the uploader, which is emptied after an import;
-the choices per partial return and per file imported before; the results shown once)."""
+preview, the templates), the page's state (the uploader, which is emptied after an import;
+the choices per partial return and per file imported before; the results shown once), and the
+functions of `ehdmm.upload` the page calls (named here so that the page imports only
+`ehdmm.ui`)."""
 
 from __future__ import annotations
 
@@ -116,3 +118,25 @@ def finish_import(results: list) -> None:
 def take_results() -> pd.DataFrame | None:
     """The last import's results (once)."""
     return st.session_state.pop(UPLOAD_RESULTS_KEY, None)
+
+
+# -- what the page calls of `ehdmm.upload` -------------------------------------------------------
+
+FILE_TYPES = upload.FILE_TYPES
+READY, REJECTED, ALREADY, UNCHANGED = (
+    upload.READY,
+    upload.REJECTED,
+    upload.ALREADY,
+    upload.UNCHANGED,
+)
+CHOICE_LABELS = upload.CHOICE_LABELS
+can_upload = upload.can_upload
+limit_text = upload.limit_text
+too_large = upload.too_large
+preview_table = upload.preview_table
+changes_table = upload.changes_table
+problems_table = upload.problems_table
+by_status = upload.by_status
+choice_question = upload.choice_question
+choices_stated = upload.choices_stated
+import_file = upload.import_file  # writes: called once the person confirmed on the page

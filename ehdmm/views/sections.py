@@ -10,7 +10,9 @@ authority.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -79,7 +81,8 @@ class Subject:
 class Levels:
     """The authority's levels of dimensions or strands against the peer-group and England
     medians: the values, their table and one-sentence summary, notes for a median suppressed
-    on every item, the items without a level, and the radar with its dot-plot twin."""
+    on every item, the items without a level, and the radar with its dot-plot twin (each drawn
+    on first use: a report needs the strands' table but not their charts)."""
 
     items: str
     values: pd.DataFrame
@@ -87,8 +90,15 @@ class Levels:
     summary: str
     notes: dict[str, str | None]
     missing: list[str]
-    radar: ChartParts
-    dots: ChartParts
+    _draw: Callable[[str], ChartParts] = field(repr=False, compare=False)
+
+    @cached_property
+    def radar(self) -> ChartParts:
+        return self._draw("radar")
+
+    @cached_property
+    def dots(self) -> ChartParts:
+        return self._draw("dots")
 
 
 def levels(subject: Subject, items: profile.Items) -> Levels:
@@ -114,26 +124,13 @@ def levels(subject: Subject, items: profile.Items) -> Levels:
     }
     table = profile.comparison_table(values, subject.name, subject.peers_label)
     summary = profile.comparison_summary(values, subject.name, subject.peers_label, items)
-    return Levels(
-        items,
-        values,
-        table,
-        summary,
-        notes,
-        profile.missing_items(values),
-        ChartParts(
-            profile_charts.radar(values, model, **options),
-            table,
-            subject.stem(f"radar-{items}"),
-            summary,
-        ),
-        ChartParts(
-            profile_charts.dot_plot(values, model, **options),
-            table,
-            subject.stem(f"dots-{items}"),
-            summary,
-        ),
-    )
+    make = {"radar": profile_charts.radar, "dots": profile_charts.dot_plot}
+
+    def draw(kind: str) -> ChartParts:
+        fig = make[kind](values, model, **options)
+        return ChartParts(fig, table, subject.stem(f"{kind}-{items}"), summary)
+
+    return Levels(items, values, table, summary, notes, profile.missing_items(values), draw)
 
 
 @dataclass(frozen=True)

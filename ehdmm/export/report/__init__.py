@@ -1,9 +1,11 @@
 """The authority benchmark report: one authority, round, peer group and scoring rule, as a Word
 document, a PDF or a self-contained HTML file.
 
-- `data`: the report as one frozen `ReportData` (one builder for every viewer: a national
-  viewer's report names the peer group, an authority viewer's shows its peers only as
-  aggregates under disclosure control); the single input of every renderer;
+- `build`: `report_from(view)`, the report of an authority's profile view
+  (`ehdmm.views.profile.ProfileView`, the Authority profile page's own), so page and report
+  show the same numbers; a national viewer's report names the peer group, an authority
+  viewer's shows its peers only as aggregates under disclosure control;
+- `data`: the report as one frozen `ReportData`, the single input of every renderer;
 - `outline`: the report as ordered blocks, so that every format holds the same content;
 - `docx_render` (Word), `html_render` (HTML, interactive or static) and `pdf_render` (the PDF,
   made by WeasyPrint from the static HTML): one report design, three outputs;
@@ -14,22 +16,13 @@ document, a PDF or a self-contained HTML file.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 
-from ehdmm.analysis import core
-from ehdmm.export.report.build import (
-    build_report,
-    load_inputs,
-    own_report_data,
-    report_data,
-    reports,
-)
+from ehdmm.export.report.build import report_from
 from ehdmm.export.report.data import (
     FORMATS,
     ReportChart,
     ReportData,
     ReportError,
-    ReportInputs,
     ReportTable,
     check_format,
     check_report_access,
@@ -50,7 +43,6 @@ from ehdmm.export.report.wording import (
     SELF_ASSESSED,
     clean_text,
 )
-from ehdmm.viewer import Viewer
 
 __all__ = [
     "AGGREGATES_TEXT",
@@ -68,10 +60,8 @@ __all__ = [
     "ReportChart",
     "ReportData",
     "ReportError",
-    "ReportInputs",
     "ReportTable",
     "Table",
-    "build_report",
     "chart_pngs",
     "chart_svgs",
     "check_format",
@@ -81,18 +71,14 @@ __all__ = [
     "file_name",
     "html_bytes",
     "html_document",
-    "load_inputs",
     "outline",
-    "own_report_data",
     "pdf_bytes",
     "pictures_for",
     "print_spec",
     "render",
     "render_with",
-    "report_bytes",
-    "report_data",
     "report_file_name",
-    "reports",
+    "report_from",
 ]
 
 
@@ -127,21 +113,3 @@ def render(report: ReportData, fmt: str, *, interactive: bool = True) -> bytes:
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ehdmm-charts") as pool:
         pictures = pool.submit(draw, report)
         return render_with(report, fmt, pictures.result, interactive=interactive)
-
-
-def report_bytes(
-    db: core.Db,
-    viewer: Viewer,
-    authority: str,
-    round_id: str | None,
-    peers: str,
-    rule: str,
-    fmt: str,
-    today: date | None = None,
-    *,
-    interactive: bool = True,
-) -> tuple[str, bytes]:
-    """(file name, bytes) of one authority's report."""
-    check_format(fmt)
-    report = report_data(db, viewer, authority, round_id, peers, rule, today)
-    return file_name(report, fmt), render(report, fmt, interactive=interactive)

@@ -1,25 +1,19 @@
 """One authority's report as data: a frozen `ReportData`, the single input of every renderer
-(Word, HTML, PDF), and `ReportInputs`, a round's data read once for some authorities' reports
-(see `build` for how they are read and assembled, for every viewer)."""
+(Word, HTML, PDF), made from the authority's profile view by `build.report_from`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
 
 import ehdmm
 from ehdmm.access import AccessDenied
-from ehdmm.analysis import aggregates, benchmark, profile
+from ehdmm.analysis import profile
 from ehdmm.charts import theme
-from ehdmm.export.report.wording import (
-    OWN_ONLY,
-)
-from ehdmm.model import Model
+from ehdmm.export.report.wording import OWN_ONLY
 from ehdmm.viewer import Viewer
 
 FORMATS: dict[str, str] = {
@@ -100,6 +94,7 @@ class ReportData:
     notices: tuple[str, ...]
     caveats: tuple[str, ...]
     trajectory_summary: str = ""
+    rank_sentence: str = ""  # the rank in words (`ehdmm.wording.rank_words`), or why not shown
     named: bool = True  # the peer group's members are named (a national viewer's report)
     version: str = ehdmm.__version__
 
@@ -156,78 +151,3 @@ def check_report_access(viewer: Viewer, authority: str) -> None:
     (`AccessDenied`, a `PermissionError`, with a message that names no authority)."""
     if not viewer.can_see(authority):
         raise AccessDenied(OWN_ONLY)
-
-
-# --------------------------------------------------------------------------------------------
-# A round's data, read once
-
-
-@dataclass(frozen=True)
-class ReportInputs:
-    """Everything the reports of some authorities in one round need, read once through the
-    viewer. `named`: the viewer sees every authority (the reports name the peer group's
-    members, listed in `members`); otherwise `figures` holds each authority's peer aggregates
-    after disclosure control."""
-
-    model: Model
-    round_id: str
-    rule: str
-    peers: str
-    peers_label: str
-    rounds: tuple[str, ...]
-    wide: pd.DataFrame  # levels of the round (core.levels)
-    wide_all: pd.DataFrame  # levels of every round
-    dims: pd.DataFrame  # dimension levels of the round (core.dimensions)
-    authorities: pd.DataFrame
-    ratings: pd.DataFrame  # authority_code, dimension_id, level, evidence, confidence
-    checklist: pd.DataFrame  # authority_code, item_id, in_place, note
-    codes: tuple[str, ...]
-    demo: bool
-    source: str
-    named: bool = True
-    members: Mapping[str, list[str]] = field(default_factory=dict)  # named reports only
-    figures: Mapping[str, aggregates.ReportFigures] = field(default_factory=dict)
-
-    @cached_property
-    def strand_tidy(self) -> pd.DataFrame:
-        """Tidy strand levels of the round (the same for every authority's report)."""
-        return profile.item_tidy(self.wide, self.dims, self.model, "strand")
-
-    @cached_property
-    def dimension_tidy(self) -> pd.DataFrame:
-        """Tidy dimension levels of the round."""
-        return profile.item_tidy(self.wide, self.dims, self.model, "dimension")
-
-    @cached_property
-    def england(self) -> list[str]:
-        return sorted(self.authorities["code"])
-
-    def figures_for(self, code: str) -> aggregates.ReportFigures:
-        """The peer and England figures of `code`'s report: given (aggregates under disclosure
-        control) or, for named reports, computed from the round's data with the functions
-        of `aggregates.report_figures`, unrestricted."""
-        if code in self.figures:
-            return self.figures[code]
-        if not self.named:
-            raise ReportError(f"no peer aggregates were loaded for {code}")
-        members, model = self.members[code], self.model
-        tidy = {"strand": self.strand_tidy, "dimension": self.dimension_tidy}
-        medians = {
-            f"{prefix}:{items}": aggregates.medians_of(
-                frame, group, code, list(profile.item_names(model, items)), restrict=False
-            )
-            for prefix, group in (("peer", members), ("england", self.england))
-            for items, frame in tidy.items()
-        }
-        dist = benchmark.distribution(tidy["strand"], members, code, model, "strand")
-        own = benchmark.own_levels(tidy["strand"], code, list(profile.item_names(model, "strand")))
-        return aggregates.ReportFigures(
-            counts=aggregates.group_counts_of(self.wide, code, members, restrict=False),
-            england=aggregates.group_counts_of(self.wide, code, self.england, restrict=False),
-            rank=aggregates.rank_of(self.wide, code, members, restrict=False),
-            index=aggregates.index_summary_of(self.wide, code, members, restrict=False),
-            distribution=aggregates.protect_distribution(
-                dist, own, code in members, restrict=False
-            ),
-            medians=medians,
-        )

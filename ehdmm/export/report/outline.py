@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ehdmm import disclosure
 from ehdmm.analysis import profile
 from ehdmm.export.report.data import ReportChart, ReportData
 from ehdmm.export.report.wording import (
@@ -53,20 +52,6 @@ class Contents:
 Block = Heading | Para | Chart | Table | Contents
 
 
-def _rank_text(report: ReportData) -> str:
-    if report.rank == disclosure.SUPPRESSED:
-        return (
-            f"{disclosure.SUPPRESSED} (fewer than {disclosure.threshold()} other members with a "
-            "complete return)"
-        )
-    if report.rank == "–":
-        return "no rank (incomplete return)"
-    return (
-        f"{report.rank} (percentile {report.percentile}), by maturity index among the members "
-        "with a complete return"
-    )
-
-
 def outline(report: ReportData) -> list[Block]:
     """The report's content in order: what every format renders."""
     return [
@@ -106,7 +91,7 @@ def _summary(report: ReportData) -> list[Block]:
         blocks += [
             Para(report.overall, label=f"Overall level ({report.rule} rule): "),
             Para(report.index or "none (incomplete return)", label="Maturity index: "),
-            Para(_rank_text(report), label=f"Rank in {report.peers_label}: "),
+            Para(report.rank_sentence, label=f"Rank in {report.peers_label}: "),
         ]
     else:
         blocks.append(Para(f"No current submission in round {report.round_id}."))

@@ -1,0 +1,61 @@
+"""ehdmm.charts.radar_labels: the radar's ring labels are placed clear of the data lines where
+they can be, and never worse than at the former fixed place."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ehdmm.model import load_model
+
+NAMES = load_model().level_names
+
+
+def _label_gaps(lines, angle, side):
+    """How far (in radar radii) each ring label lies from the data lines."""
+    from ehdmm.charts.radar_labels import (
+        RING_LABEL_HALF_WIDTH,
+        _label_strokes,
+        _segment_gap,
+    )
+    from ehdmm.charts.radar_labels import _display_point as point
+
+    count, step = len(lines[0]), 360 / len(lines[0])
+    segments = [
+        (
+            point(line[i], 90 - i * step),
+            point(line[(i + 1) % count], 90 - (i + 1) * step),
+        )
+        for line in lines
+        for i in range(count)
+    ]
+    names = [NAMES[n] for n in (1, 2, 3, 4)]
+    widths = [RING_LABEL_HALF_WIDTH * len(n) / 10 for n in names]
+    return [
+        min(_segment_gap(edge, s) for s in segments for edge in box)
+        for box in _label_strokes(angle, side, [1, 2, 3, 4], widths)
+    ]
+
+
+def test_ring_labels_are_placed_clear_of_the_data_lines_where_they_can_be():
+    from ehdmm.charts.radar_labels import RING_LABEL_CLEAR, ring_labels
+
+    names = [NAMES[n] for n in (1, 2, 3, 4)]
+    # the former fixed place (between the first two axes) puts 'Developing' on this line
+    lines = [[3.5, 1.5, 4.0, 2.5, 2.0, 1.0, 2.5, 4.0]]
+    assert min(_label_gaps(lines, 67.5, "clockwise")) < RING_LABEL_CLEAR
+    angle, side = ring_labels(lines, [1, 2, 3, 4], names)
+    assert min(_label_gaps(lines, angle, side)) >= RING_LABEL_CLEAR
+    assert -180 <= angle <= 180
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.integers(1, 4), min_size=8, max_size=8), min_size=1, max_size=3))
+def test_ring_labels_are_never_worse_placed_than_between_the_first_two_axes(levels):
+    from ehdmm.charts.radar_labels import RING_LABEL_CLEAR, ring_labels
+
+    lines = [[float(v) for v in line] for line in levels]
+    angle, side = ring_labels(lines, [1, 2, 3, 4], [NAMES[n] for n in (1, 2, 3, 4)])
+    chosen = sum(g >= RING_LABEL_CLEAR for g in _label_gaps(lines, angle, side))
+    former = sum(g >= RING_LABEL_CLEAR for g in _label_gaps(lines, 67.5, "clockwise"))
+    assert chosen >= former
