@@ -61,6 +61,12 @@ def figures(db, viewer, authority, group, round_id=ROUND, rule="gated"):
     return aggregates.peer_figures(load_round(db, round_id, rule), viewer, authority, group)
 
 
+def three(db) -> None:
+    """A published custom group of three: Bristol, Wigan and the City of London."""
+    peers.save_custom_group(db, "three", [OWN, OTHER, "E09000001"])
+    assert peers.publish_group(db, "three", actor="test")
+
+
 def first_item(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["item_id"] == ITEM].reset_index(drop=True)
 
@@ -90,21 +96,26 @@ def test_a_group_of_three_is_suppressed_whole_for_an_authority_viewer():
     assert set(text["Authorities"]) == {"suppressed"} and set(text["n"]) == {"suppressed"}
 
 
-def test_small_cells_are_suppressed_with_a_complement_and_never_shown_as_zero():
+def test_an_authority_viewer_gets_counts_perturbed_by_their_cell_keys():
     # others: level 1 x1, level 2 x6, level 3 x6, level 4 x0; own at 3
     levels = {"A": 3, "B": 1, **{f"L2_{i}": 2 for i in range(6)}}
     levels |= {f"L3_{i}": 3 for i in range(6)}
     dist, own = strand_dist(levels, list(levels))
-    out = first_item(aggregates.protect_distribution(dist, own, True, restrict=True))
-    assert pd.isna(out.loc[0, "count"])  # the single authority at level 1
-    assert int(out["count"].isna().sum()) == 2  # and one complementary cell
-    assert out.loc[3, "count"] == 0 and int(out.loc[0, "n"]) == 14
-    table = benchmark.distribution_table(out, "A")
-    assert list(table["Authorities"]).count("suppressed") == 2
-    assert "0" in list(table["Authorities"])  # a true zero stays a zero
-    assert out.loc[2, "count"] == 7 and pd.isna(out.loc[1, "count"])  # complement: level 2
-    position = benchmark.position_text(out, "A", MODEL, True)
-    assert "Maturing (7 of 14 members at this level)" in position
+    record = {code: (7 * i + 3) % 256 for i, code in enumerate(levels)}
+    tidy = tidy_of(levels)
+    keys = aggregates.cell_keys_of(tidy, list(levels), record)
+    out = first_item(
+        aggregates.protect_distribution(dist, own, True, restrict=True, cell_keys=keys)
+    )
+    raw = [1, 6, 7, 0]
+    for level, count in zip(range(1, 5), raw, strict=True):
+        members = [c for c, lv in levels.items() if lv == level]
+        key = disclosure.cell_key(record[c] for c in members)
+        assert keys.get((ITEM, level), 0) == key
+        assert out.loc[level - 1, "count"] == disclosure.perturb(count, key)
+    assert out.loc[0, "count"] in (0, 3) and out.loc[3, "count"] == 0  # zeros stay zero
+    assert int(out.loc[0, "n"]) == 14 and set(out["reason"]) == {disclosure.PERTURBED}
+    assert list(out["share"]) == [100.0 * c / 14 for c in out["count"]]
 
 
 def test_own_level_is_not_counted_when_the_authority_is_not_a_member():
@@ -120,22 +131,23 @@ def test_own_level_is_not_counted_when_the_authority_is_not_a_member():
 @given(
     others=st.lists(st.integers(min_value=1, max_value=4), min_size=0, max_size=14),
     own=st.one_of(st.none(), st.integers(min_value=1, max_value=4)),
+    seed=st.integers(0, 255),
 )
-def test_what_an_authority_viewer_sees_follows_the_rules(others, own):
+def test_what_an_authority_viewer_sees_follows_the_rules(others, own, seed):
     levels = {"A": own, **{f"P{i}": level for i, level in enumerate(others)}}
     dist, own_levels = strand_dist(levels, list(levels))
-    out = first_item(aggregates.protect_distribution(dist, own_levels, True, restrict=True))
-    if len(others) < 5:
+    record = {code: (seed + 31 * i) % 256 for i, code in enumerate(levels)}
+    keys = aggregates.cell_keys_of(tidy_of(levels), list(levels), record)
+    out = first_item(
+        aggregates.protect_distribution(dist, own_levels, True, restrict=True, cell_keys=keys)
+    )
+    if len(others) < 5 or out["suppressed"].any():
         assert out["count"].isna().all() and out["n"].isna().all()
         return
-    hidden = out["count"].isna()
-    assert int(hidden.sum()) != 1  # a lone hidden cell could be worked out from n
     for level, count in zip(out["level"], out["count"], strict=True):
-        if not pd.isna(count):
-            assert count - (1 if level == own else 0) not in (1, 2)
-            assert count == others.count(level) + (1 if level == own else 0)
-    if not out["suppressed"].any():
-        assert int(out.loc[0, "n"]) == len(others) + (own is not None)
+        true = others.count(level) + (1 if level == own else 0)
+        assert count not in (1, 2) and true in disclosure.possible_counts(int(count))
+    assert int(out.loc[0, "n"]) == len(others) + (own is not None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,17 +197,19 @@ def test_rank_needs_five_others_with_an_index():
 
 
 def test_index_summary_is_quartiles_only_and_suppressed_for_small_groups():
-    index = {"A": 2.0, "B": 1.0, "C": 3.0, "D": 4.0, "E": 2.5, "F": 1.5}
+    index = {"A": 2.0, **{f"P{i}": 1.0 + 0.125 * i for i in range(10)}}  # 10 others
     summary = aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=True)
     values = pd.Series(list(index.values()))
     assert (summary.q1, summary.median, summary.q3) == (
-        values.quantile(0.25),
-        values.median(),
-        values.quantile(0.75),
+        round(values.quantile(0.25), 1),
+        round(values.median(), 1),
+        round(values.quantile(0.75), 1),
     )
-    assert (summary.n, summary.own) == (6, 2.0)
+    assert (summary.n, summary.own) == (11, 2.0)
     assert not hasattr(summary, "min") and not hasattr(summary, "max")
-    del index["F"]
+    national = aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=False)
+    assert national.q1 == values.quantile(0.25)  # exact for the national team
+    del index["P9"]  # 9 others: quartiles need 10
     assert aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=True) is None
     assert aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=False)
     assert aggregates.index_summary_of(wide_of({}), "A", [], restrict=False) is None
@@ -267,7 +281,7 @@ def test_a_national_viewer_gets_what_a_direct_computation_gives(demo_db):
 
 
 def test_an_authority_viewer_of_a_custom_group_of_three_sees_only_suppression(demo_db):
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    three(demo_db)
     got = figures(demo_db, AUTHORITY, OWN, "custom:three")
     dist = got.distribution("dimension")
     assert dist["count"].isna().all() and dist["suppressed"].all()
@@ -302,7 +316,7 @@ def test_profile_comparison_from_aggregates_equals_the_direct_one_for_national(d
 
 
 def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db):
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    three(demo_db)
     own = core.levels(demo_db, AUTHORITY, ROUND, "gated")
     tidy = item_tidy(own, None, MODEL, "strand")
     got = figures(demo_db, AUTHORITY, OWN, "custom:three")
@@ -326,7 +340,7 @@ def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db
 @pytest.mark.parametrize("viewer", [AUTHORITY, NATIONAL], ids=["authority", "national"])
 @pytest.mark.parametrize("group", ["region", "custom:three"])
 def test_report_figures_are_the_peer_figures_of_the_round(demo_db, viewer, group):
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    three(demo_db)
     got = aggregates.report_figures(demo_db, viewer, OWN, group, ROUND, "gated", MODEL)
     each = figures(demo_db, viewer, OWN, group)
     assert (got.counts, got.england, got.rank, got.index) == (
