@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ehdmm.model import Model, load_model
-from ehdmm.storage import publications
-from ehdmm.storage import connect, resolve_db_path, write_with_retry
+from ehdmm.storage import connect, publications, resolve_db_path, write_with_retry
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
 

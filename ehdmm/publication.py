@@ -16,8 +16,8 @@ import os
 from dataclasses import dataclass
 
 from ehdmm import disclosure
-from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import access as audit_store
+from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import publications as store
 from ehdmm.storage import reference as ref
 
