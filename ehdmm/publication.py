@@ -64,12 +64,17 @@ class PublicationPlan:
 
     def refusal(self) -> str:
         """Why publishing now is refused (for a plan that is not `allowed`)."""
+        count = len(self.changed)
+        whose = (
+            "1 authority's current return differs"
+            if count == 1
+            else (f"{count} authorities' current returns differ")
+        )
         return (
-            f"Round {self.round_id}: {len(self.changed)} authorit"
-            f"{'y' if len(self.changed) == 1 else 'ies'}' current returns differ from the last "
-            f"publication; re-publishing needs at least {self.threshold}, so that no single "
-            "return's effect can be seen. Nothing was written (publish with the changed "
-            "authorities held back, or wait for more returns)."
+            f"Round {self.round_id}: {whose} from the last publication; re-publishing needs at "
+            f"least {self.threshold}, so that no single return's effect can be seen. Nothing "
+            "was written (publish with the changed authorities held back, or wait for more "
+            "returns)."
         )
 
 

@@ -11,12 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehdmm import disclosure, peers
+from ehdmm import disclosure, peers, publication
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, benchmark, core, profile
 from ehdmm.analysis.profile import item_tidy
 from ehdmm.analysis.rounds import load_round
+from ehdmm.importer import import_returns
 from ehdmm.model import load_model
+from ehdmm.storage import publications as pubs
+from ehdmm.storage import write_with_retry
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 MODEL = load_model()
@@ -357,3 +360,121 @@ def test_report_figures_are_the_peer_figures_of_the_round(demo_db, viewer, group
         assert got.rank is None and got.index is None and got.counts.submitted is None
     with pytest.raises(AccessDenied):
         aggregates.report_figures(demo_db, AUTHORITY, OTHER, group, ROUND, "gated")
+
+
+# ---------------------------------------------------------------------------------------------
+# The attacks: what an authority user combining pages could work out (through `peer_figures`,
+# as the pages call it)
+
+LEEDS = "E08000035"
+NO_RETURN = ["E06000022", "E06000031", "E06000041", "E06000045", "E08000013"]  # none in 2026-03
+
+
+def region_codes(db, region: str) -> list[str]:
+    frame = core.authorities(db)
+    return sorted(frame.loc[frame["region"] == region, "code"])
+
+
+def item_tables(dist: pd.DataFrame) -> dict[str, tuple[dict[int, int | None], int | None]]:
+    """{item: ({level: published count or None}, n or None)} of a distribution."""
+    out = {}
+    for item, rows in dist.groupby("item_id", sort=False):
+        counts = {
+            int(lv): (None if pd.isna(c) else int(c))
+            for lv, c in zip(rows["level"], rows["count"], strict=True)
+        }
+        n = rows["n"].iloc[0]
+        out[str(item)] = (counts, None if pd.isna(n) else int(n))
+    return out
+
+
+def test_attack_two_groups_differing_by_one_authority_recovers_no_level(demo_db):
+    north_east = region_codes(demo_db, "North East")
+    assert len(north_east) == 12
+    peers.save_custom_group(demo_db, "North East", north_east)
+    peers.save_custom_group(demo_db, "North East and Leeds", [*north_east, LEEDS])
+    assert peers.publish_group(demo_db, "North East", actor="test")  # the region itself: 0 apart
+    with pytest.raises(peers.GroupRefused, match="by 1 authority"):
+        peers.publish_group(demo_db, "North East and Leeds", actor="test")
+    with pytest.raises(AccessDenied):  # the second group cannot be chosen, in any loader
+        figures(demo_db, AUTHORITY, OWN, "custom:North East and Leeds")
+    # The second line: were both published (forced here), the two perturbed tables still leave
+    # Leeds at two or more levels on every item.
+    write_with_retry(demo_db, lambda c: pubs.set_group_published(c, "North East and Leeds", True))
+    without = figures(demo_db, AUTHORITY, OWN, "custom:North East")
+    with_leeds = figures(demo_db, AUTHORITY, OWN, "custom:North East and Leeds")
+    checked = 0
+    for items in ("strand", "dimension"):
+        before = item_tables(without.distribution(items))
+        after = item_tables(with_leeds.distribution(items))
+        for item, (counts, n) in before.items():
+            counts_after, n_after = after[item]
+            assert n is not None and n_after is not None
+            if n_after == n:  # Leeds has no level for this item: nothing to find
+                continue
+            levels = oracle.consistent_levels(counts, counts_after, n, n_after)
+            assert len(levels) >= 2, (item, counts, counts_after, levels)
+            checked += 1
+    assert checked >= 8
+
+
+def test_attack_before_and_after_one_first_return_sees_nothing_move(demo_db):
+    before = figures(demo_db, AUTHORITY, OWN, "england")
+    national_before = figures(demo_db, NATIONAL, OWN, "england").counts.submitted
+    import_first_returns(demo_db, NO_RETURN[:1])
+    after = figures(demo_db, AUTHORITY, OWN, "england")
+    for items in ("strand", "dimension"):
+        pd.testing.assert_frame_equal(before.distribution(items), after.distribution(items))
+        for group in ("peer", "england"):
+            pd.testing.assert_frame_equal(before.medians(group, items), after.medians(group, items))
+    assert (before.counts, before.rank, before.index) == (after.counts, after.rank, after.index)
+    # the national team sees the new return at once
+    assert figures(demo_db, NATIONAL, OWN, "england").counts.submitted == national_before + 1
+    # and re-publishing needs five changed returns
+    with pytest.raises(publication.PublicationRefused, match="1 authority's"):
+        publication.publish(demo_db, ROUND, actor="test")
+    import_first_returns(demo_db, NO_RETURN[1:])
+    done = publication.publish(demo_db, ROUND, actor="test")
+    assert done is not None and set(done.changed) == set(NO_RETURN)
+    moved = figures(demo_db, AUTHORITY, OWN, "england")
+    assert moved.counts.submitted == before.counts.submitted + 5
+
+
+def import_first_returns(db, codes: list[str], level: int = 4) -> None:
+    dims = list(MODEL.dimension_ids)
+    rows = [f"{code},{ROUND}," + ",".join([str(level)] * len(dims)) for code in codes]
+    text = "authority,round," + ",".join(dims) + "\n" + "\n".join(rows)
+    [result] = import_returns(db, [("late.csv", text.encode())], actor="test")
+    assert result.outcome == "imported"
+
+
+def test_attack_quartiles_of_a_small_group_are_not_shown(demo_db):
+    national = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
+    complete = national[national["index"].notna() & (national["authority_code"] != OWN)]
+    five = sorted(complete["authority_code"].head(5))
+    peers.save_custom_group(demo_db, "five", [OWN, *five])
+    assert peers.publish_group(demo_db, "five", actor="test")
+    small = figures(demo_db, AUTHORITY, OWN, "custom:five")
+    assert small.index is None  # quartiles need ten others
+    assert figures(demo_db, NATIONAL, OWN, "custom:five").index is not None
+    region = figures(demo_db, AUTHORITY, OWN, "region")  # 14 others in the South West
+    exact = figures(demo_db, NATIONAL, OWN, "region").index
+    for shown, true in ((region.index.q1, exact.q1), (region.index.q3, exact.q3)):
+        assert shown == round(true, 1) and abs(shown - true) <= 0.05
+
+
+def test_an_unpublished_round_shows_authority_users_no_peer_figures(demo_db):
+    import_first_returns(demo_db, NO_RETURN[:1])
+    # a new round, never published
+    dims = list(MODEL.dimension_ids)
+    text = "authority,round," + ",".join(dims) + "\n"
+    text += "\n".join(f"{c},2026-09," + ",".join(["2"] * len(dims)) for c in [OWN, OTHER])
+    [result] = import_returns(db := demo_db, [("new.csv", text.encode())], create_round=True)
+    assert result.outcome == "imported"
+    got = figures(db, AUTHORITY, OWN, "england", round_id="2026-09")
+    assert got.withheld == aggregates.NOT_PUBLISHED and got.published_on is None
+    assert got.distribution("strand")["count"].isna().all()
+    assert set(got.medians("england", "strand")["reason"]) == {aggregates.NOT_PUBLISHED}
+    assert got.rank is None and got.index is None and got.counts.submitted is None
+    national = figures(db, NATIONAL, OWN, "england", round_id="2026-09")
+    assert national.counts.submitted == 2 and national.withheld is None

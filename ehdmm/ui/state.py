@@ -30,7 +30,8 @@ RULE_HELP = (
 class Selection:
     """What the sidebar chose (`scope`, the key of every view), with what pages say about it:
     the authority's name, the peer group's label, the rounds with submissions, whether the
-    data are the demo set, and the notices shown (e.g. a link's value refused)."""
+    data are the demo set, the notices shown (e.g. a link's value refused) and when the round
+    was last published (authority users' peer figures come from that publication)."""
 
     scope: Scope
     authority_name: str
@@ -38,6 +39,7 @@ class Selection:
     rounds: tuple[str, ...]
     demo: bool
     notices: tuple[str, ...] = field(default=())
+    published_on: str | None = None
 
     @property
     def db(self) -> str:
@@ -154,7 +156,7 @@ def _values(
     options = {
         "authority": codes,
         "round": list(reversed(found.rounds)),
-        "peers": [*peers.BUILT_IN, *[f"custom:{g}" for g in found.group_names]],
+        "peers": [*peers.BUILT_IN, *[f"custom:{g}" for g in found.offered_groups(viewer)]],
         "rule": [r.value for r in RULES],
     }
     describe = {
@@ -251,4 +253,5 @@ def sidebar(*, need_round: bool = True) -> Selection:
         rounds=found.rounds,
         demo=found.demo,
         notices=tuple(notices),
+        published_on=found.published_on(values["round"] or None),
     )
