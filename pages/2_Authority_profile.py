@@ -14,7 +14,7 @@ model = load_model()
 
 st.title(f"Authority profile: {sel.authority_name}")
 st.caption(
-    f"Round {sel.round_id} · peer group: {sel.peers_label} · scoring rule: {sel.rule}. "
+    f"Round {sel.round_id} · peer group: {sel.peers_md} · scoring rule: {sel.rule}. "
     "Levels are the authority's own self-assessment against the model."
 )
 
@@ -31,7 +31,7 @@ else:
     metrics.metric(f"Overall level ({sel.rule})", head.overall)
     metrics.metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
     metrics.metric(
-        f"Rank in {sel.peers_label}",
+        f"Rank in {sel.peers_md}",
         head.rank.rank,
         help="By maturity index, 1 = highest; ties share the best rank.",
     )
@@ -58,7 +58,7 @@ else:
         key="profile_items",
     )
     shown = view.levels(items)
-    for prefix, label in (("peer", sel.peers_label), ("england", "England")):
+    for prefix, label in (("peer", sel.peers_md), ("england", "England")):
         if shown.notes[prefix]:
             st.info(f"{label} median: {shown.notes[prefix]}", icon="🔒")
     if shown.missing:

@@ -188,7 +188,7 @@ if assessment_tables.has_levels(current, sel.authority):
     )
     rank = data.rank(sel.db, sel.token, sel.viewer, sel.authority, sel.peers, round_id, Rule.GATED)
     st.write(
-        f"Rank by maturity index in {sel.peers_label}: "
+        f"Rank by maturity index in {sel.peers_md}: "
         f"{assessment_tables.rank_words(rank, disclosure.threshold())}."
     )
     st.caption(RANKING_CAVEAT)

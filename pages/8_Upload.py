@@ -114,7 +114,7 @@ if previews:
         )
     for index, item in enumerate(previews):
         if item.needs_choice:
-            st.subheader(f"{item.file_name}: returns that lack dimensions")
+            st.subheader(f"{data_assess.plain(item.file_name)}: returns that lack dimensions")
             for change in item.needs_choice:
                 st.radio(
                     upload.choice_question(change, model),
@@ -125,7 +125,10 @@ if previews:
                 )
         if item.status == upload.ALREADY or item.reimport:
             st.info(data_assess.plain(item.result.message))
-            st.checkbox(f"Import {item.file_name} again", key=data_upload.reimport_key(index))
+            st.checkbox(
+                f"Import {data_assess.plain(item.file_name)} again",
+                key=data_upload.reimport_key(index),
+            )
         elif item.status == upload.UNCHANGED:
             st.info(data_assess.plain(item.result.message))
     stated = upload.choices_stated(previews, model)
@@ -141,7 +144,9 @@ if previews:
         bar = st.progress(0.0, text="Importing…")
         results = []
         for number, item in enumerate(to_import, start=1):
-            bar.progress((number - 1) / len(to_import), text=f"Importing {item.file_name}")
+            bar.progress(
+                (number - 1) / len(to_import), text=f"Importing {data_assess.plain(item.file_name)}"
+            )
             results.append(
                 upload.import_file(
                     sel.db,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from ehdmm import access
+from ehdmm.analysis.profile import escape_markdown
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 LOCAL_MODE_BANNER = (
@@ -125,8 +126,9 @@ def session_viewer(db: str, token: tuple[float, int]) -> Viewer:
         st.stop()
     viewer = _registered(db, token, email)
     if viewer is None:
+        who = escape_markdown(email or "an account without an email address")
         st.error(
-            f"You are signed in as {email or 'an account without an email address'}, but this "
+            f"You are signed in as {who}, but this "
             "account has no access to ehdmm yet. Ask the national team to add you."
         )
         st.button("Sign out", on_click=st.logout, key="ehdmm_logout_unknown")
@@ -136,6 +138,6 @@ def session_viewer(db: str, token: tuple[float, int]) -> Viewer:
         st.session_state[_SIGNED_IN_KEY] = True
     with st.sidebar:
         who = viewer.email if viewer.sees_all else f"{viewer.email} ({viewer.authority_code})"
-        st.caption(f"Signed in as {who}, {viewer.role} role.")
+        st.caption(f"Signed in as {escape_markdown(who or '')}, {viewer.role} role.")
         st.button("Sign out", on_click=st.logout, key="ehdmm_logout")
     return _remember(db, viewer)

@@ -17,6 +17,7 @@ from ehdmm.analysis.rounds import Catalogue
 from ehdmm.scoring import DEFAULT_RULE, RULES, Rule
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth, cache, data, nav
+from ehdmm.ui.widgets import plain
 from ehdmm.viewer import Viewer
 from ehdmm.views.scope import Scope, Token
 
@@ -40,6 +41,12 @@ class Selection:
     demo: bool
     notices: tuple[str, ...] = field(default=())
     published_on: str | None = None
+
+    @property
+    def peers_md(self) -> str:
+        """The peer group's label made safe for markdown (a custom group's name is user text:
+        shown as written, never as a link, emphasis or HTML)."""
+        return plain(self.peers_label)
 
     @property
     def db(self) -> str:
@@ -230,7 +237,7 @@ def sidebar(*, need_round: bool = True) -> Selection:
     _draw(options, found.labels)
     st.query_params.from_dict({k: v for k, v in values.items() if v})
     for notice in notices:
-        st.info(notice, icon="ℹ️")
+        st.info(plain(notice), icon="ℹ️")  # it may quote a link's value: plain text
     if need_round and not options["round"]:
         st.info(
             "No self-assessments have been submitted yet. Import returns with "

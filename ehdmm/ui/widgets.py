@@ -148,7 +148,7 @@ def chart(
         drawn = ensure_note_space(fig)
     # theme=None: the figure keeps the house style, as in a downloaded image
     st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
-    st.caption(summary)
+    st.caption(plain(summary))
     with st.expander("Data behind this chart, and downloads"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
         downloads(fig, table, stem=stem, key=key)
