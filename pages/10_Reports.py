@@ -40,6 +40,7 @@ st.markdown(
 )
 if not sel.viewer.sees_all:
     st.info(f"Your own authority's report. {data_reports.AGGREGATES_TEXT}", icon="🔒")
+    widgets.protection_note(sel.viewer, sel.published_on)
 if not data_reports.has_submission(sel):
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}: its report "

@@ -17,6 +17,7 @@ st.caption(
     f"Round {sel.round_id} · peer group: {sel.peers_md} · scoring rule: {sel.rule}. "
     "Levels are the authority's own self-assessment against the model."
 )
+widgets.protection_note(sel.viewer, sel.published_on)
 
 # Own data by name (the viewer's rows only); peers only as aggregates after disclosure control
 # (ehdmm.analysis.aggregates, through the view).

@@ -26,8 +26,9 @@ st.caption(
     f"Round {sel.round_id} · peer group: {sel.peers_md}, {counts.members} members, "
     f"n = {n_text} with a submission in this round · scoring rule: {sel.rule}"
 )
+widgets.protection_note(sel.viewer, sel.published_on)
 if n is None:
-    roles.suppressed_note()
+    roles.suppressed_note(view.withheld)
 if not has_submission:
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}: the peer "

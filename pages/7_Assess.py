@@ -8,7 +8,7 @@ import streamlit as st
 from ehdmm import assessment, assessment_tables, disclosure
 from ehdmm.model import load_model
 from ehdmm.storage import StoreError
-from ehdmm.ui import RANKING_CAVEAT, Rule, assess_form, data, data_assess, sidebar
+from ehdmm.ui import RANKING_CAVEAT, Rule, assess_form, data, data_assess, sidebar, widgets
 from ehdmm.ui.data_assess import FormContext
 
 st.set_page_config(page_title="Self-assessment · ehdmm", layout="wide")
@@ -192,6 +192,7 @@ if assessment_tables.has_levels(current, sel.authority):
         f"{assessment_tables.rank_words(rank, disclosure.threshold())}."
     )
     st.caption(RANKING_CAVEAT)
+    widgets.protection_note(sel.viewer, data.catalogue(sel.db, sel.token).published_on(round_id))
     data_assess.profile_link(
         f"See {sel.authority_name} on the Authority profile page",
         {"authority": sel.authority, "round": round_id, "peers": sel.peers, "rule": sel.rule},
