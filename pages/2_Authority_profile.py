@@ -41,7 +41,7 @@ else:
         head.rank.percentile,
         help="Share of the members with a complete return whose index is lower.",
     )
-    st.caption(head.rank_caption + " " + RANKING_CAVEAT)
+    st.caption(plain(head.rank_caption) + " " + RANKING_CAVEAT)
     if not head.in_group:
         st.caption(f"{sel.authority_name} is not a member of this peer group.")
 
