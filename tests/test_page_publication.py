@@ -31,7 +31,7 @@ def test_rounds_show_their_publication_and_a_lone_change_cannot_be_published(dem
     assert any("No return of round 2026-03 changed" in m.value for m in at.markdown)
     late_returns(demo_db, ["E06000022"])
     at = run_page(demo_db)
-    assert list(at.dataframe[0].value["Returns changed since"])[0] == 1
+    assert at.dataframe[0].value["Returns changed since"].iloc[0] == 1
     assert any("re-publishing needs at least 5" in m.value for m in at.markdown)
     at.checkbox(key="publish_ok").check().run()
     assert at.button(key="publish_round_button").disabled  # not without holding back
