@@ -418,10 +418,10 @@ def test_attack_two_groups_differing_by_one_authority_recovers_no_level(demo_db)
     assert checked >= 8
 
 
-def test_attack_before_and_after_one_first_return_sees_nothing_move(demo_db):
+def test_attack_before_and_after_one_first_return_sees_nothing_move(demo_db, import_levels):
     before = figures(demo_db, AUTHORITY, OWN, "england")
     national_before = figures(demo_db, NATIONAL, OWN, "england").counts.submitted
-    import_first_returns(demo_db, NO_RETURN[:1])
+    import_levels(demo_db, NO_RETURN[:1])
     after = figures(demo_db, AUTHORITY, OWN, "england")
     for items in ("strand", "dimension"):
         pd.testing.assert_frame_equal(before.distribution(items), after.distribution(items))
@@ -433,19 +433,11 @@ def test_attack_before_and_after_one_first_return_sees_nothing_move(demo_db):
     # and re-publishing needs five changed returns
     with pytest.raises(publication.PublicationRefused, match="1 authority's"):
         publication.publish(demo_db, ROUND, actor="test")
-    import_first_returns(demo_db, NO_RETURN[1:])
+    import_levels(demo_db, NO_RETURN[1:])
     done = publication.publish(demo_db, ROUND, actor="test")
     assert done is not None and set(done.changed) == set(NO_RETURN)
     moved = figures(demo_db, AUTHORITY, OWN, "england")
     assert moved.counts.submitted == before.counts.submitted + 5
-
-
-def import_first_returns(db, codes: list[str], level: int = 4) -> None:
-    dims = list(MODEL.dimension_ids)
-    rows = [f"{code},{ROUND}," + ",".join([str(level)] * len(dims)) for code in codes]
-    text = "authority,round," + ",".join(dims) + "\n" + "\n".join(rows)
-    [result] = import_returns(db, [("late.csv", text.encode())], actor="test")
-    assert result.outcome == "imported"
 
 
 def test_attack_quartiles_of_a_small_group_are_not_shown(demo_db):
@@ -463,8 +455,8 @@ def test_attack_quartiles_of_a_small_group_are_not_shown(demo_db):
         assert shown == round(true, 1) and abs(shown - true) <= 0.05
 
 
-def test_an_unpublished_round_shows_authority_users_no_peer_figures(demo_db):
-    import_first_returns(demo_db, NO_RETURN[:1])
+def test_an_unpublished_round_shows_authority_users_no_peer_figures(demo_db, import_levels):
+    import_levels(demo_db, NO_RETURN[:1])
     # a new round, never published
     dims = list(MODEL.dimension_ids)
     text = "authority,round," + ",".join(dims) + "\n"

@@ -5,8 +5,6 @@ group's name) is shown as plain text."""
 from __future__ import annotations
 
 from ehdmm import access, peers
-from ehdmm.importer import import_returns
-from ehdmm.model import load_model
 from ehdmm.viewer import Viewer
 
 PAGE = "pages/12_Publication.py"
@@ -14,22 +12,16 @@ NATIONAL = Viewer(role="national", email="tests")
 PHISH = "[phish](https://evil.example/group) **bold** <a href='https://evil.example'>x</a>"
 
 
-def late_returns(db, codes: list[str]) -> None:
-    dims = list(load_model().dimension_ids)
-    rows = [f"{c},2026-03," + ",".join(["4"] * len(dims)) for c in codes]
-    text = "authority,round," + ",".join(dims) + "\n" + "\n".join(rows)
-    [result] = import_returns(db, [("late.csv", text.encode())], actor="tests")
-    assert result.outcome == "imported"
-
-
-def test_rounds_show_their_publication_and_a_lone_change_cannot_be_published(demo_db, run_page):
+def test_rounds_show_their_publication_and_a_lone_change_cannot_be_published(
+    demo_db, run_page, import_levels
+):
     at = run_page(demo_db)
     table = at.dataframe[0].value
     assert list(table["Round"]) == ["2026-03", "2025-03", "2024-03", "2023-03"]
     assert set(table["By"]) == {"synthetic demo data"}
     assert set(table["Returns changed since"]) == {0}
     assert any("No return of round 2026-03 changed" in m.value for m in at.markdown)
-    late_returns(demo_db, ["E06000022"])
+    import_levels(demo_db, ["E06000022"])
     at = run_page(demo_db)
     assert at.dataframe[0].value["Returns changed since"].iloc[0] == 1
     assert any("re-publishing needs at least 5" in m.value for m in at.markdown)
@@ -37,8 +29,10 @@ def test_rounds_show_their_publication_and_a_lone_change_cannot_be_published(dem
     assert at.button(key="publish_round_button").disabled  # not without holding back
 
 
-def test_publishing_after_five_changed_returns_is_confirmed_and_audited(demo_db, run_page):
-    late_returns(demo_db, ["E06000022", "E06000031", "E06000041", "E06000045", "E08000013"])
+def test_publishing_after_five_changed_returns_is_confirmed_and_audited(
+    demo_db, run_page, import_levels
+):
+    import_levels(demo_db, ["E06000022", "E06000031", "E06000041", "E06000045", "E08000013"])
     at = run_page(demo_db)
     assert at.button(key="publish_round_button").disabled  # until confirmed
     at.checkbox(key="publish_ok").check().run()
@@ -48,7 +42,7 @@ def test_publishing_after_five_changed_returns_is_confirmed_and_audited(demo_db,
     assert "round.publish" in set(log["action"])
 
 
-def test_groups_are_published_and_their_names_shown_as_plain_text(demo_db, run_page):
+def test_groups_are_published_and_their_names_shown_as_plain_text(demo_db, run_page, import_levels):
     peers.save_custom_group(demo_db, PHISH, ["E06000023", "E08000025", "E09000001"])
     at = run_page(demo_db, peers=f"custom:{PHISH}")
     assert list(at.dataframe[1].value["Published"]) == ["no"]
