@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ehdmm.model import Model, load_model
-from ehdmm.storage import connect, resolve_db_path, write_with_retry
+from ehdmm.storage import connect, publications, resolve_db_path, write_with_retry
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
 
@@ -204,6 +204,7 @@ def write_demo(
         data = generate(model, codes, seed=seed)
         store.write_submissions(conn, data.submissions, data.ratings, data.checklist)
         store.set_meta(conn, "demo", f"seed={seed};scale={scale}")
+        publications.publish_every_round(conn, DEMO_AUTHOR, synthetic=True)
         return {
             "authorities": len(codes),
             "submissions": len(data.submissions),

@@ -116,13 +116,22 @@ def score(
     round_id: str | None,
     rule: str,
     model: Model | None = None,
+    *,
+    published: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(`authority_levels` under `rule`, the dimension levels of the same rows: authority_code,
-    round_id and one nullable integer column per dimension id of the model) from one query."""
+    round_id and one nullable integer column per dimension id of the model) from one query.
+    `published`: of each round's latest publication instead of the current submissions."""
     model = model or load_model()
     checked = Rule.of(rule)
     frames, dimensions = sql.scored_levels(
-        conn, viewer, round_id, [checked], model.strand_ids, model.dimension_ids
+        conn,
+        viewer,
+        round_id,
+        [checked],
+        model.strand_ids,
+        model.dimension_ids,
+        published=published,
     )
     columns = ["authority_code", "authority_name", "round_id", "submission_id", *model.strand_ids]
     columns += ["overall", "index", "rated", "expected"]

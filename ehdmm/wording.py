@@ -41,6 +41,31 @@ class RankWords:
     sentence: str
 
 
+PROTECTION_DOCS_ENV = "EHDMM_PROTECTION_URL"
+PROTECTION_DOCS = "README.md#disclosure-control"
+"""Where the link in `protection_sentence` points: the README's "Disclosure control" section
+(`EHDMM_PROTECTION_URL` may point at a published copy of it)."""
+
+
+def protection_sentence(published_on: str | None, threshold: int = 5) -> str:
+    """How figures about other authorities are protected, in one sentence (markdown with one
+    link; no user text in it)."""
+    import os
+
+    url = os.environ.get(PROTECTION_DOCS_ENV) or PROTECTION_DOCS
+    source = (
+        f"come from the round's publication of {published_on}"
+        if published_on
+        else "are shown once the national team publishes this round"
+    )
+    return (
+        f"Figures about other authorities {source}, counts are perturbed (a 0 means 0 to 2, "
+        "any other count is within 2 of the true one), quartiles need 10 other authorities "
+        f"and anything over fewer than {threshold} other authorities is suppressed: "
+        f"[how figures are protected]({url})."
+    )
+
+
 def ordinal(number: int) -> str:
     """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
     if 10 <= number % 100 <= 20:

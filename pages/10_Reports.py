@@ -12,7 +12,7 @@ sel = sidebar()
 
 st.title("Reports")
 st.caption(
-    f"Round {sel.round_id} · peer group: {sel.peers_label} · scoring rule: {sel.rule} (from the "
+    f"Round {sel.round_id} · peer group: {sel.peers_md} · scoring rule: {sel.rule} (from the "
     "sidebar). " + RANKING_CAVEAT
 )
 problem = data_reports.image_problem()
@@ -40,6 +40,7 @@ st.markdown(
 )
 if not sel.viewer.sees_all:
     st.info(f"Your own authority's report. {data_reports.AGGREGATES_TEXT}", icon="🔒")
+    widgets.protection_note(sel.viewer, sel.published_on)
 if not data_reports.has_submission(sel):
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}: its report "
@@ -122,7 +123,7 @@ codes = data_reports.batch_codes(sel.db, sel.token, tuple(chosen_regions), tuple
 label = "-".join([*chosen_regions, *chosen_types]) or "all"
 zip_name = data_reports.zip_file_name(sel, batch_format, label)
 st.caption(
-    f"{len(codes)} authorities · round {sel.round_id} · peer group: {sel.peers_label} · "
+    f"{len(codes)} authorities · round {sel.round_id} · peer group: {sel.peers_md} · "
     f"scoring rule: {sel.rule}. "
     + data_reports.batch_time_text(batch_format, len(codes))
     + " HTML with static charts is light (well under 300 KB a report); interactive HTML "

@@ -14,9 +14,10 @@ model = load_model()
 
 st.title(f"Authority profile: {sel.authority_name}")
 st.caption(
-    f"Round {sel.round_id} · peer group: {sel.peers_label} · scoring rule: {sel.rule}. "
+    f"Round {sel.round_id} · peer group: {sel.peers_md} · scoring rule: {sel.rule}. "
     "Levels are the authority's own self-assessment against the model."
 )
+widgets.protection_note(sel.viewer, sel.published_on)
 
 # Own data by name (the viewer's rows only); peers only as aggregates after disclosure control
 # (ehdmm.analysis.aggregates, through the view).
@@ -31,7 +32,7 @@ else:
     metrics.metric(f"Overall level ({sel.rule})", head.overall)
     metrics.metric("Maturity index", head.index or "–", help="Mean of the 8 dimension levels.")
     metrics.metric(
-        f"Rank in {sel.peers_label}",
+        f"Rank in {sel.peers_md}",
         head.rank.rank,
         help="By maturity index, 1 = highest; ties share the best rank.",
     )
@@ -40,7 +41,7 @@ else:
         head.rank.percentile,
         help="Share of the members with a complete return whose index is lower.",
     )
-    st.caption(head.rank_caption + " " + RANKING_CAVEAT)
+    st.caption(plain(head.rank_caption) + " " + RANKING_CAVEAT)
     if not head.in_group:
         st.caption(f"{sel.authority_name} is not a member of this peer group.")
 
@@ -58,7 +59,7 @@ else:
         key="profile_items",
     )
     shown = view.levels(items)
-    for prefix, label in (("peer", sel.peers_label), ("england", "England")):
+    for prefix, label in (("peer", sel.peers_md), ("england", "England")):
         if shown.notes[prefix]:
             st.info(f"{label} median: {shown.notes[prefix]}", icon="🔒")
     if shown.missing:

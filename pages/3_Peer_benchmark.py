@@ -23,11 +23,12 @@ n = counts.submitted
 n_text = benchmark.count_text(n)
 
 st.caption(
-    f"Round {sel.round_id} · peer group: {sel.peers_label}, {counts.members} members, "
+    f"Round {sel.round_id} · peer group: {sel.peers_md}, {counts.members} members, "
     f"n = {n_text} with a submission in this round · scoring rule: {sel.rule}"
 )
+widgets.protection_note(sel.viewer, sel.published_on)
 if n is None:
-    roles.suppressed_note()
+    roles.suppressed_note(view.withheld)
 if not has_submission:
     st.info(
         f"{sel.authority_name} has no current submission in round {sel.round_id}: the peer "
@@ -36,7 +37,7 @@ if not has_submission:
     )
 if not counts.in_group:
     st.info(
-        f"{sel.authority_name} is not a member of {sel.peers_label}: its own level is marked "
+        f"{sel.authority_name} is not a member of {sel.peers_md}: its own level is marked "
         "for comparison but not counted."
     )
 
@@ -57,7 +58,7 @@ distribution = view.distribution(items)
 st.markdown(plain(distribution.position))
 widgets.show(distribution.chart, key="benchmark_distribution")
 st.caption(
-    f"n = {n_text} members of {sel.peers_label} with a submission; each chart counts those with "
+    f"n = {n_text} members of {sel.peers_md} with a submission; each chart counts those with "
     "a level for its item (an incomplete return has no level for a strand that lacks a "
     "dimension)."
 )

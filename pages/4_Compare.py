@@ -20,7 +20,7 @@ st.caption(
 view = data.compare_view(sel.scope)
 labels = view.labels
 use_group = st.toggle(
-    f"Use the sidebar's peer group ({sel.peers_label})",
+    f"Use the sidebar's peer group ({sel.peers_md})",
     key="compare_use_group",
     help=f"Compare {sel.authority_name} with the members of the peer group chosen in the "
     f"sidebar (at most {compare.MAX_AUTHORITIES} authorities).",
@@ -30,7 +30,7 @@ if use_group:
     group_label = sel.peers_label
     if group_size > compare.MAX_AUTHORITIES:
         st.markdown(
-            f"The peer group *{sel.peers_label}* has {group_size} members, more than "
+            f"The peer group *{sel.peers_md}* has {group_size} members, more than "
             f"{compare.MAX_AUTHORITIES} can be compared at once: this shows {sel.authority_name} "
             f"and the first {compare.MAX_AUTHORITIES - 1} others (DfE statistical neighbours "
             "first, closest first, then by ONS code)."

@@ -13,7 +13,7 @@ model = load_model()
 
 st.title("Trends across rounds")
 view = data.trends_view(sel.scope)
-peers_name = f"{sel.peers_label} ({sel.authority_name})"
+peers_name = f"{sel.peers_md} ({sel.authority_name})"
 groups = {"england": "England", "peers": peers_name}
 choice = st.radio(
     "Authorities",

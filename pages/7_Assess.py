@@ -6,7 +6,7 @@ complete, with the computed levels and the place among peers shown afterwards.""
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, Rule, assess_form, data, data_assess, sidebar
+from ehdmm.ui import RANKING_CAVEAT, Rule, assess_form, data, data_assess, sidebar, widgets
 from ehdmm.ui.data_assess import FormContext
 
 st.set_page_config(page_title="Self-assessment · ehdmm", layout="wide")
@@ -185,8 +185,9 @@ if data_assess.has_levels(current, sel.authority):
         "it is not a level).",
     )
     rank = data.rank(sel.db, sel.token, sel.viewer, sel.authority, sel.peers, round_id, Rule.GATED)
-    st.write(f"Rank by maturity index in {sel.peers_label}: {data_assess.rank_sentence(rank)}.")
+    st.write(f"Rank by maturity index in {sel.peers_md}: {data_assess.rank_sentence(rank)}.")
     st.caption(RANKING_CAVEAT)
+    widgets.protection_note(sel.viewer, data.catalogue(sel.db, sel.token).published_on(round_id))
     data_assess.profile_link(
         f"See {sel.authority_name} on the Authority profile page",
         {"authority": sel.authority, "round": round_id, "peers": sel.peers, "rule": sel.rule},

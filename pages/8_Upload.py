@@ -113,7 +113,7 @@ if previews:
         )
     for index, item in enumerate(previews):
         if item.needs_choice:
-            st.subheader(f"{item.file_name}: returns that lack dimensions")
+            st.subheader(f"{data_assess.plain(item.file_name)}: returns that lack dimensions")
             for change in item.needs_choice:
                 st.radio(
                     data_upload.choice_question(change, model),
@@ -124,7 +124,10 @@ if previews:
                 )
         if item.status == data_upload.ALREADY or item.reimport:
             st.info(data_assess.plain(item.result.message))
-            st.checkbox(f"Import {item.file_name} again", key=data_upload.reimport_key(index))
+            st.checkbox(
+                f"Import {data_assess.plain(item.file_name)} again",
+                key=data_upload.reimport_key(index),
+            )
         elif item.status == data_upload.UNCHANGED:
             st.info(data_assess.plain(item.result.message))
     stated = data_upload.choices_stated(previews, model)
@@ -140,7 +143,9 @@ if previews:
         bar = st.progress(0.0, text="Importing…")
         results = []
         for number, item in enumerate(to_import, start=1):
-            bar.progress((number - 1) / len(to_import), text=f"Importing {item.file_name}")
+            bar.progress(
+                (number - 1) / len(to_import), text=f"Importing {data_assess.plain(item.file_name)}"
+            )
             results.append(
                 data_upload.import_file(
                     sel.db,

@@ -162,3 +162,20 @@ def chart_specs(at: AppTest) -> list[dict]:
 def figures() -> Callable[[AppTest], list[dict]]:
     """`figures(at)`: the plotly figure specs a page drew, in order."""
     return chart_specs
+
+
+@pytest.fixture(scope="session")
+def import_levels() -> Callable[..., None]:
+    """`import_levels(db, codes, round_id="2026-03", level=4)`: a return for each authority
+    with every dimension at `level`, imported (as a late return arriving)."""
+    from ehdmm.importer import import_returns
+    from ehdmm.model import load_model
+
+    def run(db: Path, codes: list[str], round_id: str = "2026-03", level: int = 4) -> None:
+        dims = list(load_model().dimension_ids)
+        rows = [f"{code},{round_id}," + ",".join([str(level)] * len(dims)) for code in codes]
+        text = "authority,round," + ",".join(dims) + "\n" + "\n".join(rows)
+        [result] = import_returns(db, [("late.csv", text.encode())], actor="tests")
+        assert result.outcome == "imported", result
+
+    return run

@@ -6,6 +6,7 @@ read one group at a time (the app reads them all at once, `ehdmm.analysis.rounds
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import duckdb
@@ -74,3 +75,30 @@ def peer_codes(db, viewer: Viewer, authority: str, group: str) -> list[str]:
     assert viewer.sees_all, "peer lists are for national viewers"
     with connect(db) as conn:
         return peers.peer_members(conn, viewer, authority, peers.parse_peer_group(group))
+
+
+def consistent_levels(
+    before: dict[int, int | None], after: dict[int, int | None], n_before: int, n_after: int
+) -> set[int]:
+    """The attacker's view of two published level distributions of groups that differ by one
+    authority (in `after`, not in `before`): every level that authority could hold, found by
+    brute force over every vector of true counts the published counts allow under the
+    published rule (`ehdmm.disclosure.possible_counts`), with each group's size exact. A
+    suppressed count (None) allows anything up to the group's size."""
+    from ehdmm.disclosure import possible_counts
+
+    def allowed(shown: int | None, n: int) -> range:
+        return range(0, n + 1) if shown is None else possible_counts(shown)
+
+    levels = sorted(before)
+    found: set[int] = set()
+    for true in itertools.product(*(allowed(before[lv], n_before) for lv in levels)):
+        if sum(true) != n_before:
+            continue
+        for j, level in enumerate(levels):
+            moved = [c + (1 if i == j else 0) for i, c in enumerate(true)]
+            if sum(moved) == n_after and all(
+                c in allowed(after[lv], n_after) for c, lv in zip(moved, levels, strict=True)
+            ):
+                found.add(level)
+    return found

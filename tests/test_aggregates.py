@@ -11,12 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ehdmm import disclosure, peers
+from ehdmm import disclosure, peers, publication
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, benchmark, core, profile
 from ehdmm.analysis.profile import item_tidy
 from ehdmm.analysis.rounds import load_round
+from ehdmm.importer import import_returns
 from ehdmm.model import load_model
+from ehdmm.storage import publications as pubs
+from ehdmm.storage import write_with_retry
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
 
 MODEL = load_model()
@@ -61,6 +64,12 @@ def figures(db, viewer, authority, group, round_id=ROUND, rule="gated"):
     return aggregates.peer_figures(load_round(db, round_id, rule), viewer, authority, group)
 
 
+def three(db) -> None:
+    """A published custom group of three: Bristol, Wigan and the City of London."""
+    peers.save_custom_group(db, "three", [OWN, OTHER, "E09000001"])
+    assert peers.publish_group(db, "three", actor="test")
+
+
 def first_item(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["item_id"] == ITEM].reset_index(drop=True)
 
@@ -90,21 +99,26 @@ def test_a_group_of_three_is_suppressed_whole_for_an_authority_viewer():
     assert set(text["Authorities"]) == {"suppressed"} and set(text["n"]) == {"suppressed"}
 
 
-def test_small_cells_are_suppressed_with_a_complement_and_never_shown_as_zero():
+def test_an_authority_viewer_gets_counts_perturbed_by_their_cell_keys():
     # others: level 1 x1, level 2 x6, level 3 x6, level 4 x0; own at 3
     levels = {"A": 3, "B": 1, **{f"L2_{i}": 2 for i in range(6)}}
     levels |= {f"L3_{i}": 3 for i in range(6)}
     dist, own = strand_dist(levels, list(levels))
-    out = first_item(aggregates.protect_distribution(dist, own, True, restrict=True))
-    assert pd.isna(out.loc[0, "count"])  # the single authority at level 1
-    assert int(out["count"].isna().sum()) == 2  # and one complementary cell
-    assert out.loc[3, "count"] == 0 and int(out.loc[0, "n"]) == 14
-    table = benchmark.distribution_table(out, "A")
-    assert list(table["Authorities"]).count("suppressed") == 2
-    assert "0" in list(table["Authorities"])  # a true zero stays a zero
-    assert out.loc[2, "count"] == 7 and pd.isna(out.loc[1, "count"])  # complement: level 2
-    position = benchmark.position_text(out, "A", MODEL, True)
-    assert "Maturing (7 of 14 members at this level)" in position
+    record = {code: (7 * i + 3) % 256 for i, code in enumerate(levels)}
+    tidy = tidy_of(levels)
+    keys = aggregates.cell_keys_of(tidy, list(levels), record)
+    out = first_item(
+        aggregates.protect_distribution(dist, own, True, restrict=True, cell_keys=keys)
+    )
+    raw = [1, 6, 7, 0]
+    for level, count in zip(range(1, 5), raw, strict=True):
+        members = [c for c, lv in levels.items() if lv == level]
+        key = disclosure.cell_key(record[c] for c in members)
+        assert keys.get((ITEM, level), 0) == key
+        assert out.loc[level - 1, "count"] == disclosure.perturb(count, key)
+    assert out.loc[0, "count"] in (0, 3) and out.loc[3, "count"] == 0  # zeros stay zero
+    assert int(out.loc[0, "n"]) == 14 and set(out["reason"]) == {disclosure.PERTURBED}
+    assert list(out["share"]) == [100.0 * c / 14 for c in out["count"]]
 
 
 def test_own_level_is_not_counted_when_the_authority_is_not_a_member():
@@ -120,22 +134,23 @@ def test_own_level_is_not_counted_when_the_authority_is_not_a_member():
 @given(
     others=st.lists(st.integers(min_value=1, max_value=4), min_size=0, max_size=14),
     own=st.one_of(st.none(), st.integers(min_value=1, max_value=4)),
+    seed=st.integers(0, 255),
 )
-def test_what_an_authority_viewer_sees_follows_the_rules(others, own):
+def test_what_an_authority_viewer_sees_follows_the_rules(others, own, seed):
     levels = {"A": own, **{f"P{i}": level for i, level in enumerate(others)}}
     dist, own_levels = strand_dist(levels, list(levels))
-    out = first_item(aggregates.protect_distribution(dist, own_levels, True, restrict=True))
-    if len(others) < 5:
+    record = {code: (seed + 31 * i) % 256 for i, code in enumerate(levels)}
+    keys = aggregates.cell_keys_of(tidy_of(levels), list(levels), record)
+    out = first_item(
+        aggregates.protect_distribution(dist, own_levels, True, restrict=True, cell_keys=keys)
+    )
+    if len(others) < 5 or out["suppressed"].any():
         assert out["count"].isna().all() and out["n"].isna().all()
         return
-    hidden = out["count"].isna()
-    assert int(hidden.sum()) != 1  # a lone hidden cell could be worked out from n
     for level, count in zip(out["level"], out["count"], strict=True):
-        if not pd.isna(count):
-            assert count - (1 if level == own else 0) not in (1, 2)
-            assert count == others.count(level) + (1 if level == own else 0)
-    if not out["suppressed"].any():
-        assert int(out.loc[0, "n"]) == len(others) + (own is not None)
+        true = others.count(level) + (1 if level == own else 0)
+        assert count not in (1, 2) and true in disclosure.possible_counts(int(count))
+    assert int(out.loc[0, "n"]) == len(others) + (own is not None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,17 +200,19 @@ def test_rank_needs_five_others_with_an_index():
 
 
 def test_index_summary_is_quartiles_only_and_suppressed_for_small_groups():
-    index = {"A": 2.0, "B": 1.0, "C": 3.0, "D": 4.0, "E": 2.5, "F": 1.5}
+    index = {"A": 2.0, **{f"P{i}": 1.0 + 0.125 * i for i in range(10)}}  # 10 others
     summary = aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=True)
     values = pd.Series(list(index.values()))
     assert (summary.q1, summary.median, summary.q3) == (
-        values.quantile(0.25),
-        values.median(),
-        values.quantile(0.75),
+        round(values.quantile(0.25), 1),
+        round(values.median(), 1),
+        round(values.quantile(0.75), 1),
     )
-    assert (summary.n, summary.own) == (6, 2.0)
+    assert (summary.n, summary.own) == (11, 2.0)
     assert not hasattr(summary, "min") and not hasattr(summary, "max")
-    del index["F"]
+    national = aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=False)
+    assert national.q1 == values.quantile(0.25)  # exact for the national team
+    del index["P9"]  # 9 others: quartiles need 10
     assert aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=True) is None
     assert aggregates.index_summary_of(wide_of(index), "A", list(index), restrict=False)
     assert aggregates.index_summary_of(wide_of({}), "A", [], restrict=False) is None
@@ -267,7 +284,7 @@ def test_a_national_viewer_gets_what_a_direct_computation_gives(demo_db):
 
 
 def test_an_authority_viewer_of_a_custom_group_of_three_sees_only_suppression(demo_db):
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    three(demo_db)
     got = figures(demo_db, AUTHORITY, OWN, "custom:three")
     dist = got.distribution("dimension")
     assert dist["count"].isna().all() and dist["suppressed"].all()
@@ -302,7 +319,7 @@ def test_profile_comparison_from_aggregates_equals_the_direct_one_for_national(d
 
 
 def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db):
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    three(demo_db)
     own = core.levels(demo_db, AUTHORITY, ROUND, "gated")
     tidy = item_tidy(own, None, MODEL, "strand")
     got = figures(demo_db, AUTHORITY, OWN, "custom:three")
@@ -326,7 +343,7 @@ def test_profile_tables_say_suppressed_for_an_authority_of_a_small_group(demo_db
 @pytest.mark.parametrize("viewer", [AUTHORITY, NATIONAL], ids=["authority", "national"])
 @pytest.mark.parametrize("group", ["region", "custom:three"])
 def test_report_figures_are_the_peer_figures_of_the_round(demo_db, viewer, group):
-    peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    three(demo_db)
     got = aggregates.report_figures(demo_db, viewer, OWN, group, ROUND, "gated", MODEL)
     each = figures(demo_db, viewer, OWN, group)
     assert (got.counts, got.england, got.rank, got.index) == (
@@ -343,3 +360,113 @@ def test_report_figures_are_the_peer_figures_of_the_round(demo_db, viewer, group
         assert got.rank is None and got.index is None and got.counts.submitted is None
     with pytest.raises(AccessDenied):
         aggregates.report_figures(demo_db, AUTHORITY, OTHER, group, ROUND, "gated")
+
+
+# ---------------------------------------------------------------------------------------------
+# The attacks: what an authority user combining pages could work out (through `peer_figures`,
+# as the pages call it)
+
+LEEDS = "E08000035"
+NO_RETURN = ["E06000022", "E06000031", "E06000041", "E06000045", "E08000013"]  # none in 2026-03
+
+
+def region_codes(db, region: str) -> list[str]:
+    frame = core.authorities(db)
+    return sorted(frame.loc[frame["region"] == region, "code"])
+
+
+def item_tables(dist: pd.DataFrame) -> dict[str, tuple[dict[int, int | None], int | None]]:
+    """{item: ({level: published count or None}, n or None)} of a distribution."""
+    out = {}
+    for item, rows in dist.groupby("item_id", sort=False):
+        counts = {
+            int(lv): (None if pd.isna(c) else int(c))
+            for lv, c in zip(rows["level"], rows["count"], strict=True)
+        }
+        n = rows["n"].iloc[0]
+        out[str(item)] = (counts, None if pd.isna(n) else int(n))
+    return out
+
+
+def test_attack_two_groups_differing_by_one_authority_recovers_no_level(demo_db):
+    north_east = region_codes(demo_db, "North East")
+    assert len(north_east) == 12
+    peers.save_custom_group(demo_db, "North East", north_east)
+    peers.save_custom_group(demo_db, "North East and Leeds", [*north_east, LEEDS])
+    assert peers.publish_group(demo_db, "North East", actor="test")  # the region itself: 0 apart
+    with pytest.raises(peers.GroupRefused, match="by 1 authority"):
+        peers.publish_group(demo_db, "North East and Leeds", actor="test")
+    with pytest.raises(AccessDenied):  # the second group cannot be chosen, in any loader
+        figures(demo_db, AUTHORITY, OWN, "custom:North East and Leeds")
+    # The second line: were both published (forced here), the two perturbed tables still leave
+    # Leeds at two or more levels on every item.
+    write_with_retry(demo_db, lambda c: pubs.set_group_published(c, "North East and Leeds", True))
+    without = figures(demo_db, AUTHORITY, OWN, "custom:North East")
+    with_leeds = figures(demo_db, AUTHORITY, OWN, "custom:North East and Leeds")
+    checked = 0
+    for items in ("strand", "dimension"):
+        before = item_tables(without.distribution(items))
+        after = item_tables(with_leeds.distribution(items))
+        for item, (counts, n) in before.items():
+            counts_after, n_after = after[item]
+            assert n is not None and n_after is not None
+            if n_after == n:  # Leeds has no level for this item: nothing to find
+                continue
+            levels = oracle.consistent_levels(counts, counts_after, n, n_after)
+            assert len(levels) >= 2, (item, counts, counts_after, levels)
+            checked += 1
+    assert checked >= 8
+
+
+def test_attack_before_and_after_one_first_return_sees_nothing_move(demo_db, import_levels):
+    before = figures(demo_db, AUTHORITY, OWN, "england")
+    national_before = figures(demo_db, NATIONAL, OWN, "england").counts.submitted
+    import_levels(demo_db, NO_RETURN[:1])
+    after = figures(demo_db, AUTHORITY, OWN, "england")
+    for items in ("strand", "dimension"):
+        pd.testing.assert_frame_equal(before.distribution(items), after.distribution(items))
+        for group in ("peer", "england"):
+            pd.testing.assert_frame_equal(before.medians(group, items), after.medians(group, items))
+    assert (before.counts, before.rank, before.index) == (after.counts, after.rank, after.index)
+    # the national team sees the new return at once
+    assert figures(demo_db, NATIONAL, OWN, "england").counts.submitted == national_before + 1
+    # and re-publishing needs five changed returns
+    with pytest.raises(publication.PublicationRefused, match="1 authority's"):
+        publication.publish(demo_db, ROUND, actor="test")
+    import_levels(demo_db, NO_RETURN[1:])
+    done = publication.publish(demo_db, ROUND, actor="test")
+    assert done is not None and set(done.changed) == set(NO_RETURN)
+    moved = figures(demo_db, AUTHORITY, OWN, "england")
+    assert moved.counts.submitted == before.counts.submitted + 5
+
+
+def test_attack_quartiles_of_a_small_group_are_not_shown(demo_db):
+    national = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
+    complete = national[national["index"].notna() & (national["authority_code"] != OWN)]
+    five = sorted(complete["authority_code"].head(5))
+    peers.save_custom_group(demo_db, "five", [OWN, *five])
+    assert peers.publish_group(demo_db, "five", actor="test")
+    small = figures(demo_db, AUTHORITY, OWN, "custom:five")
+    assert small.index is None  # quartiles need ten others
+    assert figures(demo_db, NATIONAL, OWN, "custom:five").index is not None
+    region = figures(demo_db, AUTHORITY, OWN, "region")  # 14 others in the South West
+    exact = figures(demo_db, NATIONAL, OWN, "region").index
+    for shown, true in ((region.index.q1, exact.q1), (region.index.q3, exact.q3)):
+        assert shown == round(true, 1) and abs(shown - true) <= 0.05
+
+
+def test_an_unpublished_round_shows_authority_users_no_peer_figures(demo_db, import_levels):
+    import_levels(demo_db, NO_RETURN[:1])
+    # a new round, never published
+    dims = list(MODEL.dimension_ids)
+    text = "authority,round," + ",".join(dims) + "\n"
+    text += "\n".join(f"{c},2026-09," + ",".join(["2"] * len(dims)) for c in [OWN, OTHER])
+    [result] = import_returns(db := demo_db, [("new.csv", text.encode())], create_round=True)
+    assert result.outcome == "imported"
+    got = figures(db, AUTHORITY, OWN, "england", round_id="2026-09")
+    assert got.withheld == aggregates.NOT_PUBLISHED and got.published_on is None
+    assert got.distribution("strand")["count"].isna().all()
+    assert set(got.medians("england", "strand")["reason"]) == {aggregates.NOT_PUBLISHED}
+    assert got.rank is None and got.index is None and got.counts.submitted is None
+    national = figures(db, NATIONAL, OWN, "england", round_id="2026-09")
+    assert national.counts.submitted == 2 and national.withheld is None

@@ -84,6 +84,7 @@ def signin_db(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
     access.add_user(db, NATIONAL_USER, "national", None, actor="tests")
     access.add_user(db, AUTHORITY_USER, "authority", OWN, actor="tests")
     peers.save_custom_group(db, "three", [OWN, "E08000025", "E09000001"])
+    assert peers.publish_group(db, "three", actor="tests")  # authority users may choose it
     return db
 
 

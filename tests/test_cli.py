@@ -315,3 +315,26 @@ def test_the_default_actor_of_an_import_is_the_cli_user(empty_db, tmp_path, caps
     [(actor, action, _)] = audit_entries(empty_db)
     assert actor == cli.default_actor() and actor.startswith("cli") and action == "group.import"
     capsys.readouterr()
+
+
+def test_groups_publish_and_unpublish_exit_codes(empty_db, tmp_path, capsys):
+    source = tmp_path / "g.csv"
+    source.write_text("authority\nBristol\nBath and North East Somerset\nWigan\nLeeds\nKent\n")
+    db = str(empty_db)
+    assert cli.main(["groups", "import", "west", str(source), "--db", db]) == 0
+    assert cli.main(["groups", "publish", "west", "--db", db]) == 0
+    assert "Custom group 'west' published." in capsys.readouterr().out
+    source.write_text("authority\nBristol\nBath and North East Somerset\nWigan\nLeeds\n")
+    assert cli.main(["groups", "import", "west4", str(source), "--db", db]) == 0
+    capsys.readouterr()
+    assert cli.main(["groups", "publish", "west4", "--db", db]) == 1
+    assert "differs from the published custom group 'west' by 1" in capsys.readouterr().err
+    assert cli.main(["groups", "list", "--db", db]) == 0
+    listed = capsys.readouterr().out
+    assert "west\t5 members\tpublished" in listed and "west4\t4 members\tnot published" in listed
+    assert cli.main(["groups", "unpublish", "west", "--db", db]) == 0
+    assert "unpublished" in capsys.readouterr().out
+    assert cli.main(["groups", "publish", "nobody", "--db", db]) == 1
+    with pytest.raises(SystemExit) as usage:
+        cli.main(["groups", "publish", "--db", db])
+    assert usage.value.code == 2

@@ -93,6 +93,7 @@ def signed_db(demo_db: Path) -> Path:
 
     access.add_user(demo_db, USER, "authority", OWN, actor="tests")
     peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    assert peers.publish_group(demo_db, "three", actor="tests")
     return demo_db
 
 

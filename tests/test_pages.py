@@ -3,6 +3,7 @@ shares (sidebar, URL state, banners, notices). Page-specific content: tests/test
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,43 @@ def test_every_chart_has_a_text_alternative_and_its_data(path, demo_db, run_page
         assert expander.dataframe, "the chart's data is shown as a table"
     text = path.read_text(encoding="utf-8")
     assert "st.plotly_chart" not in text, "charts go through ehdmm.ui.widgets.chart"
+
+
+PHISH = "[phish](https://evil.example/group) **bold** `code` <a href='https://evil.example'>x</a>"
+
+
+def rendered_text(at) -> list[str]:
+    """The markdown of every element that renders markdown, and every widget's label."""
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "title", "header")
+    texts = [e.value for kind in kinds for e in getattr(at, kind)]
+    texts += [e.value for e in at.subheader] + [m.label for m in at.metric]
+    texts += [w.label for w in (*at.toggle, *at.checkbox, *at.radio)]
+    return texts
+
+
+def live(text: str) -> bool:
+    """True when markdown would render a link, emphasis, code or an HTML anchor from PHISH
+    (escaped, each has a backslash before its markup: `\\[phish\\](`, `\\<a href`)."""
+    return any(part in text for part in ("[phish](https", "**bold**", "`code`")) or bool(
+        re.search(r"(?<!\\)<a href", text)
+    )
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_a_custom_group_name_is_plain_text_on_every_page(path, demo_db, run_page):
+    from ehdmm import peers
+
+    peers.save_custom_group(demo_db, PHISH, ["E06000023", "E08000025", "E09000001"])
+    assert peers.publish_group(demo_db, PHISH, actor="tests")
+    at = run_page(demo_db, page=path, authority="E06000023", peers=f"custom:{PHISH}")
+    assert at.sidebar.selectbox[2].value == f"custom:{PHISH}"
+    assert not [text for text in rendered_text(at) if live(text)]
+    specs = [str(c.proto.spec) for c in at.get("plotly_chart")]
+    assert not [s for s in specs if "<a href" in s]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_a_link_value_with_markdown_is_quoted_as_plain_text(path, demo_db, run_page):
+    at = run_page(demo_db, page=path, peers=PHISH)
+    notices = [i.value for i in at.info if "not valid" in i.value]
+    assert notices and not [n for n in notices if live(n)]

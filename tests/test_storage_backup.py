@@ -20,6 +20,7 @@ def test_every_table_and_sequence_is_found_and_counted(empty_db):
             "audit_ids": 1,
             "import_ids": 1,
             "submission_ids": 1,
+            "publication_ids": 1,
         }
         assert sql.summary_counts(conn) == {
             "authorities": 153,

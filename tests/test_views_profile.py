@@ -45,6 +45,7 @@ def test_the_report_s_charts_are_there(demo_db):
 
 def test_an_authority_viewer_of_a_small_group_gets_suppression_only(demo_db):
     peers.save_custom_group(demo_db, "three", [OWN, OTHER, "E09000001"])
+    assert peers.publish_group(demo_db, "three", actor="tests")
     view = build(demo_db, AUTHORITY, "custom:three")
     assert view.headline.rank.rank == "suppressed" and view.counts.submitted is None
     assert view.levels("dimension").notes["peer"] == "Suppressed: fewer than 5 other authorities"

@@ -15,6 +15,7 @@ hand-made ones.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -70,14 +71,33 @@ def check_asker(viewer: Viewer, authority_code: str) -> None:
 # Pure functions on tidy frames
 
 
+def cell_keys_of(
+    tidy: pd.DataFrame, members: list[str], keys: Mapping[str, int]
+) -> dict[tuple[str, int], int]:
+    """The cell key of every (item, level) cell of the members' distribution: the sum of the
+    record keys of the members at that level, mod 256 (`disclosure.cell_key`)."""
+    rated = tidy[tidy["authority_code"].isin(members) & tidy["level"].notna()]
+    out: dict[tuple[str, int], int] = {}
+    for (item, level), codes in rated.groupby(["item_id", "level"], sort=False)["authority_code"]:
+        out[(str(item), int(level))] = disclosure.cell_key(keys.get(c, 0) for c in codes)
+    return out
+
+
 def protect_distribution(
-    dist: pd.DataFrame, own: dict[str, int | None], in_group: bool, *, restrict: bool
+    dist: pd.DataFrame,
+    own: dict[str, int | None],
+    in_group: bool,
+    *,
+    restrict: bool,
+    cell_keys: Mapping[tuple[str, int], int] | None = None,
 ) -> pd.DataFrame:
     """`analysis.benchmark.distribution` (counts include the authority when it is a member)
     made safe to show: for `restrict`, each item's counts go through
-    `disclosure.protect_distribution`: suppressed cells become <NA>; an item suppressed whole
-    has every count, its n and shares <NA> and `suppressed` True; `reason` says why."""
+    `disclosure.protect_distribution` with their cells' keys (`cell_keys_of`): published
+    counts, shares of n from them; an item suppressed whole has every count, its n and shares
+    <NA> and `suppressed` True; `reason` says why."""
     out = dist.copy()
+    keys = cell_keys or {}
     counts: list[object] = []
     ns: list[object] = []
     shares: list[object] = []
@@ -95,7 +115,8 @@ def protect_distribution(
             reasons += [None] * len(levels)
             continue
         own_level = own.get(str(item)) if in_group else None
-        shown = disclosure.protect_distribution(raw, own_level)
+        item_keys = {level: keys.get((str(item), level), 0) for level in levels}
+        shown = disclosure.protect_distribution(raw, own_level, item_keys)
         for level in levels:
             value = shown.counts[level]
             counts.append(pd.NA if value is None else value)
@@ -108,6 +129,16 @@ def protect_distribution(
     out["share"] = pd.array(shares, dtype="Float64")
     out["suppressed"] = whole
     out["reason"] = reasons
+    return out[DISTRIBUTION_COLUMNS].reset_index(drop=True)
+
+
+def withheld(dist: pd.DataFrame, reason: str) -> pd.DataFrame:
+    """A distribution with every count, n and share withheld (`suppressed`, `reason`)."""
+    out = dist.copy()
+    for column, dtype in (("count", "Int64"), ("n", "Int64"), ("share", "Float64")):
+        out[column] = pd.array([pd.NA] * len(out), dtype=dtype)
+    out["suppressed"] = True
+    out["reason"] = reason
     return out[DISTRIBUTION_COLUMNS].reset_index(drop=True)
 
 
@@ -144,20 +175,24 @@ def medians_frame(
     order: list[str],
     *,
     restrict: bool,
+    withhold: str | None = None,
 ) -> pd.DataFrame:
     """`medians_of` from the group's medians and numbers (`group_medians`) and the items the
-    asking authority has a level for as a member (`own_rated`)."""
+    asking authority has a level for as a member (`own_rated`); `withhold`: every median
+    withheld for that reason."""
     rows = []
     for item in order:
         n = int(n_by_item.get(item, 0))
-        hide = restrict and not disclosure.enough_others(n, item in own_rated)
+        hide = withhold is not None or (
+            restrict and not disclosure.enough_others(n, item in own_rated)
+        )
         rows.append(
             {
                 "item_id": item,
                 "median": pd.NA if hide or pd.isna(medians.get(item)) else medians[item],
                 "n": pd.NA if hide else n,
                 "suppressed": hide,
-                "reason": too_few_reason() if hide else None,
+                "reason": (withhold or too_few_reason()) if hide else None,
             }
         )
     out = pd.DataFrame(rows, columns=MEDIAN_COLUMNS)
@@ -179,24 +214,40 @@ def rank_of(
 
 
 def index_summary_of(
-    wide: pd.DataFrame, authority_code: str, members: list[str], *, restrict: bool
+    wide: pd.DataFrame,
+    authority_code: str,
+    members: list[str],
+    *,
+    restrict: bool,
+    own_wide: pd.DataFrame | None = None,
 ) -> IndexSummary | None:
     """Quartiles of the members' maturity index; None when no member has one, or (for
-    `restrict`) when fewer than the threshold of others have one."""
+    `restrict`) when fewer than `disclosure.QUARTILE_OTHERS` (10) others have one; for
+    `restrict` rounded to one decimal place. The authority's own index from `own_wide` (its
+    live levels; default `wide`)."""
     group = wide[wide["authority_code"].isin(members) & wide["index"].notna()]
     values = group["index"].astype(float)
-    own_rows = wide[(wide["authority_code"] == authority_code) & wide["index"].notna()]
+    source = wide if own_wide is None else own_wide
+    own_rows = source[(source["authority_code"] == authority_code) & source["index"].notna()]
     own = float(own_rows["index"].iloc[0]) if not own_rows.empty else None
     own_in = bool((group["authority_code"] == authority_code).any())
-    if values.empty or (restrict and not disclosure.enough_others(len(values), own_in)):
+    enough = disclosure.enough_others(len(values), own_in, min_others=disclosure.QUARTILE_OTHERS)
+    if values.empty or (restrict and not enough):
         return None
+    shown = disclosure.quartile_value if restrict else float
     return IndexSummary(
-        q1=float(values.quantile(0.25)),
-        median=float(values.median()),
-        q3=float(values.quantile(0.75)),
+        q1=shown(float(values.quantile(0.25))),
+        median=shown(float(values.median())),
+        q3=shown(float(values.quantile(0.75))),
         n=len(values),
         own=own,
     )
+
+
+def too_few_for_quartiles() -> str:
+    """Why the quartiles of a group are not shown to an authority user."""
+    limit = max(disclosure.QUARTILE_OTHERS, disclosure.threshold())
+    return f"quartiles need at least {limit} other authorities"
 
 
 @dataclass(frozen=True)
@@ -223,12 +274,26 @@ def group_counts_of(
 # The one entry point: a round's data and the viewer in, aggregates out
 
 
+NOT_PUBLISHED = "not yet published"
+NOT_PUBLISHED_NOTE = (
+    "The national team has not yet published this round's peer figures: they are shown to "
+    "authority users once it is published."
+)
+GROUP_NOT_PUBLISHED = (
+    "That peer group is not published for authority users: choose England, your region, your "
+    "LA type, your statistical neighbours or a published custom group."
+)
+
+
 @dataclass(frozen=True)
 class PeerFigures:
     """Every peer-group and England aggregate of one authority in a round, as the viewer may
-    see them (after disclosure control for an authority viewer): the group's counts and
+    see them (for an authority viewer: from the round's latest publication, after disclosure
+    control; all withheld while the round is not published): the group's counts and
     England's, the authority's rank and the quartiles of the group's index; distributions and
-    medians per item kind on demand (built once each)."""
+    medians per item kind on demand (built once each). `published_on` says when the round's
+    figures were published (None for a national viewer, who sees live data, and for an
+    unpublished round)."""
 
     authority: str
     peers: str
@@ -242,6 +307,8 @@ class PeerFigures:
     _built: dict[tuple[str, ...], pd.DataFrame] = field(
         default_factory=dict, repr=False, compare=False
     )
+    published_on: str | None = None
+    withheld: str | None = None
 
     def distribution(self, items: Items) -> pd.DataFrame:
         """Counts of the group's members at each level per item (see `protect_distribution`),
@@ -253,9 +320,17 @@ class PeerFigures:
             members = self._members["peer"]
             dist = raw_distribution(tidy, members, self.authority, model, items)
             own = own_levels(tidy, self.authority, list(item_names(model, items)))
-            self._built[key] = protect_distribution(
-                dist, own, self.authority in members, restrict=self.restrict
-            )
+            if self.withheld is not None:
+                self._built[key] = withheld(dist, self.withheld)
+            else:
+                keys = self._data._record_keys if self.restrict else {}
+                self._built[key] = protect_distribution(
+                    dist,
+                    own,
+                    self.authority in members,
+                    restrict=self.restrict,
+                    cell_keys=cell_keys_of(tidy, members, keys) if self.restrict else None,
+                )
         return self._built[key]
 
     def medians(self, group: str, items: Items) -> pd.DataFrame:
@@ -276,22 +351,48 @@ class PeerFigures:
             if self.authority not in members:
                 own_rated = set()
             self._built[key] = medians_frame(
-                medians, n_by_item, own_rated, order, restrict=self.restrict
+                medians,
+                n_by_item,
+                own_rated,
+                order,
+                restrict=self.restrict,
+                withhold=self.withheld,
             )
         return self._built[key]
 
 
 def peer_figures(data: RoundData, viewer: Viewer, authority: str, peers: str) -> PeerFigures:
     """The aggregates of `authority`'s peer group `peers` (and of England) in the round, for a
-    viewer allowed to ask about `authority` (`AccessDenied` otherwise). This is where every
-    aggregate an authority viewer sees is made."""
+    viewer allowed to ask about `authority` and to choose `peers` (`AccessDenied` otherwise:
+    an authority viewer may choose only England, its region, LA type, neighbours and published
+    custom groups). This is where every aggregate an authority viewer sees is made: from the
+    round's latest publication, never from live data."""
     check_asker(viewer, authority)
     restrict = restricted(viewer)
-    wide = data._all_levels
+    if not data.catalogue.may_choose(viewer, peers):
+        raise AccessDenied(GROUP_NOT_PUBLISHED)
+    source: RoundData | None = data
+    if restrict:
+        source = data._snapshot()
     members = {
         "peer": data.catalogue.members(authority, peers),
         "england": data.catalogue.members(authority, "england"),
     }
+    if source is None:  # an authority viewer, and the round is not published
+        hidden = GroupCounts(len(members["peer"]), authority in members["peer"], None)
+        return PeerFigures(
+            authority=authority,
+            peers=peers,
+            restrict=restrict,
+            counts=hidden,
+            england=GroupCounts(len(members["england"]), authority in members["england"], None),
+            rank=None,
+            index=None,
+            _data=data,
+            _members=members,
+            withheld=NOT_PUBLISHED,
+        )
+    wide = source._all_levels
     return PeerFigures(
         authority=authority,
         peers=peers,
@@ -299,9 +400,12 @@ def peer_figures(data: RoundData, viewer: Viewer, authority: str, peers: str) ->
         counts=group_counts_of(wide, authority, members["peer"], restrict=restrict),
         england=group_counts_of(wide, authority, members["england"], restrict=restrict),
         rank=rank_of(wide, authority, members["peer"], restrict=restrict),
-        index=index_summary_of(wide, authority, members["peer"], restrict=restrict),
-        _data=data,
+        index=index_summary_of(
+            wide, authority, members["peer"], restrict=restrict, own_wide=data._all_levels
+        ),
+        _data=source,
         _members=members,
+        published_on=data.published_on if restrict else None,
     )
 
 

@@ -260,10 +260,11 @@ def index_quartiles_summary(summary: IndexSummary, authority_name: str) -> str:
 def suppression_rules() -> str:
     """The disclosure rules in words, for an authority user."""
     return (
-        "To keep peers anonymous, a count of 1 or 2 other authorities is shown as 'suppressed', "
-        "with another cell where needed so that it cannot be worked out; a whole chart is "
+        "To keep peers anonymous, every count comes from the round's publication and is "
+        "perturbed by the cell-key method: a 0 means 0, 1 or 2 and any other count is within 2 "
+        "of the true count (never 1 or 2), so counts may not add up to n; a whole chart is "
         f"suppressed when fewer than {disclosure.threshold()} other authorities are behind it "
-        "or when it would show every other authority's level."
+        "or when its counts could be worked out exactly."
     )
 
 

@@ -37,6 +37,7 @@ from ehdmm.model import Model, load_model
 from ehdmm.scoring import Rule
 from ehdmm.storage import connect, last_write_token, resolve_db_path
 from ehdmm.storage import exports as bulk
+from ehdmm.storage import publications as pubs
 from ehdmm.storage import reference as ref
 from ehdmm.storage import scoring as scored
 from ehdmm.storage import submissions as store
@@ -67,6 +68,28 @@ class Catalogue:
     custom_groups: Mapping[str, tuple[str, ...]] = field(repr=False)
     rounds: tuple[str, ...]
     demo: bool
+    published_groups: frozenset[str] = frozenset()
+    publications: Mapping[str, str] = field(default_factory=dict)
+
+    def published_on(self, round_id: str | None) -> str | None:
+        """When the round's latest publication was made ('2026-03-31 14:02'), None when the
+        round has none: authority users' peer aggregates come from it."""
+        return self.publications.get(round_id or "")
+
+    def offered_groups(self, viewer: Viewer) -> list[str]:
+        """The custom groups the viewer may choose: every one for a viewer who sees every
+        authority, the published ones otherwise."""
+        if viewer.sees_all:
+            return self.group_names
+        return [name for name in self.group_names if name in self.published_groups]
+
+    def may_choose(self, viewer: Viewer, peers: str) -> bool:
+        """True when the viewer may choose the peer group `peers` (an authority viewer: England,
+        its region, its LA type, its neighbours and published custom groups)."""
+        group = peer_groups.parse_peer_group(peers)
+        if group.kind != "custom":
+            return True
+        return (group.custom_name or "") in self.offered_groups(viewer)
 
     @cached_property
     def names(self) -> dict[str, str]:
@@ -163,6 +186,8 @@ def load_catalogue(db: Db) -> Catalogue:
         names = list(ref.custom_groups(conn)["name"])
         rounds = tuple(scored.rounds_with_submissions(conn))
         demo = store.is_demo(conn)
+        published = frozenset(pubs.published_groups(conn)["group_name"])
+        latest = pubs.latest_publications(conn)
     neighbours: dict[str, list[str]] = {}
     for code, neighbour in zip(links["authority_code"], links["neighbour_code"], strict=True):
         neighbours.setdefault(code, []).append(neighbour)
@@ -175,7 +200,47 @@ def load_catalogue(db: Db) -> Catalogue:
         custom_groups={name: tuple(codes) for name, codes in groups.items()},
         rounds=rounds,
         demo=demo,
+        published_groups=published,
+        publications={
+            str(r): f"{pd.Timestamp(at):%Y-%m-%d %H:%M}"
+            for r, at in zip(latest["round_id"], latest["published_at"], strict=True)
+        },
     )
+
+
+@dataclass(frozen=True)
+class Published:
+    """What authority viewers' peer aggregates are made from: every round's latest publication
+    scored under one rule, and the authorities' record keys (secret: for the cell-key method
+    of `ehdmm.disclosure`, never shown)."""
+
+    scores: Scores = field(repr=False)
+    keys: Mapping[str, int] = field(repr=False)
+
+
+def load_published(db: Db, rule: str, model: Model | None = None) -> Published:
+    """Every round's latest publication scored under `rule`, with the record keys."""
+    model = model or load_model()
+    checked = Rule.of(rule)
+    with connect(db) as conn:
+        levels, dimensions = scoring.score(conn, _READER, None, checked, model, published=True)
+        authorities = ref.authorities(conn)
+        keys = pubs.record_keys(conn)
+    return Published(_scores_of(checked, levels, dimensions, authorities, model), keys)
+
+
+def _scores_of(
+    rule: Rule,
+    levels: pd.DataFrame,
+    dimensions: pd.DataFrame,
+    authorities: pd.DataFrame,
+    model: Model,
+) -> Scores:
+    meta = authorities.rename(columns={"code": "authority_code"})[["authority_code", *META]]
+    levels = levels.merge(meta, on="authority_code", how="left")
+    columns = ["authority_code", "authority_name", "round_id", "submission_id", *META]
+    columns += [*model.strand_ids, "overall", "index", "rated", "expected"]
+    return Scores(rule, _plain(levels[columns]), _plain(dimensions))
 
 
 def load_scores(db: Db, rule: str, model: Model | None = None) -> Scores:
@@ -185,11 +250,7 @@ def load_scores(db: Db, rule: str, model: Model | None = None) -> Scores:
     with connect(db) as conn:
         levels, dimensions = scoring.score(conn, _READER, None, checked, model)
         authorities = ref.authorities(conn)
-    meta = authorities.rename(columns={"code": "authority_code"})[["authority_code", *META]]
-    levels = levels.merge(meta, on="authority_code", how="left")
-    columns = ["authority_code", "authority_name", "round_id", "submission_id", *META]
-    columns += [*model.strand_ids, "overall", "index", "rated", "expected"]
-    return Scores(checked, _plain(levels[columns]), _plain(dimensions))
+    return _scores_of(checked, levels, dimensions, authorities, model)
 
 
 def load_returns(db: Db, round_id: str | None) -> Returns:
@@ -210,7 +271,11 @@ def database_state(db: Db) -> tuple[str, tuple[float, int]]:
 def load_round(db: Db, round_id: str | None, rule: str, model: Model | None = None) -> RoundData:
     """A round's data (see `RoundData`), read now."""
     return RoundData.of(
-        load_catalogue(db), load_scores(db, rule, model), load_returns(db, round_id), round_id
+        load_catalogue(db),
+        load_scores(db, rule, model),
+        load_returns(db, round_id),
+        round_id,
+        load_published(db, rule, model),
     )
 
 
@@ -227,12 +292,19 @@ class RoundData:
     _all_dimensions: pd.DataFrame = field(repr=False)  # the round, wide
     _returns: Returns = field(repr=False)
     model: Model = field(repr=False, compare=False, default_factory=load_model)
+    _published: Published | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(
-        cls, catalogue: Catalogue, scores: Scores, returns: Returns, round_id: str | None
+        cls,
+        catalogue: Catalogue,
+        scores: Scores,
+        returns: Returns,
+        round_id: str | None,
+        published: Published | None = None,
     ) -> RoundData:
-        """Put loaded parts together (no reading). `round_id` None: every round."""
+        """Put loaded parts together (no reading). `round_id` None: every round. `published`:
+        the latest publications (without them, no round is published)."""
         history = scores.levels
         if round_id is None:
             levels, dims = history, scores.dimensions
@@ -240,7 +312,38 @@ class RoundData:
             rows = (history["round_id"] == round_id).to_numpy()
             levels = history[rows].reset_index(drop=True)
             dims = scores.dimensions[rows].reset_index(drop=True)
-        return cls(round_id, scores.rule, catalogue, levels, history, dims, returns)
+        return cls(
+            round_id,
+            scores.rule,
+            catalogue,
+            levels,
+            history,
+            dims,
+            returns,
+            _published=published,
+        )
+
+    @property
+    def published_on(self) -> str | None:
+        """When the round's latest publication was made (None: not published)."""
+        return self.catalogue.published_on(self.round_id)
+
+    def _snapshot(self) -> RoundData | None:
+        """The round as its latest publication froze it (every authority's published
+        submission), for `ehdmm.analysis.aggregates` only; None when the round has none."""
+        if self._published is None or self.published_on is None:
+            return None
+        published = self._published
+        return self._shared(
+            ("snapshot",),
+            lambda: RoundData.of(
+                self.catalogue, published.scores, self._returns, self.round_id, published
+            ),
+        )
+
+    @property
+    def _record_keys(self) -> Mapping[str, int]:
+        return self._published.keys if self._published is not None else {}
 
     # -- what anyone may know ----------------------------------------------------------------
 

@@ -94,6 +94,7 @@ def distribution_chart(
     """One bar chart per item of the group's members at each level (counts written on the
     bars, the authority's own level marked in text). `dist` is `analysis.benchmark.distribution`;
     `n` is the number of members with a submission; each item's own n is in its title."""
+    peers_label = theme.rich(peers_label)  # a custom group's name is user text
     order = list(dict.fromkeys(dist["item_id"]))
     count = max(1, len(order))
     cols = columns or (3 if count <= 6 else 4)
@@ -244,6 +245,7 @@ def index_strip(
     """Box and jittered points of the group's maturity index (hover: authority names), the
     authority highlighted and labelled. `points` is `analysis.benchmark.index_points`; `n` is
     the number of members with an index."""
+    peers_label = theme.rich(peers_label)  # a custom group's name is user text
     group = f"{peers_label} (n = {n})"
     box = {
         "type": "box",
@@ -285,6 +287,7 @@ def index_box(
     """The anonymous variant of `index_strip`: a box drawn from the group's quartiles only (no
     whiskers to a minimum or maximum, no points, no names), the authority marked and labelled.
     `summary` is `analysis.aggregates.index_summary`."""
+    peers_label = theme.rich(peers_label)  # a custom group's name is user text
     group = f"{peers_label} (n = {summary.n})"
     box = {
         "type": "box",

@@ -136,6 +136,7 @@ def radar(
     `n` is the number of peer members with a submission, `england_n` the number of
     authorities with one. A median whose note is given (e.g. 'Suppressed: fewer than 5 other
     authorities') is left out and the note written in its place."""
+    peers_label = theme.rich(peers_label)  # a custom group's name is user text
     theta = list(values["item_name"])
     own = _levels(values["level"])
     own_names = list(values["level_name"])
@@ -269,6 +270,7 @@ def dot_plot(
     """The radar's values as a horizontal dot plot: one row per item, the authority's level
     (labelled with its name), the peer median and the England median (each left out, with its
     note written instead, when a note is given)."""
+    peers_label = theme.rich(peers_label)  # a custom group's name is user text
     items = list(values["item_name"])
     own = _levels(values["level"])
     own_name, peer_name, england_name = legend_names(authority_name, peers_label, n, england_n)

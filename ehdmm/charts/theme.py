@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import html
 import json
 import math
 import re
@@ -44,6 +45,12 @@ PRINT_MIN_PT = 9.5  # every text; at least 9 pt even when placed at 15.2 cm
 PRINT_TITLE_PT = 12.0  # the figure's title
 PRINT_DPI = 300  # PNG pictures
 SERIES = ["#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#034e7b", "#666666"]
+
+
+def rich(text: str) -> str:
+    """User text (a custom group's name) for plotly's rich text: its HTML tags shown as
+    written, never as links or formatting."""
+    return html.escape(text, quote=False)
 
 
 def source_note(

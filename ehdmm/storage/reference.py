@@ -10,6 +10,7 @@ import pandas as pd
 from ehdmm.model import Model
 from ehdmm.rounds import round_problem
 from ehdmm.storage.db import fetch_one
+from ehdmm.storage.publications import ensure_record_keys
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 AUTHORITIES_CSV = DATA_DIR / "upper_tier_las.csv"
@@ -40,6 +41,7 @@ def load_reference(conn: duckdb.DuckDBPyConnection, data_dir: Path = DATA_DIR) -
     finally:
         conn.unregister("las_in")
         conn.unregister("sns_in")
+    ensure_record_keys(conn)
     return len(las)
 
 
@@ -184,6 +186,7 @@ def add_authorities(
     finally:
         conn.unregister("new_authorities")
         conn.unregister("new_links")
+    ensure_record_keys(conn)
 
 
 def neighbour_links(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -43,6 +43,25 @@ grid AS (
 """
 
 
+_CURRENT = """
+    SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
+    FROM submissions s
+    WHERE s.status = 'submitted'
+      AND (CAST(? AS VARCHAR) IS NULL OR s.round_id = ?)
+      AND (? OR s.authority_code = ?)
+"""
+
+# The submissions of each round's latest publication (superseded since or not).
+_PUBLISHED = """
+    SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
+    FROM publication_members m
+    JOIN submissions s ON s.id = m.submission_id
+    WHERE m.publication_id IN (SELECT max(id) FROM publications GROUP BY round_id)
+      AND (CAST(? AS VARCHAR) IS NULL OR s.round_id = ?)
+      AND (? OR s.authority_code = ?)
+"""
+
+
 def _params(viewer: Viewer, round_id: str | None) -> list[object]:
     return [round_id, round_id, *viewer.sql_filter_params]
 
@@ -198,6 +217,8 @@ def scored_levels(
     rules: Sequence[Rule],
     strand_ids: Sequence[str],
     dimension_ids: Sequence[str],
+    *,
+    published: bool = False,
 ) -> tuple[dict[Rule, pd.DataFrame], pd.DataFrame]:
     """(`authority_levels_by_rule`, the dimension levels) from one query. The dimension levels
     are wide: authority_code, round_id, submission_id and one nullable integer column per
@@ -212,17 +233,14 @@ def scored_levels(
     version does not count; a submission of a model version with no dimensions is left out),
     and applies the rules: a group of dimensions is complete when its lowest level is not 0
     (not rated); gated (`Rule.lowest`) is that lowest level, best fit the floor of the mean (an
-    integer division of the total)."""
+    integer division of the total).
+
+    `published`: score the submissions of each round's latest publication instead of the
+    current ones (what authority users' peer aggregates are made from)."""
     packing = _Packing(model_layouts(conn))
     selected = packing.columns(rules, strand_ids, dimension_ids)
     sql = f"""
-        WITH cur AS (
-            SELECT s.id AS submission_id, s.authority_code, s.round_id, s.model_version
-            FROM submissions s
-            WHERE s.status = 'submitted'
-              AND (CAST(? AS VARCHAR) IS NULL OR s.round_id = ?)
-              AND (? OR s.authority_code = ?)
-        ),
+        WITH cur AS ({_PUBLISHED if published else _CURRENT}),
         packed AS (
             SELECT r.submission_id{packing.packs}
             FROM ratings r JOIN cur c ON c.submission_id = r.submission_id

@@ -6,7 +6,8 @@ other sessions reuse them).
 - `catalogue(db, token)`: authorities, peer groups, rounds, demo flag (one connection);
 - `scores(db, token, rule)`: the one scoring query of a database state and rule;
 - `returns(db, token, round_id)`: a round's ratings and checklist answers;
-- `round_data(...)`: the three put together for a round (no reading);
+- `published(db, token, rule)`: the rounds' latest publications, scored;
+- `round_data(...)`: the four put together for a round (no reading);
 - one function per page's view, from its `Scope`.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from ehdmm import access
 from ehdmm.analysis import aggregates, rounds
-from ehdmm.analysis.rounds import Catalogue, Returns, RoundData, Scores
+from ehdmm.analysis.rounds import Catalogue, Published, Returns, RoundData, Scores
 from ehdmm.database import app_database
 from ehdmm.scoring import Rule
 from ehdmm.storage import last_write_token, resolve_db_path
@@ -56,12 +57,22 @@ def returns(db: str, token: Token, round_id: str | None) -> Returns:
     return rounds.load_returns(db, round_id)
 
 
+@cached(max_entries=16)
+def published(db: str, token: Token, rule: Rule) -> Published:
+    """Every round's latest publication scored under `rule` (authority users' peer figures)."""
+    return rounds.load_published(db, rule)
+
+
 @cached(max_entries=64)
 def round_data(db: str, token: Token, round_id: str | None, rule: Rule) -> RoundData:
     """The round's data under `rule` (every authority; rows reach a viewer only through
     `RoundData`'s methods that take it)."""
     return RoundData.of(
-        catalogue(db, token), scores(db, token, rule), returns(db, token, round_id), round_id
+        catalogue(db, token),
+        scores(db, token, rule),
+        returns(db, token, round_id),
+        round_id,
+        published(db, token, rule),
     )
 
 

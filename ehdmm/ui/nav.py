@@ -39,6 +39,7 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         Link("pages/1_Overview.py", "Overview", national_only=True),
         Link("pages/5_Trends.py", "Trends", national_only=True),
         Link("pages/11_Audit.py", "Audit", national_only=True),
+        Link("pages/12_Publication.py", "Publication", national_only=True),
     ),
 }
 

@@ -17,6 +17,7 @@ from ehdmm.analysis.rounds import Catalogue
 from ehdmm.scoring import DEFAULT_RULE, RULES, Rule
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth, cache, data, nav
+from ehdmm.ui.widgets import plain
 from ehdmm.viewer import Viewer
 from ehdmm.views.scope import Scope, Token
 
@@ -30,7 +31,8 @@ RULE_HELP = (
 class Selection:
     """What the sidebar chose (`scope`, the key of every view), with what pages say about it:
     the authority's name, the peer group's label, the rounds with submissions, whether the
-    data are the demo set, and the notices shown (e.g. a link's value refused)."""
+    data are the demo set, the notices shown (e.g. a link's value refused) and when the round
+    was last published (authority users' peer figures come from that publication)."""
 
     scope: Scope
     authority_name: str
@@ -38,6 +40,13 @@ class Selection:
     rounds: tuple[str, ...]
     demo: bool
     notices: tuple[str, ...] = field(default=())
+    published_on: str | None = None
+
+    @property
+    def peers_md(self) -> str:
+        """The peer group's label made safe for markdown (a custom group's name is user text:
+        shown as written, never as a link, emphasis or HTML)."""
+        return plain(self.peers_label)
 
     @property
     def db(self) -> str:
@@ -154,7 +163,7 @@ def _values(
     options = {
         "authority": codes,
         "round": list(reversed(found.rounds)),
-        "peers": [*peers.BUILT_IN, *[f"custom:{g}" for g in found.group_names]],
+        "peers": [*peers.BUILT_IN, *[f"custom:{g}" for g in found.offered_groups(viewer)]],
         "rule": [r.value for r in RULES],
     }
     describe = {
@@ -228,7 +237,7 @@ def sidebar(*, need_round: bool = True) -> Selection:
     _draw(options, found.labels)
     st.query_params.from_dict({k: v for k, v in values.items() if v})
     for notice in notices:
-        st.info(notice, icon="ℹ️")
+        st.info(plain(notice), icon="ℹ️")  # it may quote a link's value: plain text
     if need_round and not options["round"]:
         st.info(
             "No self-assessments have been submitted yet. Import returns with "
@@ -251,4 +260,5 @@ def sidebar(*, need_round: bool = True) -> Selection:
         rounds=found.rounds,
         demo=found.demo,
         notices=tuple(notices),
+        published_on=found.published_on(values["round"] or None),
     )

@@ -10,12 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ehdmm import access
+from ehdmm import access, disclosure, wording
 from ehdmm.analysis.profile import escape_markdown
 from ehdmm.charts.theme import ensure_note_space, image_config
 from ehdmm.export import images, tables
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth
+from ehdmm.viewer import Viewer
 from ehdmm.views.parts import ChartParts
 
 
@@ -23,6 +24,13 @@ def plain(text: str) -> str:
     """Text (the model's, an authority's name, a sentence built from data) made safe for
     `st.markdown`: shown as written, never as emphasis, links or maths."""
     return escape_markdown(text)
+
+
+def protection_note(viewer: Viewer, published_on: str | None) -> None:
+    """For an authority user, one sentence on how figures about other authorities are
+    protected, with a link to the README's section (nothing for the national team)."""
+    if not viewer.sees_all:
+        st.caption(wording.protection_sentence(published_on, disclosure.threshold()))
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -140,7 +148,7 @@ def chart(
         drawn = ensure_note_space(fig)
     # theme=None: the figure keeps the house style, as in a downloaded image
     st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
-    st.caption(summary)
+    st.caption(plain(summary))
     with st.expander("Data behind this chart, and downloads"):
         st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
         downloads(fig, table, stem=stem, key=key)

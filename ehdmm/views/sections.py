@@ -280,6 +280,11 @@ class PeerView(Built):
         return self.subject.figures.counts
 
     @property
+    def withheld(self) -> str | None:
+        """Why every peer figure is withheld (an authority viewer, an unpublished round)."""
+        return self.subject.figures.withheld
+
+    @property
     def england(self) -> GroupCounts:
         return self.subject.figures.england
 
