@@ -200,7 +200,5 @@ def test_statements_match_with_spaces_normalised():
 def test_user_text_is_kept_as_typed(text):
     if not text.strip():
         return
-    action = plans.Action.checked(
-        MODEL, "cba", text, [_statement("cba", 2)], owner=text, note=text
-    )
+    action = plans.Action.checked(MODEL, "cba", text, [_statement("cba", 2)], owner=text, note=text)
     assert action.title == text.strip() and action.note == text.strip()
