@@ -72,6 +72,33 @@ else:
     with right:
         widgets.show(shown.dots, key="profile_dots")
 
+    # -- priorities: where it is furthest behind its peers ------------------------------------
+    st.header("Priorities against the peer group")
+    prio = view.priorities
+    st.caption(
+        f"Per dimension: the level, the {sel.peers_label} and England medians and the gap to "
+        "each (median minus level; positive: behind), sorted by the gap to the peer group, "
+        "then the lowest level. " + prio.summary
+    )
+    widgets.table_with_download(
+        prio.table, stem=view.subject.stem("priorities"), key="profile_priorities"
+    )
+    for card in prio.cards:
+        with st.container(border=True):
+            st.markdown(f"**{plain(card.dimension)}**: {card.level_name} ({card.gap_text})")
+            st.markdown(f"*To reach {card.next_level_name}:*")
+            st.markdown("\n".join(f"- {plain(text)}" for text in card.statements))
+            st.caption(f"MEASURES ({plain(card.strand)}): {plain(card.measures)}")
+
+    # -- progress against its targets -------------------------------------------------------
+    if not view.progress.table.empty:
+        st.header("Progress against targets")
+        widgets.table_with_download(
+            view.progress.table,
+            stem=view.subject.stem("targets", rule=False),
+            key="profile_targets",
+        )
+
     # -- strand cards -------------------------------------------------------------------------
     st.header("Where it is, and what the next level asks")
     st.caption(

@@ -176,3 +176,46 @@ def test_an_authority_without_a_submission_gets_a_notice_and_its_trajectory(
     expected = [None if r not in own.index or own.isna()[r] else int(own[r]) for r in rounds]
     assert overall["y"] == expected and expected[-1] is None
     assert not at.metric
+
+
+# -- priorities against the peer group, and progress against targets ---------------------------
+
+
+def test_priorities_give_numeric_levels_gaps_and_the_next_levels_statements(demo_db, run_page):
+    at = run_page(demo_db, authority="E08000035", peers="england")
+    table = table_with(at, "Gap to England")
+    with connect(demo_db) as conn:
+        dims = scoring.dimension_levels(conn, LOCAL_VIEWER, ROUND)
+    medians = dims.groupby("dimension_id")["level"].median()
+    own = dict(zip(MODEL.dimension_ids, dimension_levels(demo_db, "E08000035"), strict=True))
+    names = {d.name: d.id for d in MODEL.dimensions}
+    for row in table.itertuples(index=False):
+        dim = names[row.Dimension]
+        assert row.Level == own[dim] and row[2] == MODEL.level_names[own[dim]]
+        assert row[3] == round(float(medians[dim]), 2)  # the England median
+        assert abs(row[4] - (medians[dim] - own[dim])) < 1e-9  # its gap, as a number
+    gaps = table["Gap to England"].tolist()
+    assert gaps == sorted(gaps, reverse=True)
+    top = table[table["Top priority"] == "yes"]
+    assert 1 <= len(top) <= 3 and (top["Gap to England"] > 0).all()
+    texts = [m.value for m in at.markdown]
+    for name in top["Dimension"]:
+        dim = MODEL.dimension(names[name])
+        following = own[dim.id] + 1
+        bullets = "\n".join(f"- {s}" for s in dim.statements[following])
+        assert any(t.replace("\\", "") == bullets.replace("\\", "") for t in texts), name
+    measures = [c.value for c in at.caption if c.value.startswith("MEASURES (")]
+    assert len(measures) == len(top)
+
+
+def test_progress_against_targets_on_the_profile(demo_db, run_page):
+    from ehdmm import plans
+
+    plan = plans.read_plan(demo_db, LOCAL_VIEWER, "E08000035")
+    dim, level = next((d, lv) for d, lv in plan.levels.items() if lv < 4)
+    plans.set_target(demo_db, LOCAL_VIEWER, "me", "E08000035", dim, level + 1, "2027-03")
+    at = run_page(demo_db, authority="E08000035")
+    table = table_with(at, "Progress")
+    row = table[table["Dimension"] == MODEL.dimension(dim).name].iloc[0]
+    assert (row["Level"], row["Target"], row["By round"]) == (level, level + 1, "2027-03")
+    assert row["Progress"] == "on track"

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ehdmm import disclosure, wording
+from ehdmm import disclosure, plans, wording
+from ehdmm.analysis import plans as plan_analysis
 from ehdmm.analysis import profile
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import profile as charts
+from ehdmm.storage import connect
+from ehdmm.storage import plans as plan_store
 from ehdmm.views.parts import ChartParts
 from ehdmm.views.scope import Scope
 from ehdmm.views.sections import PeerView, Subject
@@ -62,6 +65,41 @@ class Trajectory:
 
 
 @dataclass(frozen=True)
+class Priorities:
+    """Per dimension: the level, the peer and England medians (under disclosure control) and
+    the gap to each, sorted by the gap to the peer group; the top priorities as cards with the
+    next level's statements and the strand's MEASURES; the table for people and downloads."""
+
+    frame: pd.DataFrame
+    table: pd.DataFrame
+    cards: tuple[plan_analysis.PriorityCard, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The authority's targets and its progress against them in the round (empty without
+    targets, or for a viewer who may not read them)."""
+
+    frame: pd.DataFrame
+    table: pd.DataFrame
+
+
+def priorities_of(subject: Subject, values: pd.DataFrame) -> Priorities:
+    frame = plan_analysis.priorities(values)
+    cards = plan_analysis.priority_cards(frame, subject.model, subject.peers_label)
+    if cards:
+        summary = f"{subject.name}'s top priorities, furthest behind {subject.peers_label}: " + (
+            ", ".join(c.dimension for c in cards) + "."
+        )
+    else:
+        summary = f"{subject.name} is at or above the medians in every dimension."
+    return Priorities(
+        frame, plan_analysis.priorities_table(frame, subject.peers_label), tuple(cards), summary
+    )
+
+
+@dataclass(frozen=True)
 class ProfileView(PeerView):
     about: About
     demo: bool
@@ -72,6 +110,15 @@ class ProfileView(PeerView):
     evidence: pd.DataFrame
     checklist: pd.DataFrame
     checklist_intro: str
+    progress: Progress
+
+    @property
+    def priorities(self) -> Priorities:
+        """Where the authority is furthest behind its peers (built on first use)."""
+        return self._part(
+            "priorities",
+            lambda: priorities_of(self.subject, self.levels("dimension").values),
+        )
 
     def trajectory_chart(self, mode: str = "overall") -> ChartParts:
         """The overall level and index (`mode='overall'`) or the strands over the rounds."""
@@ -152,4 +199,16 @@ def build(scope: Scope, data: RoundData) -> ProfileView:
         evidence=profile.evidence_table(data.ratings(viewer, authority), model),
         checklist=profile.checklist_table(data.checklist(viewer, authority), model),
         checklist_intro=model.checklist_intro,
+        progress=progress_of(scope, data),
     )
+
+
+def progress_of(scope: Scope, data: RoundData) -> Progress:
+    """The authority's targets and its progress in the round (its own users and the national
+    team only: storage filters by the viewer)."""
+    plans.check_read(scope.viewer, scope.authority)
+    with connect(scope.db) as conn:
+        targets = plan_store.current_targets(conn, scope.viewer, [scope.authority])
+    dims = data.own_dimensions(scope.viewer, scope.authority)
+    frame = plan_analysis.progress(targets, dims, scope.round_id or "")
+    return Progress(frame, plan_analysis.progress_table(frame, data.model))
