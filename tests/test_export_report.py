@@ -53,6 +53,8 @@ H1 = [
     "Where it sits in the peer group",
     "Trajectory across rounds",
     "Where it is, and what the next level asks",
+    "Priorities against the peer group",
+    "Targets and improvement plan",
     "Evidence notes",
     "Pre-model checklist",
     "Data tables",
@@ -578,3 +580,44 @@ def test_named_reports_figures_are_those_of_the_aggregates(pool_db, group):
     assert mine.medians.keys() == theirs.medians.keys()
     for key, frame in mine.medians.items():
         pd.testing.assert_frame_equal(frame, theirs.medians[key], obj=key)
+
+
+# -- priorities, targets and the improvement plan --------------------------------------------
+
+
+def test_the_report_holds_priorities_progress_and_the_plan(demo_db):
+    from ehdmm import plans
+
+    peers.save_custom_group(demo_db, SMALL_GROUP, [BRISTOL, "E08000025", "E09000001"])
+    mine = plans.read_plan(demo_db, LOCAL_VIEWER, BRISTOL)
+    dim, level = next((d, lv) for d, lv in mine.levels.items() if lv < 4)
+    plans.set_target(demo_db, OWN_VIEWER, "analyst", BRISTOL, dim, level + 1, "2027-03")
+    statement = MODEL.dimension(dim).statements[4][0]
+    title = "<script>alert(2)</script> =1+1"
+    action = plans.Action.checked(MODEL, dim, title, [statement], "Head of EH", "2027-01-31")
+    plans.save_action(demo_db, OWN_VIEWER, "analyst", BRISTOL, action)
+    other = plans.Action.checked(MODEL, dim, "Birmingham's own action", [statement])
+    plans.save_action(demo_db, LOCAL_VIEWER, "b", "E08000025", other)
+
+    data = report.report_data(demo_db, OWN_VIEWER, BRISTOL, "2026-03", "england", "gated", TODAY)
+    progress = data.progress.set_index("Dimension").loc[MODEL.dimension(dim).name]
+    assert (progress["Level"], progress["Target"], progress["Progress"]) == (
+        level,
+        level + 1,
+        "on track",
+    )
+    assert data.plan["Action"].tolist() == [title]  # its own plan only
+    assert data.plan["Works towards"].tolist() == [statement]
+    assert data.priorities["Level"].notna().all() and data.priority_cards
+    blocks = [b for b in report.outline(data) if isinstance(b, report.Table)]
+    assert any(b.caption == "Improvement plan" for b in blocks)
+    assert leaks(outline_text(data), demo_db) == []
+    html = report.html_bytes(data).decode("utf-8")
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; =1+1" in html
+    assert ">Targets and improvement plan</h2>" in html
+    # under disclosure control a group of 3 gives no peer median: no gap to it either
+    small = report.report_data(
+        demo_db, OWN_VIEWER, BRISTOL, "2026-03", f"custom:{SMALL_GROUP}", "gated", TODAY
+    )
+    assert small.priorities[f"Gap to Custom: {SMALL_GROUP}"].isna().all()
+    assert small.priorities["Gap to England"].notna().all()

@@ -263,3 +263,34 @@ def met_by_round(statuses: dict[str, pd.DataFrame]) -> pd.DataFrame:
         counts = frame["status"].value_counts()
         rows.append((round_id, *(int(counts.get(s, 0)) for s in STATUSES)))
     return pd.DataFrame(rows, columns=["Round", *[s.capitalize() for s in STATUSES]])
+
+
+ACTION_TABLE_COLUMNS = ["Dimension", "Action", "Works towards", "Owner", "Due", "Status", "Note"]
+
+
+def actions_table(actions: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """An authority's actions (as stored) for people, reports and downloads, in the model's
+    order of dimensions: user text as typed (CSV/XLSX writers neutralise it), the due date as
+    YYYY-MM-DD."""
+    order = {d: i for i, d in enumerate(model.dimension_ids)}
+    frame = actions.assign(_o=actions["dimension_id"].map(order)).sort_values(
+        ["_o", "action_id"], kind="stable"
+    )
+
+    def text(value: object) -> str:
+        return "" if value is None or pd.isna(value) else str(value)
+
+    return pd.DataFrame(
+        {
+            "Dimension": [model.dimension(d).name for d in frame["dimension_id"]],
+            "Action": [text(v) for v in frame["title"]],
+            "Works towards": [text(v) for v in frame["statements"]],
+            "Owner": [text(v) for v in frame["owner"]],
+            "Due": [
+                "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d") for v in frame["due"]
+            ],
+            "Status": [text(v) for v in frame["status"]],
+            "Note": [text(v) for v in frame["note"]],
+        },
+        columns=ACTION_TABLE_COLUMNS,
+    )

@@ -72,19 +72,13 @@ class PlanView:
     overview: pd.DataFrame
     overview_caption: str
     level_names: dict[int, str]
+    model: Model
 
     @property
     def actions_table(self) -> pd.DataFrame:
         """Every action for people and downloads (user text as typed; CSV/XLSX writers
         neutralise it)."""
-        rows = [
-            (d.name, a.title, "\n".join(a.statements), a.owner, a.due, a.status, a.note)
-            for d in self.dimensions
-            for a in d.actions
-        ]
-        return pd.DataFrame(
-            rows, columns=["Dimension", "Action", "Works towards", "Owner", "Due", "Status", "Note"]
-        )
+        return analysis.actions_table(self.plan.actions, self.model)
 
 
 def _text(value: object) -> str:
@@ -179,4 +173,5 @@ def build(scope: Scope, data: RoundData) -> PlanView:
         overview=targets_overview(scope, model),
         overview_caption=_overview_caption(scope.viewer),
         level_names=dict(model.level_names),
+        model=model,
     )

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ehdmm import disclosure, scoring, wording
 from ehdmm import peers as peer_groups
-from ehdmm.analysis import aggregates, benchmark, core, profile
+from ehdmm.analysis import aggregates, benchmark, core, plans, profile
 from ehdmm.charts import benchmark as benchmark_charts
 from ehdmm.charts import profile as profile_charts
 from ehdmm.charts import theme
@@ -52,6 +52,7 @@ from ehdmm.model import Model, load_model
 from ehdmm.scoring import Rule
 from ehdmm.storage import connect, submissions
 from ehdmm.storage import exports as store
+from ehdmm.storage import plans as plan_store
 from ehdmm.storage import reference as ref
 from ehdmm.viewer import Viewer
 
@@ -102,6 +103,8 @@ def _read(
         ratings = store.round_ratings(conn, viewer, round_id)
         checklist = store.round_checklist(conn, viewer, round_id)
         demo = submissions.is_demo(conn)
+        targets = plan_store.current_targets(conn, viewer, codes)
+        actions = plan_store.current_actions(conn, viewer, codes)
     figures = (
         {}
         if named
@@ -133,6 +136,8 @@ def _read(
         named=named,
         members=members,
         figures=figures,
+        targets=targets,
+        actions=actions,
     )
 
 
@@ -275,8 +280,31 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
         notices=_notices(inputs, name, has_submission, in_group, n, notices),
         caveats=_caveats(inputs, figures),
         trajectory_summary=trajectory_summary,
+        **_plan_parts(inputs, code, values["dimension"], label, has_submission),
         named=inputs.named,
     )
+
+
+def _plan_parts(
+    inputs: ReportInputs, code: str, values: pd.DataFrame, label: str, has_submission: bool
+) -> dict[str, object]:
+    """The report's priorities (from the dimension comparison, medians under disclosure
+    control), progress against the authority's targets and its plan's actions."""
+    model = inputs.model
+    parts: dict[str, object] = {}
+    if has_submission:
+        frame = plans.priorities(values)
+        parts["priorities"] = plans.priorities_table(frame, label)
+        parts["priority_cards"] = tuple(plans.priority_cards(frame, model, label))
+    if inputs.targets is not None:
+        targets = inputs.targets[inputs.targets["authority_code"] == code]
+        progress = plans.progress(targets, inputs.dims, inputs.round_id)
+        parts["progress"] = plans.progress_table(progress, model)
+    if inputs.actions is not None:
+        parts["plan"] = plans.actions_table(
+            inputs.actions[inputs.actions["authority_code"] == code], model
+        )
+    return parts
 
 
 def _own(frame: pd.DataFrame, code: str, columns: list[str]) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import ehdmm
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import aggregates, benchmark, profile
+from ehdmm.analysis.plans import PriorityCard
 from ehdmm.charts import theme
 from ehdmm.export.report.wording import (
     OWN_ONLY,
@@ -100,6 +101,12 @@ class ReportData:
     notices: tuple[str, ...]
     caveats: tuple[str, ...]
     trajectory_summary: str = ""
+    # targets and the improvement plan: priorities against the peers (a table and the top
+    # dimensions' cards), progress against the targets in the round, the plan's actions
+    priorities: pd.DataFrame | None = None
+    priority_cards: tuple[PriorityCard, ...] = ()
+    progress: pd.DataFrame | None = None
+    plan: pd.DataFrame | None = None
     named: bool = True  # the peer group's members are named (a national viewer's report)
     version: str = ehdmm.__version__
 
@@ -187,6 +194,8 @@ class ReportInputs:
     named: bool = True
     members: Mapping[str, list[str]] = field(default_factory=dict)  # named reports only
     figures: Mapping[str, aggregates.ReportFigures] = field(default_factory=dict)
+    targets: pd.DataFrame | None = None  # current targets of `codes` (storage.plans)
+    actions: pd.DataFrame | None = None  # current plan actions of `codes`
 
     @cached_property
     def strand_tidy(self) -> pd.DataFrame:
