@@ -57,7 +57,25 @@ def test_shows_every_dimension_with_level_and_target(demo_db, run_page):
         level = plan.levels[dim.id]
         assert f"Level now: {MODEL.level_names[level]} · target: no target" in shown
     assert "No targets set yet." in shown
-    assert "No authority has set a target yet." in shown
+    overview = at.dataframe[-1].value  # the demo's targets of other authorities, counted
+    with connect(demo_db) as conn:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM targets WHERE superseded_by IS NULL"
+        ).fetchone()
+    assert overview["Targets"].sum() == count > 0
+
+
+def test_a_demo_plan_is_shown(demo_db, run_page):
+    with connect(demo_db) as conn:
+        code, _, level, by, title = conn.execute(
+            "SELECT t.authority_code, t.dimension_id, t.target_level, t.target_round, a.title "
+            "FROM targets t JOIN plan_actions a USING (authority_code, dimension_id) "
+            "ORDER BY t.authority_code, t.dimension_id LIMIT 1"
+        ).fetchone()
+    at = run_page(demo_db, authority=code)
+    assert f"target: {MODEL.level_names[level]} by {by}" in texts(at)
+    assert title in [e.label.split(" (")[0] for e in at.expander]
+    assert at.dataframe[0].value["By round"].tolist()  # progress against the demo targets
 
 
 def test_set_a_target_then_a_bad_one(demo_db, run_page):

@@ -221,3 +221,36 @@ def latest_levels(
 def round_ids(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """Every round id, oldest first."""
     return [str(r[0]) for r in conn.execute("SELECT id FROM rounds ORDER BY id").fetchall()]
+
+
+def write_synthetic(
+    conn: duckdb.DuckDBPyConnection, targets: pd.DataFrame, actions: pd.DataFrame
+) -> None:
+    """Insert demo targets and actions (each a first version, marked synthetic), numbered from
+    the sequences. Call inside a transaction."""
+    if not targets.empty:
+        ids = conn.execute("SELECT nextval('target_ids') FROM range(?)", [len(targets)]).fetchall()
+        frame = targets.assign(id=sorted(int(i[0]) for i in ids))
+        conn.register("demo_targets", frame)
+        conn.execute(
+            "INSERT INTO targets (id, authority_code, dimension_id, target_level, target_round, "
+            "set_in_round, baseline_level, set_at, set_by, synthetic) SELECT id, "
+            "authority_code, dimension_id, target_level, target_round, set_in_round, "
+            "baseline_level, set_at, set_by, TRUE FROM demo_targets"
+        )
+        conn.unregister("demo_targets")
+    if not actions.empty:
+        n = len(actions)
+        rows = conn.execute("SELECT nextval('plan_row_ids') FROM range(?)", [n]).fetchall()
+        aids = conn.execute("SELECT nextval('plan_action_ids') FROM range(?)", [n]).fetchall()
+        frame = actions.assign(
+            id=sorted(int(i[0]) for i in rows), action_id=sorted(int(i[0]) for i in aids)
+        )
+        conn.register("demo_actions", frame)
+        conn.execute(
+            "INSERT INTO plan_actions (id, action_id, authority_code, dimension_id, title, "
+            "statements, owner, due, status, note, saved_at, saved_by, synthetic) SELECT id, "
+            "action_id, authority_code, dimension_id, title, statements, owner, due, status, "
+            "note, saved_at, saved_by, TRUE FROM demo_actions"
+        )
+        conn.unregister("demo_actions")
