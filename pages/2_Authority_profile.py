@@ -57,7 +57,7 @@ else:
         horizontal=True,
         key="profile_items",
     )
-    shown = view.levels(items)
+    shown = view.levels_with_targets(items)
     for prefix, label in (("peer", sel.peers_label), ("england", "England")):
         if shown.notes[prefix]:
             st.info(f"{label} median: {shown.notes[prefix]}", icon="🔒")

@@ -219,3 +219,27 @@ def test_progress_against_targets_on_the_profile(demo_db, run_page):
     row = table[table["Dimension"] == MODEL.dimension(dim).name].iloc[0]
     assert (row["Level"], row["Target"], row["By round"]) == (level, level + 1, "2027-03")
     assert row["Progress"] == "on track"
+
+
+def test_targets_are_a_third_trace_on_the_radar_and_dot_plot(demo_db, run_page, figures):
+    from ehdmm import plans
+
+    plan = plans.read_plan(demo_db, LOCAL_VIEWER, "E08000035")
+    dim, level = next((d, lv) for d, lv in plan.levels.items() if lv < 4)
+    plans.set_target(demo_db, LOCAL_VIEWER, "me", "E08000035", dim, level + 1, "2027-03")
+    at = run_page(demo_db, authority="E08000035")
+    fig = radar(figures(at))
+    target = trace(fig, "Target")
+    names = [d.name for d in MODEL.dimensions]
+    expected = [level + 1 if d.id == dim else None for d in MODEL.dimensions]
+    assert target["theta"] == names and target["r"] == expected
+    dots = next(
+        f
+        for f in figures(at)
+        if f["data"][0]["type"] == "scatter" and "Target" in [t.get("name") for t in f["data"]]
+    )
+    assert trace(dots, "Target")["x"] == expected
+    # the radar's and the dot plot's data, each with its Target column
+    (table, again) = [d.value for d in at.dataframe if "Leeds (level)" in d.value.columns]
+    assert table.equals(again)
+    assert f"{level + 1} {MODEL.level_names[level + 1]} by 2027-03" in table["Target"].tolist()

@@ -10,7 +10,7 @@ rendered from it (`ProfileView.about` names the authority for a report's title p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -19,11 +19,12 @@ from ehdmm.analysis import plans as plan_analysis
 from ehdmm.analysis import profile
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import profile as charts
+from ehdmm.charts.targets import with_targets
 from ehdmm.storage import connect
 from ehdmm.storage import plans as plan_store
 from ehdmm.views.parts import ChartParts
 from ehdmm.views.scope import Scope
-from ehdmm.views.sections import PeerView, Subject
+from ehdmm.views.sections import Levels, PeerView, Subject
 
 ITEMS: tuple[str, ...] = profile.ITEMS
 MODES: tuple[str, ...] = ("overall", "strands")
@@ -85,6 +86,32 @@ class Progress:
     table: pd.DataFrame
 
 
+def _with_targets(view: ProfileView, base: Levels) -> Levels:
+    model = view.subject.model
+    names = {d.id: d.name for d in model.dimensions}
+    targets = {
+        names[row.dimension_id]: (
+            int(row.target_level),
+            model.level_names[int(row.target_level)],
+            str(row.target_round),
+        )
+        for row in view.progress.frame.itertuples(index=False)
+    }
+    items = list(base.values["item_name"])
+    column = [
+        f"{targets[i][0]} {targets[i][1]} by {targets[i][2]}" if i in targets else "" for i in items
+    ]
+    table = base.table.assign(Target=column)
+    summary = base.summary + f" Targets are set for {len(targets)} of {len(items)} dimensions."
+
+    def chart(parts: ChartParts) -> ChartParts:
+        return ChartParts(with_targets(parts.fig, items, targets), table, parts.stem, summary)
+
+    return replace(
+        base, table=table, summary=summary, radar=chart(base.radar), dots=chart(base.dots)
+    )
+
+
 def priorities_of(subject: Subject, values: pd.DataFrame) -> Priorities:
     frame = plan_analysis.priorities(values)
     cards = plan_analysis.priority_cards(frame, subject.model, subject.peers_label)
@@ -111,6 +138,14 @@ class ProfileView(PeerView):
     checklist: pd.DataFrame
     checklist_intro: str
     progress: Progress
+
+    def levels_with_targets(self, items: profile.Items = "dimension") -> Levels:
+        """`levels`, with the authority's targets as a third trace ("Target") on the radar and
+        the dot plot, and a Target column in their table, for dimensions with targets."""
+        base = self.levels(items)
+        if items != "dimension" or self.progress.frame.empty:
+            return base
+        return self._part(("levels_targets", items), lambda: _with_targets(self, base))
 
     @property
     def priorities(self) -> Priorities:
