@@ -31,3 +31,27 @@ def test_dot_plot_gets_a_target_trace_on_its_items_axis():
 def test_no_targets_gives_the_figure_itself():
     fig = go.Figure(go.Scatter(x=[1], y=["Casework"]))
     assert with_targets(fig, ["Casework"], {}) is fig
+
+
+def test_trajectory_gets_a_marker_at_the_target_round_on_its_strand():
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True)
+    fig.add_trace(go.Scatter(x=["2025-03", "2026-03"], y=[1, 2]), row=1, col=1)
+    fig.add_trace(go.Scatter(x=["2025-03", "2026-03"], y=[2, 2]), row=2, col=1)
+    out = with_targets_of(fig)
+    marker = out.data[2]
+    assert (list(marker.x), list(marker.y), marker.xaxis, marker.yaxis) == (
+        ["2027-03"],
+        [3],
+        "x2",
+        "y2",
+    )
+    assert list(out.layout.xaxis2.categoryarray) == ["2025-03", "2026-03", "2027-03"]
+    assert len(fig.data) == 2
+
+
+def with_targets_of(fig: go.Figure) -> go.Figure:
+    from ehdmm.charts.targets import trajectory_with_targets
+
+    return trajectory_with_targets(fig, ["2025-03", "2026-03"], [(1, "Casework", 3, "2027-03")])

@@ -243,3 +243,19 @@ def test_targets_are_a_third_trace_on_the_radar_and_dot_plot(demo_db, run_page, 
     (table, again) = [d.value for d in at.dataframe if "Leeds (level)" in d.value.columns]
     assert table.equals(again)
     assert f"{level + 1} {MODEL.level_names[level + 1]} by 2027-03" in table["Target"].tolist()
+
+
+def test_the_strands_trajectory_marks_a_target_at_its_round(demo_db, run_page, figures):
+    from ehdmm import plans
+
+    plan = plans.read_plan(demo_db, LOCAL_VIEWER, "E08000035")
+    dim, level = next((d, lv) for d, lv in plan.levels.items() if lv < 4)
+    plans.set_target(demo_db, LOCAL_VIEWER, "me", "E08000035", dim, level + 1, "2028-03")
+    at = run_page(demo_db, authority="E08000035")
+    at.radio(key="profile_trajectory").set_value("strands").run()
+    strands = next(
+        f for f in figures(at) if f["layout"]["title"]["text"].endswith("strand levels by round")
+    )
+    marker = trace(strands, "Target")
+    assert marker["x"] == ["2028-03"] and marker["y"] == [level + 1]
+    assert "2028-03" in strands["layout"]["xaxis"]["categoryarray"]

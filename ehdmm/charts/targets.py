@@ -51,3 +51,35 @@ def with_targets(
     out = go.Figure(fig)
     out.add_trace(trace)
     return out
+
+
+def trajectory_with_targets(
+    fig: go.Figure, rounds: list[str], targets: list[tuple[int, str, int, str]]
+) -> go.Figure:
+    """A copy of the strands' trajectory (one subplot per strand, sharing the rounds axis) with
+    each target as a marker at its round on its strand's subplot: `targets` as (strand's
+    position, dimension name, level, round). The rounds axis reaches the latest target round."""
+    if not targets:
+        return fig
+    out = go.Figure(fig)
+    for number, (position, name, level, round_id) in enumerate(targets):
+        axis = "" if position == 0 else str(position + 1)
+        out.add_trace(
+            {
+                "type": "scatter",
+                "x": [round_id],
+                "y": [level],
+                "xaxis": f"x{axis}",
+                "yaxis": f"y{axis}",
+                "name": TARGET_NAME,
+                "legendgroup": TARGET_NAME,
+                "showlegend": number == 0,
+                "mode": "markers",
+                "marker": copy.deepcopy(TARGET_MARKER),
+                "text": [f"{name}: target by {round_id}"],
+                "hovertemplate": "%{text}<extra>Target</extra>",
+            }
+        )
+    axis_rounds = sorted({*rounds, *(t[3] for t in targets)})
+    out.update_xaxes(categoryarray=axis_rounds)
+    return out

@@ -19,7 +19,7 @@ from ehdmm.analysis import plans as plan_analysis
 from ehdmm.analysis import profile
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import profile as charts
-from ehdmm.charts.targets import with_targets
+from ehdmm.charts.targets import trajectory_with_targets, with_targets
 from ehdmm.storage import connect
 from ehdmm.storage import plans as plan_store
 from ehdmm.views.parts import ChartParts
@@ -84,6 +84,21 @@ class Progress:
 
     frame: pd.DataFrame
     table: pd.DataFrame
+
+
+def _strand_targets(view: ProfileView) -> list[tuple[int, str, int, str]]:
+    """Each target as (its strand's position, dimension name, level, round)."""
+    model = view.subject.model
+    strands = list(model.strand_ids)
+    return [
+        (
+            strands.index(model.dimension(row.dimension_id).strand_id),
+            model.dimension(row.dimension_id).name,
+            int(row.target_level),
+            str(row.target_round),
+        )
+        for row in view.progress.frame.itertuples(index=False)
+    ]
 
 
 def _with_targets(view: ProfileView, base: Levels) -> Levels:
@@ -162,16 +177,21 @@ class ProfileView(PeerView):
 
         def build() -> ChartParts:
             scope, traj = self.scope, self.trajectory
+            fig = charts.trajectory_chart(
+                traj.frame,
+                self.subject.model,
+                round_id=scope.round_id,
+                n=None,
+                rule=scope.rule,
+                authority_name=self.authority_name,
+                mode=mode,
+            )
+            if mode == "strands":
+                fig = trajectory_with_targets(
+                    fig, list(traj.frame["round_id"]), _strand_targets(self)
+                )
             return ChartParts(
-                charts.trajectory_chart(
-                    traj.frame,
-                    self.subject.model,
-                    round_id=scope.round_id,
-                    n=None,
-                    rule=scope.rule,
-                    authority_name=self.authority_name,
-                    mode=mode,
-                ),
+                fig,
                 traj.table,
                 stem=self.subject.stem(f"trajectory-{mode}"),
                 summary=traj.summary,
