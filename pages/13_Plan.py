@@ -75,3 +75,7 @@ if view.overview.empty:
     st.info("No authority has set a target yet.")
 else:
     widgets.table_with_download(view.overview, stem="england_targets", key="plan_overview")
+if not view.met.empty:
+    st.header("Targets met, round by round")
+    st.caption("Every current target, in each round after the one in which it was set.")
+    widgets.table_with_download(view.met, stem="england_targets_met", key="plan_met")

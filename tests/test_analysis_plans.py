@@ -147,3 +147,34 @@ def test_overview_suppresses_small_counts_for_authority_viewers():
     shut = plans.targets_overview(targets, MODEL, restrict=True, threshold=5)
     assert shut["Authorities"].tolist()[0] == 6 and shut["Authorities"].isna().tolist()[1]
     assert shut["Targets"].isna().tolist() == [False, True]
+
+
+def test_met_by_round_counts_targets_after_they_were_set_and_suppresses_few():
+    targets = pd.DataFrame(
+        {
+            "authority_code": [f"A{i}" for i in range(6)] + ["B"],
+            "dimension_id": ["casework"] * 7,
+            "target_level": [3] * 7,
+            "target_round": ["2026-03"] * 7,
+            "set_in_round": ["2024-03"] * 6 + ["2025-03"],
+            "baseline_level": [1] * 7,
+        }
+    )
+    dims = pd.DataFrame(
+        {
+            "authority_code": [f"A{i}" for i in range(6)] * 2 + ["B"],
+            "round_id": ["2025-03"] * 6 + ["2026-03"] * 7,
+            "dimension_id": ["casework"] * 13,
+            "level": pd.array([2] * 6 + [3] * 6 + [1], dtype="Int64"),
+        }
+    )
+    rounds = ["2024-03", "2025-03", "2026-03"]
+    open_ = plans.met_by_round(targets, dims, rounds, restrict=False, threshold=5)
+    assert open_["Round"].tolist() == ["2025-03", "2026-03"]  # none before it was set
+    assert open_.set_index("Round").loc["2025-03", "On track"] == 6
+    assert open_.set_index("Round").loc["2026-03", "Met"] == 6
+    assert open_.set_index("Round").loc["2026-03", "Not met"] == 1
+    shut = plans.met_by_round(targets, dims, rounds, restrict=True, threshold=5)
+    assert shut.set_index("Round").loc["2026-03", "Met"] == 6
+    assert pd.isna(shut.set_index("Round").loc["2026-03", "Not met"])  # one authority
+    assert shut.set_index("Round").loc["2026-03", "Passed"] == 0

@@ -57,12 +57,16 @@ def test_shows_every_dimension_with_level_and_target(demo_db, run_page):
         level = plan.levels[dim.id]
         assert f"Level now: {MODEL.level_names[level]} · target: no target" in shown
     assert "No targets set yet." in shown
-    overview = at.dataframe[-1].value  # the demo's targets of other authorities, counted
+    overview = overview_of(at)  # the demo's targets of other authorities, counted
     with connect(demo_db) as conn:
         (count,) = conn.execute(
             "SELECT count(*) FROM targets WHERE superseded_by IS NULL"
         ).fetchone()
     assert overview["Targets"].sum() == count > 0
+    (met,) = [d.value for d in at.dataframe if "Met" in d.value.columns]
+    assert met["Round"].tolist() == ["2025-03", "2026-03"]  # the demo's were set in 2024-03
+    counted = met.drop(columns="Round").sum(axis=1).tolist()
+    assert counted == [count, count]
 
 
 def test_a_demo_plan_is_shown(demo_db, run_page):
@@ -185,6 +189,12 @@ def test_progress_and_overview_after_targets(demo_db, run_page):
     dim, level = _open_dimension(demo_db)
     plans.set_target(demo_db, LOCAL_VIEWER, "me", authority, dim, level + 1, "2027-03")
     at = run_page(demo_db, authority=authority)
-    overview = at.dataframe[-1].value
+    overview = overview_of(at)
     assert overview["Targets"].sum() >= 1
     assert f"{level + 1} {MODEL.level_names[level + 1]}" in overview["Target level"].tolist()
+
+
+def overview_of(at):
+    """The table of targets across authorities (by round and level)."""
+    (found,) = [d.value for d in at.dataframe if "Target level" in d.value.columns]
+    return found

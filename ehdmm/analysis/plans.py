@@ -256,13 +256,33 @@ def targets_overview(
     return pd.DataFrame(rows, columns=["By round", "Target level", "Targets", "Authorities"])
 
 
-def met_by_round(statuses: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Per round (the keys, each a `progress` frame): targets counted at each status."""
+def met_by_round(
+    targets: pd.DataFrame,
+    dims: pd.DataFrame,
+    rounds: list[str],
+    *,
+    restrict: bool,
+    threshold: int | None = None,
+) -> pd.DataFrame:
+    """Per round after a target was set: targets counted at each status (`targets` as stored,
+    with `set_in_round`; `dims` tidy dimension levels of every round). For an authority viewer
+    (`restrict`) a count made of fewer authorities than the disclosure threshold is
+    suppressed (None)."""
+    limit = disclosure.threshold() if threshold is None else threshold
+    columns = ["Round", *[s.capitalize() for s in STATUSES]]
     rows = []
-    for round_id, frame in statuses.items():
-        counts = frame["status"].value_counts()
-        rows.append((round_id, *(int(counts.get(s, 0)) for s in STATUSES)))
-    return pd.DataFrame(rows, columns=["Round", *[s.capitalize() for s in STATUSES]])
+    for round_id in rounds:
+        live = targets[targets["set_in_round"].astype(str) < round_id]
+        if live.empty:
+            continue
+        frame = progress(live, dims[dims["round_id"] == round_id], round_id)
+        counts = []
+        for status in STATUSES:
+            chosen = frame[frame["status"] == status]
+            hide = restrict and 0 < chosen["authority_code"].nunique() < limit
+            counts.append(None if hide else len(chosen))
+        rows.append((round_id, *counts))
+    return pd.DataFrame(rows, columns=columns)
 
 
 ACTION_TABLE_COLUMNS = ["Dimension", "Action", "Works towards", "Owner", "Due", "Status", "Note"]

@@ -17,7 +17,7 @@ from ehdmm import disclosure, plans
 from ehdmm.analysis import plans as analysis
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.model import Model
-from ehdmm.storage import connect
+from ehdmm.storage import connect, scoring
 from ehdmm.storage import plans as store
 from ehdmm.viewer import Viewer
 from ehdmm.views.scope import Scope
@@ -70,6 +70,7 @@ class PlanView:
     dimensions: tuple[DimensionPlan, ...]
     progress: pd.DataFrame
     overview: pd.DataFrame
+    met: pd.DataFrame
     overview_caption: str
     level_names: dict[int, str]
     model: Model
@@ -136,12 +137,19 @@ def _dimension(model: Model, plan: plans.Plan, dim) -> DimensionPlan:
     )
 
 
-def targets_overview(scope: Scope, model: Model) -> pd.DataFrame:
-    """How many authorities aim for each level by each round (aggregates; suppressed under the
-    threshold for an authority viewer)."""
+def targets_overview(scope: Scope, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """How many targets aim for each level by each round, and how many were met (or not) in
+    each round since they were set: aggregates, counts of fewer authorities than the
+    disclosure threshold suppressed for an authority viewer."""
+    restrict = not scope.viewer.sees_all
     with connect(scope.db) as conn:
         every = store.current_targets(conn, _READER)
-    return analysis.targets_overview(every, model, restrict=not scope.viewer.sees_all)
+        dims = scoring.dimension_levels(conn, _READER) if not every.empty else None
+        rounds = store.round_ids(conn)
+    aims = analysis.targets_overview(every, model, restrict=restrict)
+    if dims is None:
+        return aims, pd.DataFrame()
+    return aims, analysis.met_by_round(every, dims, rounds, restrict=restrict)
 
 
 def _overview_caption(viewer: Viewer) -> str:
@@ -161,6 +169,7 @@ def build(scope: Scope, data: RoundData) -> PlanView:
     plan = plans.read_plan(scope.db, scope.viewer, scope.authority)
     dims = data.own_dimensions(scope.viewer, scope.authority)
     progress = analysis.progress(plan.targets, dims, scope.round_id or "")
+    aims, met = targets_overview(scope, model)
     return PlanView(
         authority=scope.authority,
         name=data.name(scope.authority),
@@ -170,7 +179,8 @@ def build(scope: Scope, data: RoundData) -> PlanView:
         plan=plan,
         dimensions=tuple(_dimension(model, plan, d) for d in model.dimensions),
         progress=analysis.progress_table(progress, model),
-        overview=targets_overview(scope, model),
+        overview=aims,
+        met=met,
         overview_caption=_overview_caption(scope.viewer),
         level_names=dict(model.level_names),
         model=model,
