@@ -100,6 +100,10 @@ def test_a_missing_dimension_is_na_and_named_incomplete_never_zero():
     table = profile.comparison_table(values, "Cee", "Peers")
     assert table["Cee (level)"].iloc[-1] == "incomplete"
     assert "0" not in set(table["Cee (level)"])
+    # the level as a number beside its label (empty where missing, never 0)
+    assert list(table.columns[1:3]) == ["Cee (level number)", "Cee (level)"]
+    assert pd.isna(table["Cee (level number)"].iloc[-1])
+    assert table["Cee (level number)"].iloc[0] == values["level"].iloc[0]
 
 
 def test_comparison_of_an_authority_without_submission_is_all_incomplete():

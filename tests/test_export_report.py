@@ -92,11 +92,13 @@ def test_report_content_equals_the_database(small_db, bristol):
     own = wide.set_index("authority_code").loc[BRISTOL]
     assert bristol.overall == MODEL.level_names[int(own["overall"])] == "Developing"
     assert bristol.index == scoring.format_index(own["index"]) == "3.00"
-    levels = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 1], strict=True))
+    levels = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 2], strict=True))
+    numbers = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 1], strict=True))
     for strand in MODEL.strands:
         assert (
             levels[strand.name] == f"{int(own[strand.id])} {MODEL.level_names[int(own[strand.id])]}"
         )
+        assert numbers[strand.name] == int(own[strand.id])
     # South West members with a submission: Bath, Bristol, North Somerset, Devon
     assert (bristol.member_count, bristol.n) == (15, 4)
     assert bristol.rank == "1 of 3"  # by index among complete returns: 3.00, 2.50, 1.00

@@ -205,8 +205,8 @@ def _n_column(values: pd.DataFrame, prefix: str) -> object:
 
 
 def comparison_table(values: pd.DataFrame, authority_name: str, peers_label: str) -> pd.DataFrame:
-    """The comparison for people: item, the authority's level, the medians and their n
-    ('suppressed' where disclosure control hid them)."""
+    """The comparison for people and downloads: item, the authority's level as a number and as
+    its label, the medians and their n ('suppressed' where disclosure control hid them)."""
     medians = {
         prefix: [
             SUPPRESSED if hide else _median_text(v)
@@ -219,6 +219,8 @@ def comparison_table(values: pd.DataFrame, authority_name: str, peers_label: str
     return pd.DataFrame(
         {
             "Item": values["item_name"],
+            # the level as a number (for spreadsheets) beside its label
+            f"{authority_name} (level number)": pd.array(values["level"], dtype="Int64"),
             f"{authority_name} (level)": [
                 INCOMPLETE if pd.isna(v) else f"{int(v)} {name}"
                 for v, name in zip(values["level"], values["level_name"], strict=True)
