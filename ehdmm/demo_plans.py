@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ehdmm.model import Model
+from ehdmm.storage import plans as store
 
 PLAN_SEED_OFFSET = 15
 SET_IN_ROUND = "2024-03"
@@ -32,28 +33,9 @@ TITLES = (
     "Roll out across the service",
     "Review with partners and record what we learnt",
 )
-TARGET_COLUMNS = [
-    "authority_code",
-    "dimension_id",
-    "target_level",
-    "target_round",
-    "set_in_round",
-    "baseline_level",
-    "set_at",
-    "set_by",
-]
-ACTION_COLUMNS = [
-    "authority_code",
-    "dimension_id",
-    "title",
-    "statements",
-    "owner",
-    "due",
-    "status",
-    "note",
-    "saved_at",
-    "saved_by",
-]
+_STORED_BY_STORAGE = ("id", "action_id", "synthetic")
+TARGET_COLUMNS = [f for f in store.TARGET_FIELDS if f not in _STORED_BY_STORAGE]
+ACTION_COLUMNS = [f for f in store.ACTION_FIELDS if f not in _STORED_BY_STORAGE]
 
 
 def _levels_in(subs: pd.DataFrame, ratings: pd.DataFrame, round_id: str) -> pd.DataFrame:

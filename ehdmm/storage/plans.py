@@ -69,8 +69,19 @@ def target_history(
     conn: duckdb.DuckDBPyConnection, viewer: Viewer, authority_code: str
 ) -> pd.DataFrame:
     """Every target row of an authority, the current and the replaced, oldest first."""
+    return _history(conn, "targets", TARGET_FIELDS, viewer, authority_code)
+
+
+def _history(
+    conn: duckdb.DuckDBPyConnection,
+    table: str,
+    fields: list[str],
+    viewer: Viewer,
+    authority_code: str,
+) -> pd.DataFrame:
+    """Every row of an authority in `table` (this module's tables and fields), oldest first."""
     return conn.execute(
-        f"SELECT {', '.join(TARGET_FIELDS)}, superseded_by FROM targets "
+        f"SELECT {', '.join(fields)}, superseded_by FROM {table} "
         "WHERE authority_code = ? AND (? OR authority_code = ?) ORDER BY id",
         [authority_code, *viewer.sql_filter_params],
     ).df()
@@ -133,11 +144,7 @@ def action_history(
     conn: duckdb.DuckDBPyConnection, viewer: Viewer, authority_code: str
 ) -> pd.DataFrame:
     """Every version of every action of an authority, oldest first."""
-    return conn.execute(
-        f"SELECT {', '.join(ACTION_FIELDS)}, superseded_by FROM plan_actions "
-        "WHERE authority_code = ? AND (? OR authority_code = ?) ORDER BY id",
-        [authority_code, *viewer.sql_filter_params],
-    ).df()
+    return _history(conn, "plan_actions", ACTION_FIELDS, viewer, authority_code)
 
 
 def action_owner(conn: duckdb.DuckDBPyConnection, action_id: int) -> str | None:
