@@ -17,7 +17,7 @@ if data_plan.sync(sel, view):
     view = data_plan.fresh_view(sel)
 
 for kind, text in data_plan.notices():
-    getattr(st, kind)(text)
+    getattr(st, kind)(widgets.plain(text))  # may quote what a user typed: plain text
 data_plan.notices().clear()
 
 if view.editable:

@@ -78,14 +78,14 @@ else:
     st.caption(
         f"Per dimension: the level, the {sel.peers_label} and England medians and the gap to "
         "each (median minus level; positive: behind), sorted by the gap to the peer group, "
-        "then the lowest level. " + prio.summary
+        "then the lowest level. " + plain(prio.summary)
     )
     widgets.table_with_download(
         prio.table, stem=view.subject.stem("priorities"), key="profile_priorities"
     )
     for card in prio.cards:
         with st.container(border=True):
-            st.markdown(f"**{plain(card.dimension)}**: {card.level_name} ({card.gap_text})")
+            st.markdown(f"**{plain(card.dimension)}**: {card.level_name} ({plain(card.gap_text)})")
             st.markdown(f"*To reach {card.next_level_name}:*")
             st.markdown("\n".join(f"- {plain(text)}" for text in card.statements))
             st.caption(f"MEASURES ({plain(card.strand)}): {plain(card.measures)}")

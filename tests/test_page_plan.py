@@ -139,6 +139,9 @@ def test_actions_are_saved_as_you_go_and_found_by_a_new_session(demo_db, run_pag
     assert again.text_input(key=f"plan_{aid}_title").value == "Map *all* our <b>data</b> flows"
     assert again.selectbox(key=f"plan_{aid}_status").value == "in progress"
     assert again.text_input(key=f"plan_{aid}_owner").value == "Head of Early Help"
+    # the expander's label is markdown: the title in it is escaped, shown as typed
+    (label,) = [e.label for e in again.expander if "our" in e.label]
+    assert label == "Map \\*all\\* our \\<b\\>data\\</b\\> flows (in progress)"
     table = again.dataframe[0].value  # the whole plan (no targets: no progress table)
     assert table["Action"].tolist() == ["Map *all* our <b>data</b> flows"]  # plain text
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ehdmm import plans
-from ehdmm.ui import data_plan
+from ehdmm.ui import data_plan, widgets
 from ehdmm.ui.state import Selection
 from ehdmm.views.plan import ActionRow, DimensionPlan, PlanView
 
@@ -45,7 +45,8 @@ def action_fields(view: PlanView, dim: DimensionPlan, action: ActionRow) -> None
     """An action: its fields to edit (their values come from the session, loaded from the
     database), or its values as plain text for a reader."""
     aid = action.action_id
-    with st.expander(f"{action.title} ({action.status})", expanded=view.editable):
+    label = f"{widgets.plain(action.title)} ({action.status})"  # a user's words: plain text
+    with st.expander(label, expanded=view.editable):
         if not view.editable:
             st.text(f"Works towards: {' / '.join(action.statements)}")
             st.text(f"Owner: {action.owner or '–'} · due: {action.due or '–'}")
