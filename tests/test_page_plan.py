@@ -201,3 +201,20 @@ def overview_of(at):
     """The table of targets across authorities (by round and level)."""
     (found,) = [d.value for d in at.dataframe if "Target level" in d.value.columns]
     return found
+
+
+def test_a_change_made_elsewhere_is_reloaded_never_overwritten(demo_db, run_page):
+    dim, _ = _open_dimension(demo_db)
+    statement = MODEL.dimension(dim).statements[4][0]
+    first = plans.Action.checked(MODEL, dim, "First title", [statement])
+    aid = plans.save_action(demo_db, LOCAL_VIEWER, "me", LEEDS, first)
+    at = run_page(demo_db, authority=LEEDS)  # this session loads 'First title'
+    other = plans.Action.checked(MODEL, dim, "Set in another session", [statement], "Lead")
+    plans.save_action(demo_db, LOCAL_VIEWER, "other", LEEDS, other, aid)
+    at.text_input(key=f"plan_{aid}_title").input("Typed here").run()
+    stored = plans.read_plan(demo_db, LOCAL_VIEWER, LEEDS).actions.iloc[0]
+    assert (stored["title"], stored["owner"]) == ("Set in another session", "Lead")
+    shown = "\n".join(w.value for w in at.warning)
+    assert "was changed in another session meanwhile" in shown
+    assert "your change was not saved (title 'Typed here')" in shown
+    assert at.text_input(key=f"plan_{aid}_title").value == "Set in another session"

@@ -18,6 +18,7 @@ import streamlit as st
 
 from ehdmm import plan_workbook, plans
 from ehdmm.model import Model, load_model
+from ehdmm.quoting import shown
 from ehdmm.storage import StoreError, last_write_token
 from ehdmm.ui import cache, data
 from ehdmm.ui.state import Selection
@@ -136,6 +137,20 @@ def shown_title(action: ActionRow) -> str:
     return f"'{action.title[:60]}'"
 
 
+def _conflict(dim: DimensionPlan, action: ActionRow, held, base) -> str:
+    """What a session typed over a version changed meanwhile elsewhere: said, not kept."""
+    typed = [
+        f"{field} {shown(value)}"
+        for field, value, was in zip(FIELDS, held, base or (None,) * len(FIELDS), strict=True)
+        if value != was
+    ]
+    return (
+        f"{dim.name}: {shown_title(action)} was changed in another session meanwhile and is "
+        f"shown as it is now; your change was not saved ({'; '.join(typed)}): enter it again "
+        "if it still applies."
+    )
+
+
 def sync(sel: Selection, view: PlanView) -> bool:
     """Save what each action's widgets hold over the version they were loaded from; load the
     stored values into widgets drawn for the first time (or changed elsewhere). True when
@@ -155,9 +170,7 @@ def sync(sel: Selection, view: PlanView) -> bool:
                 saved = True
             elif base != stored:
                 _load(action.action_id, stored)
-                notices().append(
-                    ("info", f"{dim.name}: {shown_title(action)} was changed elsewhere; reloaded.")
-                )
+                notices().append(("warning", _conflict(dim, action, held, base)))
     return saved
 
 
