@@ -289,11 +289,13 @@ def test_evidence_table_names_dimensions_and_marks_unrated_ones():
     assert table.iloc[0].to_dict() == {
         "Strand": MODEL.strands[0].name,
         "Dimension": MODEL.dimensions[0].name,
+        "Level number": 3,
         "Level": f"3 {NAMES[3]}",
         "Confidence": "high",
         "Evidence": "*not* markdown",
     }
     assert set(table["Level"].iloc[1:]) == {"incomplete"}
+    assert table["Level number"].iloc[1:].isna().all()  # never 0
 
 
 # -- headline -----------------------------------------------------------------------------------

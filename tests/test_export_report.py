@@ -197,9 +197,11 @@ def test_docx_has_headings_word_tables_and_pictures_with_alt_text(bristol):
     # tables are Word tables holding the data (not pictures)
     texts = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     evidence = next(
-        t for t in texts if t[0] == ["Strand", "Dimension", "Level", "Confidence", "Evidence"]
+        t
+        for t in texts
+        if t[0] == ["Strand", "Dimension", "Level number", "Level", "Confidence", "Evidence"]
     )
-    assert evidence[1][4] == EVIL
+    assert evidence[1][5] == EVIL  # after the level as a number and as its label
     peer = next(t for t in texts if t[0][:3] == ["Chosen", "Authority", "ONS code"])
     assert len(peer) == 1 + 15 and ["yes", "Bristol, City of", BRISTOL] in [r[:3] for r in peer]
     assert document.tables[0]._tbl.xpath("./w:tr[1]/w:trPr/w:tblHeader")  # header repeats

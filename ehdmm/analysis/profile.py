@@ -440,14 +440,16 @@ def checklist_table(answers: pd.DataFrame, model: Model) -> pd.DataFrame:
 
 
 def evidence_table(rated: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Every dimension (model order) with the return's level, confidence and evidence:
-    Strand, Dimension, Level, Confidence, Evidence."""
+    """Every dimension (model order) with the return's level (as a number, for spreadsheets, and
+    as its label), confidence and evidence: Strand, Dimension, Level number, Level, Confidence,
+    Evidence."""
     by_dimension = rated.set_index("dimension_id") if not rated.empty else None
     rows = []
     for dimension in model.dimensions:
-        level, confidence, evidence = INCOMPLETE, "", ""
+        number, level, confidence, evidence = None, INCOMPLETE, "", ""
         if by_dimension is not None and dimension.id in by_dimension.index:
             row = by_dimension.loc[dimension.id]
+            number = None if pd.isna(row["level"]) else int(row["level"])
             level = level_label(row["level"], model)
             confidence = "" if pd.isna(row["confidence"]) else str(row["confidence"])
             evidence = "" if pd.isna(row["evidence"]) else str(row["evidence"])
@@ -455,12 +457,16 @@ def evidence_table(rated: pd.DataFrame, model: Model) -> pd.DataFrame:
             {
                 "Strand": model.strand(dimension.strand_id).name,
                 "Dimension": dimension.name,
+                "Level number": number,
                 "Level": level,
                 "Confidence": confidence,
                 "Evidence": evidence,
             }
         )
-    return pd.DataFrame(rows, columns=["Strand", "Dimension", "Level", "Confidence", "Evidence"])
+    columns = ["Strand", "Dimension", "Level number", "Level", "Confidence", "Evidence"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["Level number"] = frame["Level number"].astype("Int64")
+    return frame
 
 
 # --------------------------------------------------------------------------------------------
