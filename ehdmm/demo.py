@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ehdmm import demo_plans
 from ehdmm.model import Model, load_model
 from ehdmm.storage import connect, publications, resolve_db_path, write_with_retry
+from ehdmm.storage import plans as plan_store
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
 
@@ -203,6 +205,11 @@ def write_demo(
             ref.add_round(conn, round_id, label=f"{round_id} (synthetic)", synthetic=True)
         data = generate(model, codes, seed=seed)
         store.write_submissions(conn, data.submissions, data.ratings, data.checklist)
+        # targets and improvement plans of about half the (reference) authorities
+        targets, actions = demo_plans.generate_plans(
+            model, data.submissions, data.ratings, list(base["code"]), DEMO_AUTHOR, seed
+        )
+        plan_store.write_synthetic(conn, targets, actions)
         store.set_meta(conn, "demo", f"seed={seed};scale={scale}")
         publications.publish_every_round(conn, DEMO_AUTHOR, synthetic=True)
         return {

@@ -58,7 +58,7 @@ else:
         horizontal=True,
         key="profile_items",
     )
-    shown = view.levels(items)
+    shown = view.levels_with_targets(items)
     for prefix, label in (("peer", sel.peers_md), ("england", "England")):
         if shown.notes[prefix]:
             st.info(f"{label} median: {shown.notes[prefix]}", icon="🔒")
@@ -72,6 +72,33 @@ else:
         widgets.show(shown.radar, key="profile_radar")
     with right:
         widgets.show(shown.dots, key="profile_dots")
+
+    # -- priorities: where it is furthest behind its peers ------------------------------------
+    st.header("Priorities against the peer group")
+    prio = view.priorities
+    st.caption(
+        f"Per dimension: the level, the {sel.peers_label} and England medians and the gap to "
+        "each (median minus level; positive: behind), sorted by the gap to the peer group, "
+        "then the lowest level. " + plain(prio.summary)
+    )
+    widgets.table_with_download(
+        prio.table, stem=view.subject.stem("priorities"), key="profile_priorities"
+    )
+    for card in prio.cards:
+        with st.container(border=True):
+            st.markdown(f"**{plain(card.dimension)}**: {card.level_name} ({plain(card.gap_text)})")
+            st.markdown(f"*To reach {card.next_level_name}:*")
+            st.markdown("\n".join(f"- {plain(text)}" for text in card.statements))
+            st.caption(f"MEASURES ({plain(card.strand)}): {plain(card.measures)}")
+
+    # -- progress against its targets -------------------------------------------------------
+    if not view.progress.table.empty:
+        st.header("Progress against targets")
+        widgets.table_with_download(
+            view.progress.table,
+            stem=view.subject.stem("targets", rule=False),
+            key="profile_targets",
+        )
 
     # -- strand cards -------------------------------------------------------------------------
     st.header("Where it is, and what the next level asks")

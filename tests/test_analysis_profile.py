@@ -100,6 +100,10 @@ def test_a_missing_dimension_is_na_and_named_incomplete_never_zero():
     table = profile.comparison_table(values, "Cee", "Peers")
     assert table["Cee (level)"].iloc[-1] == "incomplete"
     assert "0" not in set(table["Cee (level)"])
+    # the level as a number beside its label (empty where missing, never 0)
+    assert list(table.columns[1:3]) == ["Cee (level number)", "Cee (level)"]
+    assert pd.isna(table["Cee (level number)"].iloc[-1])
+    assert table["Cee (level number)"].iloc[0] == values["level"].iloc[0]
 
 
 def test_comparison_of_an_authority_without_submission_is_all_incomplete():
@@ -285,11 +289,13 @@ def test_evidence_table_names_dimensions_and_marks_unrated_ones():
     assert table.iloc[0].to_dict() == {
         "Strand": MODEL.strands[0].name,
         "Dimension": MODEL.dimensions[0].name,
+        "Level number": 3,
         "Level": f"3 {NAMES[3]}",
         "Confidence": "high",
         "Evidence": "*not* markdown",
     }
     assert set(table["Level"].iloc[1:]) == {"incomplete"}
+    assert table["Level number"].iloc[1:].isna().all()  # never 0
 
 
 # -- headline -----------------------------------------------------------------------------------

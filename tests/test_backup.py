@@ -114,10 +114,51 @@ def full_db(tmp_path: Path) -> Path:
 
     path = make(tmp_path / "full.duckdb")
     publish_everything(path)
+    _add_plan_rows(path)
     with connect(path) as conn:
         empty = [t for t in tables_of(conn) if not conn.execute(f'FROM "{t}" LIMIT 1').fetchall()]
     assert empty == [], f"tables without a row prove nothing: {empty}"
     return path
+
+
+def _add_plan_rows(path: Path) -> None:
+    """A target (changed once: history) and an action (two versions) of migration 0007."""
+    from datetime import date, datetime
+
+    from ehdmm.storage import plans, write_with_retry
+
+    def work(conn) -> None:
+        now = datetime(2026, 4, 1, 9)
+        for level in (3, 4):
+            plans.insert_target(
+                conn,
+                authority_code="E06000023",
+                dimension_id="casework",
+                target_level=level,
+                target_round="2027-03",
+                set_in_round="2026-03",
+                baseline_level=2,
+                actor="t",
+                now=now,
+            )
+        action = None
+        for status in ("planned", "done"):
+            action = plans.insert_action(
+                conn,
+                action_id=action,
+                authority_code="E06000023",
+                dimension_id="casework",
+                title="Procure",
+                statements="A statement",
+                owner="Head of EH",
+                due=date(2027, 1, 31),
+                status=status,
+                note=None,
+                actor="t",
+                now=now,
+            )
+
+    write_with_retry(path, work)
 
 
 def only_backup(folder: Path) -> Path:
@@ -156,12 +197,12 @@ def test_round_trip_is_exact_for_every_table_sequence_and_level(full_db, tmp_pat
 def test_a_table_a_later_migration_adds_is_backed_up_without_code_changes(
     full_db, tmp_path, monkeypatch
 ):
-    """A new migration with a table, a sequence and a default (as targets or plans would add):
-    covered by backup and restore as they are."""
+    """A new migration with a table, a sequence and a default: covered by backup and restore
+    as they are."""
     later = (
-        "0099_targets.sql",
-        "CREATE SEQUENCE target_ids START 1;\n"
-        "CREATE TABLE targets (id BIGINT PRIMARY KEY DEFAULT nextval('target_ids'), "
+        "0099_later.sql",
+        "CREATE SEQUENCE later_ids START 1;\n"
+        "CREATE TABLE later_things (id BIGINT PRIMARY KEY DEFAULT nextval('later_ids'), "
         "authority_code VARCHAR NOT NULL, dimension_id VARCHAR, level INTEGER, "
         "due DATE, set_at TIMESTAMP DEFAULT current_timestamp);",
     )
@@ -169,11 +210,11 @@ def test_a_table_a_later_migration_adds_is_backed_up_without_code_changes(
     store_db.forget(full_db)
     with connect(full_db) as conn:
         conn.execute(
-            "INSERT INTO targets (authority_code, dimension_id, level, due) "
+            "INSERT INTO later_things (authority_code, dimension_id, level, due) "
             "SELECT code, 'casework', 3, DATE '2027-03-31' FROM authorities"
         )
     result = backup.take_backup(full_db, tmp_path / "backups")
-    assert "targets" in json.loads((result.path / backup.MANIFEST).read_text())["tables"]
+    assert "later_things" in json.loads((result.path / backup.MANIFEST).read_text())["tables"]
     backup.restore_backup(result.path, tmp_path / "restored.duckdb")
     assert_same_database(full_db, tmp_path / "restored.duckdb")
 

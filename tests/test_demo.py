@@ -65,3 +65,30 @@ def test_scaled_demo_adds_synthetic_copies(tmp_path):
 def test_demo_refuses_a_database_with_submissions(demo_db):
     with pytest.raises(ValueError, match="already holds submissions"):
         demo.write_demo(demo_db)
+
+
+def test_demo_plans_for_about_half_the_authorities(demo_db):
+    with connect(demo_db) as conn:
+        targets = conn.execute("SELECT * FROM targets").df()
+        actions = conn.execute("SELECT * FROM plan_actions").df()
+        levels = conn.execute(
+            "SELECT s.authority_code, r.dimension_id, r.level FROM submissions s "
+            "JOIN ratings r ON r.submission_id = s.id "
+            "WHERE s.round_id = '2024-03' AND s.status = 'submitted'"
+        ).df()
+    share = targets["authority_code"].nunique() / 153
+    assert 0.35 <= share <= 0.65
+    assert targets["synthetic"].all() and actions["synthetic"].all()
+    assert set(actions["authority_code"]) == set(targets["authority_code"])
+    merged = targets.merge(levels, on=["authority_code", "dimension_id"])
+    assert len(merged) == len(targets)
+    assert (merged["target_level"] > merged["level"]).all()
+    assert (merged["baseline_level"] == merged["level"]).all()
+    assert (targets["target_round"] > targets["set_in_round"]).all()
+    model = load_model()
+    for row in actions.itertuples():
+        known = {
+            t for texts in model.dimension(row.dimension_id).statements.values() for t in texts
+        }
+        assert set(row.statements.split("\n")) <= known
+    assert set(actions["status"]) <= {"planned", "in progress", "done", "dropped"}

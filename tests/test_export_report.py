@@ -59,6 +59,8 @@ H1 = [
     "Where it sits in the peer group",
     "Trajectory across rounds",
     "Where it is, and what the next level asks",
+    "Priorities against the peer group",
+    "Targets and improvement plan",
     "Evidence notes",
     "Pre-model checklist",
     "Data tables",
@@ -96,11 +98,13 @@ def test_report_content_equals_the_database(small_db, bristol):
     own = wide.set_index("authority_code").loc[BRISTOL]
     assert bristol.overall == MODEL.level_names[int(own["overall"])] == "Developing"
     assert bristol.index == scoring.format_index(own["index"]) == "3.00"
-    levels = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 1], strict=True))
+    levels = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 2], strict=True))
+    numbers = dict(zip(bristol.strands["Item"], bristol.strands.iloc[:, 1], strict=True))
     for strand in MODEL.strands:
         assert (
             levels[strand.name] == f"{int(own[strand.id])} {MODEL.level_names[int(own[strand.id])]}"
         )
+        assert numbers[strand.name] == int(own[strand.id])
     # South West members with a submission: Bath, Bristol, North Somerset, Devon
     assert (bristol.member_count, bristol.n) == (15, 4)
     assert bristol.rank == "1 of 3"  # by index among complete returns: 3.00, 2.50, 1.00
@@ -200,9 +204,11 @@ def test_docx_has_headings_word_tables_and_pictures_with_alt_text(bristol):
     # tables are Word tables holding the data (not pictures)
     texts = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     evidence = next(
-        t for t in texts if t[0] == ["Strand", "Dimension", "Level", "Confidence", "Evidence"]
+        t
+        for t in texts
+        if t[0] == ["Strand", "Dimension", "Level number", "Level", "Confidence", "Evidence"]
     )
-    assert evidence[1][4] == EVIL
+    assert evidence[1][5] == EVIL  # after the level as a number and as its label
     peer = next(t for t in texts if t[0][:3] == ["Chosen", "Authority", "ONS code"])
     assert len(peer) == 1 + 15 and ["yes", "Bristol, City of", BRISTOL] in [r[:3] for r in peer]
     assert document.tables[0]._tbl.xpath("./w:tr[1]/w:trPr/w:tblHeader")  # header repeats
@@ -617,3 +623,49 @@ def test_a_report_from_the_cached_view_is_the_report_read_on_its_own(pool_db):
     assert outline_text(batch.report(BRISTOL, TODAY)) == outline_text(national)
     with pytest.raises(report.ReportError, match="not among"):
         batch.report("E08000025")
+
+
+# -- priorities, targets and the improvement plan --------------------------------------------
+
+
+def test_the_report_holds_priorities_progress_and_the_plan(demo_db):
+    from ehdmm import plans
+
+    peers.save_custom_group(demo_db, SMALL_GROUP, [BRISTOL, "E08000025", "E09000001"])
+    assert peers.publish_group(demo_db, SMALL_GROUP, actor="tests")  # authority users may choose it
+    mine = plans.read_plan(demo_db, LOCAL_VIEWER, BRISTOL)
+    dim, level = next((d, lv) for d, lv in mine.levels.items() if lv < 4)
+    plans.set_target(demo_db, OWN_VIEWER, "analyst", BRISTOL, dim, level + 1, "2027-03")
+    statement = MODEL.dimension(dim).statements[4][0]
+    title = "<script>alert(2)</script> =1+1"
+    action = plans.Action.checked(MODEL, dim, title, [statement], "Head of EH", "2027-01-31")
+    plans.save_action(demo_db, OWN_VIEWER, "analyst", BRISTOL, action)
+    other = plans.Action.checked(MODEL, dim, "Birmingham's own action", [statement])
+    plans.save_action(demo_db, LOCAL_VIEWER, "b", "E08000025", other)
+
+    data = reports.report_data(demo_db, OWN_VIEWER, BRISTOL, "2026-03", "england", "gated", TODAY)
+    progress = data.progress.set_index("Dimension").loc[MODEL.dimension(dim).name]
+    assert (progress["Level"], progress["Target"], progress["Progress"]) == (
+        level,
+        level + 1,
+        "on track",
+    )
+    assert data.plan["Action"].tolist() == [title]  # its own plan only
+    assert data.plan["Works towards"].tolist() == [statement]
+    assert data.priorities["Level"].notna().all() and data.priority_cards
+    # the target is the radar's third trace, and a column of the dimensions' table
+    assert "Target" in [t.name for t in data.chart("radar").figure.data]
+    by_dimension = next(t.frame for t in data.tables if t.title.startswith("Levels by dimension"))
+    assert f"{level + 1} " in " ".join(by_dimension["Target"])
+    blocks = [b for b in report.outline(data) if isinstance(b, report.Table)]
+    assert any(b.caption == "Improvement plan" for b in blocks)
+    assert leaks(outline_text(data), demo_db) == []
+    html = report.html_bytes(data).decode("utf-8")
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; =1+1" in html
+    assert ">Targets and improvement plan</h2>" in html
+    # under disclosure control a group of 3 gives no peer median: no gap to it either
+    small = reports.report_data(
+        demo_db, OWN_VIEWER, BRISTOL, "2026-03", f"custom:{SMALL_GROUP}", "gated", TODAY
+    )
+    assert small.priorities[f"Gap to Custom: {SMALL_GROUP}"].isna().all()
+    assert small.priorities["Gap to England"].notna().all()

@@ -176,3 +176,86 @@ def test_an_authority_without_a_submission_gets_a_notice_and_its_trajectory(
     expected = [None if r not in own.index or own.isna()[r] else int(own[r]) for r in rounds]
     assert overall["y"] == expected and expected[-1] is None
     assert not at.metric
+
+
+# -- priorities against the peer group, and progress against targets ---------------------------
+
+
+def test_priorities_give_numeric_levels_gaps_and_the_next_levels_statements(demo_db, run_page):
+    at = run_page(demo_db, authority="E08000035", peers="england")
+    table = table_with(at, "Gap to England")
+    with connect(demo_db) as conn:
+        dims = scoring.dimension_levels(conn, LOCAL_VIEWER, ROUND)
+    medians = dims.groupby("dimension_id")["level"].median()
+    own = dict(zip(MODEL.dimension_ids, dimension_levels(demo_db, "E08000035"), strict=True))
+    names = {d.name: d.id for d in MODEL.dimensions}
+    for row in table.itertuples(index=False):
+        dim = names[row.Dimension]
+        assert row.Level == own[dim] and row[2] == MODEL.level_names[own[dim]]
+        assert row[3] == round(float(medians[dim]), 2)  # the England median
+        assert abs(row[4] - (medians[dim] - own[dim])) < 1e-9  # its gap, as a number
+    gaps = table["Gap to England"].tolist()
+    assert gaps == sorted(gaps, reverse=True)
+    top = table[table["Top priority"] == "yes"]
+    assert 1 <= len(top) <= 3 and (top["Gap to England"] > 0).all()
+    texts = [m.value for m in at.markdown]
+    for name in top["Dimension"]:
+        dim = MODEL.dimension(names[name])
+        following = own[dim.id] + 1
+        bullets = "\n".join(f"- {s}" for s in dim.statements[following])
+        assert any(t.replace("\\", "") == bullets.replace("\\", "") for t in texts), name
+    measures = [c.value for c in at.caption if c.value.startswith("MEASURES (")]
+    assert len(measures) == len(top)
+
+
+def test_progress_against_targets_on_the_profile(demo_db, run_page):
+    from ehdmm import plans
+
+    plan = plans.read_plan(demo_db, LOCAL_VIEWER, "E08000035")
+    dim, level = next((d, lv) for d, lv in plan.levels.items() if lv < 4)
+    plans.set_target(demo_db, LOCAL_VIEWER, "me", "E08000035", dim, level + 1, "2027-03")
+    at = run_page(demo_db, authority="E08000035")
+    table = table_with(at, "Progress")
+    row = table[table["Dimension"] == MODEL.dimension(dim).name].iloc[0]
+    assert (row["Level"], row["Target"], row["By round"]) == (level, level + 1, "2027-03")
+    assert row["Progress"] == "on track"
+
+
+def test_targets_are_a_third_trace_on_the_radar_and_dot_plot(demo_db, run_page, figures):
+    from ehdmm import plans
+
+    plan = plans.read_plan(demo_db, LOCAL_VIEWER, "E08000035")
+    dim, level = next((d, lv) for d, lv in plan.levels.items() if lv < 4)
+    plans.set_target(demo_db, LOCAL_VIEWER, "me", "E08000035", dim, level + 1, "2027-03")
+    at = run_page(demo_db, authority="E08000035")
+    fig = radar(figures(at))
+    target = trace(fig, "Target")
+    names = [d.name for d in MODEL.dimensions]
+    expected = [level + 1 if d.id == dim else None for d in MODEL.dimensions]
+    assert target["theta"] == names and target["r"] == expected
+    dots = next(
+        f
+        for f in figures(at)
+        if f["data"][0]["type"] == "scatter" and "Target" in [t.get("name") for t in f["data"]]
+    )
+    assert trace(dots, "Target")["x"] == expected
+    # the radar's and the dot plot's data, each with its Target column
+    (table, again) = [d.value for d in at.dataframe if "Leeds (level)" in d.value.columns]
+    assert table.equals(again)
+    assert f"{level + 1} {MODEL.level_names[level + 1]} by 2027-03" in table["Target"].tolist()
+
+
+def test_the_strands_trajectory_marks_a_target_at_its_round(demo_db, run_page, figures):
+    from ehdmm import plans
+
+    plan = plans.read_plan(demo_db, LOCAL_VIEWER, "E08000035")
+    dim, level = next((d, lv) for d, lv in plan.levels.items() if lv < 4)
+    plans.set_target(demo_db, LOCAL_VIEWER, "me", "E08000035", dim, level + 1, "2028-03")
+    at = run_page(demo_db, authority="E08000035")
+    at.radio(key="profile_trajectory").set_value("strands").run()
+    strands = next(
+        f for f in figures(at) if f["layout"]["title"]["text"].endswith("strand levels by round")
+    )
+    marker = trace(strands, "Target")
+    assert marker["x"] == ["2028-03"] and marker["y"] == [level + 1]
+    assert "2028-03" in strands["layout"]["xaxis"]["categoryarray"]

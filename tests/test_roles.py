@@ -467,3 +467,77 @@ def test_the_round_list_is_the_pool_s_for_every_viewer(roles_db, gap_user):
     assert core.rounds_with_submissions(roles_db, viewer) == pool
     assert core.own_rounds(roles_db, viewer, GAP) == ["2023-03", "2024-03", "2025-03"]
     assert core.own_rounds(roles_db, viewer, OWN) == []  # another authority: nothing
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets and improvement plans: another authority's are out of reach by page, link or export
+
+SECRET_ACTION = "Birmingham's secret action"
+
+
+@pytest.fixture(scope="module")
+def other_plan(roles_db: Path) -> str:
+    """Birmingham (OTHER) with a target and an action of its own."""
+    from ehdmm import plans
+
+    model = load_model()
+    mine = plans.read_plan(roles_db, LOCAL_VIEWER, OTHER)
+    dim, level = next((d, lv) for d, lv in mine.levels.items() if lv < 4)
+    other_user = Viewer("authority", OTHER, "analyst@birmingham.gov.uk")
+    plans.set_target(roles_db, other_user, "b", OTHER, dim, level + 1, "2027-03")
+    statement = model.dimension(dim).statements[level + 1][0]
+    action = plans.Action.checked(model, dim, SECRET_ACTION, [statement], "Head of EH")
+    plans.save_action(roles_db, other_user, "b", OTHER, action)
+    return dim
+
+
+@pytest.mark.parametrize("stem", ["13_Plan", "2_Authority_profile", "10_Reports"])
+def test_another_authority_s_plan_is_not_reached_by_a_link(stem, roles_db, other_plan):
+    at = run(page_path(stem), signed_in(AUTHORITY_USER), authority=OTHER)
+    assert at.sidebar.selectbox[0].value == OWN
+    assert leaks(at, roles_db) == [] and SECRET_ACTION not in rendered_text(at)
+
+
+def test_the_plan_page_is_the_authority_s_own_and_editable(roles_db, other_plan):
+    at = run(page_path("13_Plan"), signed_in(AUTHORITY_USER))
+    assert at.title[0].value == f"Plan: {OWN_NAME}"
+    assert [b for b in at.button if b.label == "Save the target"]  # its own: editable
+    assert SECRET_ACTION not in rendered_text(at)
+    overview = overview_of(at)  # across authorities: counts only, small ones suppressed
+    assert list(overview.columns) == ["By round", "Target level", "Targets", "Authorities"]
+    assert overview["Authorities"].dropna().ge(5).all()
+
+
+def test_the_national_team_reads_every_plan_but_edits_none(roles_db, other_plan):
+    at = run(page_path("13_Plan"), signed_in(NATIONAL_USER), authority=OTHER)
+    assert SECRET_ACTION in rendered_text(at)
+    assert not [b for b in at.button if b.label in ("Save the target", "Add the action")]
+    assert not at.text_input
+
+
+def test_another_authority_s_plan_is_refused_by_every_function_and_export(roles_db, other_plan):
+    from ehdmm import plan_workbook, plans
+
+    viewer = access.viewer_for(roles_db, AUTHORITY_USER)
+    model = load_model()
+    with pytest.raises(plans.NotAllowed):
+        plans.read_plan(roles_db, viewer, OTHER)
+    with pytest.raises(plans.NotAllowed):
+        plans.set_target(roles_db, viewer, AUTHORITY_USER, OTHER, other_plan, 4, "2028-03")
+    with pytest.raises(plans.NotAllowed):
+        plans.withdraw_target(roles_db, viewer, AUTHORITY_USER, OTHER, other_plan)
+    own = report.report_data(roles_db, viewer, OWN, None, "region", "gated")
+    assert SECRET_ACTION not in own.plan.to_csv() and OTHER not in own.progress.to_csv()
+    with pytest.raises(access.AccessDenied):
+        report.report_data(roles_db, viewer, OTHER, None, "region", "gated")
+    assert plans.all_targets(roles_db, viewer)["authority_code"].isin([OWN]).all()
+    # a plan file with another authority's rows: refused whole for an authority user
+    book = plan_workbook.workbook_bytes(plans.read_plan(roles_db, LOCAL_VIEWER, OTHER), "x")
+    result = plan_workbook.read_plan_file(roles_db, viewer, book, "theirs.xlsx", model)
+    assert not result.ok and "not your authority" in str(result.problems[0])
+
+
+def overview_of(at):
+    """The table of targets across authorities (by round and level)."""
+    (found,) = [d.value for d in at.dataframe if "Target level" in d.value.columns]
+    return found

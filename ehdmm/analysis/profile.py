@@ -205,8 +205,8 @@ def _n_column(values: pd.DataFrame, prefix: str) -> object:
 
 
 def comparison_table(values: pd.DataFrame, authority_name: str, peers_label: str) -> pd.DataFrame:
-    """The comparison for people: item, the authority's level, the medians and their n
-    ('suppressed' where disclosure control hid them)."""
+    """The comparison for people and downloads: item, the authority's level as a number and as
+    its label, the medians and their n ('suppressed' where disclosure control hid them)."""
     medians = {
         prefix: [
             SUPPRESSED if hide else _median_text(v)
@@ -219,6 +219,8 @@ def comparison_table(values: pd.DataFrame, authority_name: str, peers_label: str
     return pd.DataFrame(
         {
             "Item": values["item_name"],
+            # the level as a number (for spreadsheets) beside its label
+            f"{authority_name} (level number)": pd.array(values["level"], dtype="Int64"),
             f"{authority_name} (level)": [
                 INCOMPLETE if pd.isna(v) else f"{int(v)} {name}"
                 for v, name in zip(values["level"], values["level_name"], strict=True)
@@ -438,14 +440,16 @@ def checklist_table(answers: pd.DataFrame, model: Model) -> pd.DataFrame:
 
 
 def evidence_table(rated: pd.DataFrame, model: Model) -> pd.DataFrame:
-    """Every dimension (model order) with the return's level, confidence and evidence:
-    Strand, Dimension, Level, Confidence, Evidence."""
+    """Every dimension (model order) with the return's level (as a number, for spreadsheets, and
+    as its label), confidence and evidence: Strand, Dimension, Level number, Level, Confidence,
+    Evidence."""
     by_dimension = rated.set_index("dimension_id") if not rated.empty else None
     rows = []
     for dimension in model.dimensions:
-        level, confidence, evidence = INCOMPLETE, "", ""
+        number, level, confidence, evidence = None, INCOMPLETE, "", ""
         if by_dimension is not None and dimension.id in by_dimension.index:
             row = by_dimension.loc[dimension.id]
+            number = None if pd.isna(row["level"]) else int(row["level"])
             level = level_label(row["level"], model)
             confidence = "" if pd.isna(row["confidence"]) else str(row["confidence"])
             evidence = "" if pd.isna(row["evidence"]) else str(row["evidence"])
@@ -453,12 +457,16 @@ def evidence_table(rated: pd.DataFrame, model: Model) -> pd.DataFrame:
             {
                 "Strand": model.strand(dimension.strand_id).name,
                 "Dimension": dimension.name,
+                "Level number": number,
                 "Level": level,
                 "Confidence": confidence,
                 "Evidence": evidence,
             }
         )
-    return pd.DataFrame(rows, columns=["Strand", "Dimension", "Level", "Confidence", "Evidence"])
+    columns = ["Strand", "Dimension", "Level number", "Level", "Confidence", "Evidence"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["Level number"] = frame["Level number"].astype("Int64")
+    return frame
 
 
 # --------------------------------------------------------------------------------------------

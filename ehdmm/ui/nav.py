@@ -34,6 +34,8 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         Link("pages/7_Assess.py", "Assess"),
         Link("pages/8_Upload.py", "Upload", national_only=True),
         Link("pages/9_History.py", "History"),
+        # targets and improvement plans
+        Link("pages/13_Plan.py", "Plan"),
     ),
     "National": (
         Link("pages/1_Overview.py", "Overview", national_only=True),

@@ -10,17 +10,21 @@ rendered from it (`ProfileView.about` names the authority for a report's title p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from ehdmm import disclosure, wording
+from ehdmm import disclosure, plans, wording
+from ehdmm.analysis import plans as plan_analysis
 from ehdmm.analysis import profile
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import profile as charts
+from ehdmm.charts.targets import trajectory_with_targets, with_targets
+from ehdmm.storage import connect
+from ehdmm.storage import plans as plan_store
 from ehdmm.views.parts import ChartParts
 from ehdmm.views.scope import Scope
-from ehdmm.views.sections import PeerView, Subject
+from ehdmm.views.sections import Levels, PeerView, Subject
 
 ITEMS: tuple[str, ...] = profile.ITEMS
 MODES: tuple[str, ...] = ("overall", "strands")
@@ -62,6 +66,83 @@ class Trajectory:
 
 
 @dataclass(frozen=True)
+class Priorities:
+    """Per dimension: the level, the peer and England medians (under disclosure control) and
+    the gap to each, sorted by the gap to the peer group; the top priorities as cards with the
+    next level's statements and the strand's MEASURES; the table for people and downloads."""
+
+    frame: pd.DataFrame
+    table: pd.DataFrame
+    cards: tuple[plan_analysis.PriorityCard, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The authority's targets and its progress against them in the round, and its improvement
+    plan's actions (each empty without any, or for a viewer who may not read them)."""
+
+    frame: pd.DataFrame
+    table: pd.DataFrame
+    actions: pd.DataFrame
+
+
+def _strand_targets(view: ProfileView) -> list[tuple[int, str, int, str]]:
+    """Each target as (its strand's position, dimension name, level, round)."""
+    model = view.subject.model
+    strands = list(model.strand_ids)
+    return [
+        (
+            strands.index(model.dimension(row.dimension_id).strand_id),
+            model.dimension(row.dimension_id).name,
+            int(row.target_level),
+            str(row.target_round),
+        )
+        for row in view.progress.frame.itertuples(index=False)
+    ]
+
+
+def _with_targets(view: ProfileView, base: Levels) -> Levels:
+    model = view.subject.model
+    names = {d.id: d.name for d in model.dimensions}
+    targets = {
+        names[row.dimension_id]: (
+            int(row.target_level),
+            model.level_names[int(row.target_level)],
+            str(row.target_round),
+        )
+        for row in view.progress.frame.itertuples(index=False)
+    }
+    items = list(base.values["item_name"])
+    column = [
+        f"{targets[i][0]} {targets[i][1]} by {targets[i][2]}" if i in targets else "" for i in items
+    ]
+    table = base.table.assign(Target=column)
+    summary = base.summary + f" Targets are set for {len(targets)} of {len(items)} dimensions."
+
+    def chart(parts: ChartParts) -> ChartParts:
+        return ChartParts(with_targets(parts.fig, items, targets), table, parts.stem, summary)
+
+    return replace(
+        base, table=table, summary=summary, _draw=lambda kind: chart(getattr(base, kind))
+    )
+
+
+def priorities_of(subject: Subject, values: pd.DataFrame) -> Priorities:
+    frame = plan_analysis.priorities(values)
+    cards = plan_analysis.priority_cards(frame, subject.model, subject.peers_label)
+    if cards:
+        summary = f"{subject.name}'s top priorities, furthest behind {subject.peers_label}: " + (
+            ", ".join(c.dimension for c in cards) + "."
+        )
+    else:
+        summary = f"{subject.name} is at or above the medians in every dimension."
+    return Priorities(
+        frame, plan_analysis.priorities_table(frame, subject.peers_label), tuple(cards), summary
+    )
+
+
+@dataclass(frozen=True)
 class ProfileView(PeerView):
     about: About
     demo: bool
@@ -72,6 +153,23 @@ class ProfileView(PeerView):
     evidence: pd.DataFrame
     checklist: pd.DataFrame
     checklist_intro: str
+    progress: Progress
+
+    def levels_with_targets(self, items: profile.Items = "dimension") -> Levels:
+        """`levels`, with the authority's targets as a third trace ("Target") on the radar and
+        the dot plot, and a Target column in their table, for dimensions with targets."""
+        base = self.levels(items)
+        if items != "dimension" or self.progress.frame.empty:
+            return base
+        return self._part(("levels_targets", items), lambda: _with_targets(self, base))
+
+    @property
+    def priorities(self) -> Priorities:
+        """Where the authority is furthest behind its peers (built on first use)."""
+        return self._part(
+            "priorities",
+            lambda: priorities_of(self.subject, self.levels("dimension").values),
+        )
 
     def trajectory_chart(self, mode: str = "overall") -> ChartParts:
         """The overall level and index (`mode='overall'`) or the strands over the rounds."""
@@ -80,16 +178,21 @@ class ProfileView(PeerView):
 
         def build() -> ChartParts:
             scope, traj = self.scope, self.trajectory
+            fig = charts.trajectory_chart(
+                traj.frame,
+                self.subject.model,
+                round_id=scope.round_id,
+                n=None,
+                rule=scope.rule,
+                authority_name=self.authority_name,
+                mode=mode,
+            )
+            if mode == "strands":
+                fig = trajectory_with_targets(
+                    fig, list(traj.frame["round_id"]), _strand_targets(self)
+                )
             return ChartParts(
-                charts.trajectory_chart(
-                    traj.frame,
-                    self.subject.model,
-                    round_id=scope.round_id,
-                    n=None,
-                    rule=scope.rule,
-                    authority_name=self.authority_name,
-                    mode=mode,
-                ),
+                fig,
                 traj.table,
                 stem=self.subject.stem(f"trajectory-{mode}"),
                 summary=traj.summary,
@@ -152,4 +255,21 @@ def build(scope: Scope, data: RoundData) -> ProfileView:
         evidence=profile.evidence_table(data.ratings(viewer, authority), model),
         checklist=profile.checklist_table(data.checklist(viewer, authority), model),
         checklist_intro=model.checklist_intro,
+        progress=progress_of(scope, data),
+    )
+
+
+def progress_of(scope: Scope, data: RoundData) -> Progress:
+    """The authority's targets, its progress in the round and its plan's actions (its own users
+    and the national team only: storage filters by the viewer), read in one connection."""
+    plans.check_read(scope.viewer, scope.authority)
+    with connect(scope.db) as conn:
+        targets = plan_store.current_targets(conn, scope.viewer, [scope.authority])
+        actions = plan_store.current_actions(conn, scope.viewer, [scope.authority])
+    dims = data.own_dimensions(scope.viewer, scope.authority)
+    frame = plan_analysis.progress(targets, dims, scope.round_id or "")
+    return Progress(
+        frame,
+        plan_analysis.progress_table(frame, data.model),
+        plan_analysis.actions_table(actions, data.model),
     )

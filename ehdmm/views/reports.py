@@ -126,7 +126,10 @@ def _load(
             f"{', '.join(catalogue.rounds)})"
         )
     scores, returns = rounds.load_scores(path, checked), rounds.load_returns(path, round_id)
-    data = RoundData.of(catalogue, scores, returns, round_id)
+    # an authority viewer's peer figures come from the round's publication; a national
+    # viewer's from live data (the publication is not read for it)
+    published = None if viewer.sees_all else rounds.load_published(path, checked)
+    data = RoundData.of(catalogue, scores, returns, round_id, published)
     return batch_of(data, viewer, path, token, peers, codes, national=national)
 
 

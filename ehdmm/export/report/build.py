@@ -44,7 +44,7 @@ def report_from(view: ProfileView, today: date | None = None) -> ReportData:
         raise ReportError("a report is of one round: choose a round")
     name, label = view.authority_name, view.peers_label
     overall, index, in_group, words, caption = _headline(view)
-    by_dimension = view.levels("dimension")
+    by_dimension = view.levels_with_targets("dimension")  # targets as a third trace
     strands = view.levels("strand").table
     spread = view.distribution("strand")
     charts, notices = _level_charts(view, by_dimension)
@@ -105,8 +105,21 @@ def report_from(view: ProfileView, today: date | None = None) -> ReportData:
         caveats=_caveats(view, caption),
         trajectory_summary=trajectory.summary,
         rank_sentence=words.sentence,
+        **_plan_parts(view),
         named=named,
     )
+
+
+def _plan_parts(view: ProfileView) -> dict[str, object]:
+    """The report's priorities (from the view's dimension comparison, medians under disclosure
+    control), progress against the authority's targets and its plan's actions."""
+    progress = view.progress
+    parts: dict[str, object] = {"progress": progress.table, "plan": progress.actions}
+    if view.has_submission:
+        priorities = view.priorities
+        parts["priorities"] = priorities.table
+        parts["priority_cards"] = priorities.cards
+    return parts
 
 
 def _tables(

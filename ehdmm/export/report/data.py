@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import ehdmm
 from ehdmm.access import AccessDenied
 from ehdmm.analysis import profile
+from ehdmm.analysis.plans import PriorityCard
 from ehdmm.charts import theme
 from ehdmm.export.report.wording import OWN_ONLY
 from ehdmm.viewer import Viewer
@@ -95,6 +96,12 @@ class ReportData:
     caveats: tuple[str, ...]
     trajectory_summary: str = ""
     rank_sentence: str = ""  # the rank in words (`ehdmm.wording.rank_words`), or why not shown
+    # targets and the improvement plan: priorities against the peers (a table and the top
+    # dimensions' cards), progress against the targets in the round, the plan's actions
+    priorities: pd.DataFrame | None = None
+    priority_cards: tuple[PriorityCard, ...] = ()
+    progress: pd.DataFrame | None = None
+    plan: pd.DataFrame | None = None
     named: bool = True  # the peer group's members are named (a national viewer's report)
     version: str = ehdmm.__version__
 

@@ -61,6 +61,8 @@ def outline(report: ReportData) -> list[Block]:
         *_peers(report),
         *_trajectory(report),
         *_next_level(report),
+        *_priorities(report),
+        *_plan(report),
         *_evidence(report),
         *_data_tables(report),
         *_about(report),
@@ -156,6 +158,46 @@ def _next_level(report: ReportData) -> list[Block]:
                     kind="note",
                 )
             )
+    return blocks
+
+
+def _priorities(report: ReportData) -> list[Block]:
+    if report.priorities is None:
+        return []
+    blocks: list[Block] = [
+        Heading("Priorities against the peer group", 1),
+        Para(
+            f"Per dimension: the level, the {report.peers_label} and England medians and the "
+            "gap to each (median minus level; positive: behind), sorted by the gap to the peer "
+            "group, then the lowest level."
+        ),
+        Table(report.priorities, "Priorities by dimension"),
+    ]
+    for card in report.priority_cards:
+        blocks.append(Heading(f"{card.dimension}: {card.level_name}", 2))
+        blocks.append(Para(card.gap_text, label="Gap: "))
+        blocks += [
+            Para(text, label=f"To reach {card.next_level_name}: ") for text in card.statements
+        ]
+        blocks.append(Para(card.measures, label=f"MEASURES ({card.strand}): "))
+    return blocks
+
+
+def _plan(report: ReportData) -> list[Block]:
+    if report.plan is None and report.progress is None:
+        return []
+    blocks: list[Block] = [Heading("Targets and improvement plan", 1)]
+    if report.progress is not None and not report.progress.empty:
+        blocks.append(Heading(f"Progress against targets in {report.round_id}", 2))
+        blocks.append(Table(report.progress, "Targets and progress"))
+    else:
+        blocks.append(Para("No targets set."))
+    blocks.append(Heading("Actions", 2))
+    if report.plan is not None and not report.plan.empty:
+        blocks.append(Para("The authority's own words, as entered in its plan."))
+        blocks.append(Table(report.plan, "Improvement plan"))
+    else:
+        blocks.append(Para("No actions in the plan."))
     return blocks
 
 
