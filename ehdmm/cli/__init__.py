@@ -17,6 +17,7 @@ import duckdb
 
 from ehdmm import __version__
 from ehdmm.cli import backup, groups, reports, returns, store, users
+from ehdmm.cli import responses as responses_cli
 from ehdmm.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -38,6 +39,8 @@ REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     reports.register,
     users.register,
     backup.register,
+    # respondents' responses
+    responses_cli.register,
 )
 """Who adds which subcommands, in the order `--help` lists them."""
 
