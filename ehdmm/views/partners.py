@@ -1,0 +1,201 @@
+"""The Responses and Consensus views: a respondent's own response with, once submitted, the
+others' side by side; the lead's respondents, the spread per dimension, the evidence side by
+side and the starting levels of the consensus; the review summary of a whole response."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ehdmm import consensus, responses, tables
+from ehdmm.analysis import spread
+from ehdmm.assessment import Draft, proposal_text, proposed_level
+from ehdmm.model import Model
+from ehdmm.storage import connect
+from ehdmm.storage import reference as ref
+from ehdmm.viewer import Viewer
+
+NOT_RATED = "not rated yet"
+
+
+@dataclass(frozen=True)
+class Others:
+    """Submitted responses side by side: how many, the spread per dimension, the evidence."""
+
+    count: int
+    spread: pd.DataFrame  # spread.spread_table
+    evidence: pd.DataFrame  # spread.evidence_side_by_side
+
+
+def _others(
+    people: list[responses.Respondent], ratings: pd.DataFrame, model: Model, *, named: bool
+) -> Others:
+    labels = {p.id: p.label if named else p.role_label for p in people}
+    if len(set(labels.values())) < len(labels):  # two with one role label: number them
+        labels = {pid: f"{label} ({n})" for n, (pid, label) in enumerate(labels.items(), 1)}
+    frame = spread.spread(ratings, model)
+    return Others(
+        len(people),
+        spread.spread_table(frame, model),
+        spread.evidence_side_by_side(labels, ratings, model),
+    )
+
+
+@dataclass(frozen=True)
+class ResponsesView:
+    """What a respondent sees: the entries they answer as, the chosen one, what it may start
+    from, and the others' submitted responses once their own is submitted (None before)."""
+
+    entries: tuple[responses.Respondent, ...]
+    names: Mapping[str, str]  # authority code -> name
+    chosen: responses.Respondent | None
+    copy_source: tuple[str, str] | None
+    others: Others | None
+
+    def entry_label(self, entry: responses.Respondent) -> str:
+        name = self.names.get(entry.authority_code, entry.authority_code)
+        return f"{entry.label}: {name}, round {entry.round_id} ({entry.status})"
+
+
+def _names(db: str) -> dict[str, str]:
+    with connect(db) as conn:
+        frame = ref.authorities(conn)
+    return dict(zip(frame["code"], frame["name"], strict=True))
+
+
+def responses_view(db: str, viewer: Viewer, chosen_id: int | None, model: Model) -> ResponsesView:
+    entries = tuple(responses.mine(db, viewer))
+    chosen = next((e for e in entries if e.id == chosen_id), entries[0] if entries else None)
+    source = others = None
+    if chosen is not None:
+        if chosen.status == "not started":
+            source = responses.previous_source(db, viewer, chosen.id)
+        if chosen.submitted:
+            people, parts = responses.visible_responses(
+                db, viewer, chosen.authority_code, chosen.round_id, as_respondent=chosen.id
+            )
+            others = _others(people, parts["ratings"], model, named=False)
+    return ResponsesView(entries, _names(db), chosen, source, others)
+
+
+@dataclass(frozen=True)
+class ConsensusView:
+    """What the lead sees for the authority and round (`lead` False: only a note is shown)."""
+
+    lead: bool
+    authority_code: str
+    round_id: str | None
+    respondents: pd.DataFrame  # Name, Role, Email, Response, Started from
+    invited: int
+    submitted: int
+    others: Others | None
+    medians: Mapping[str, int | None]
+    recorded: pd.DataFrame  # the current consensus's record (empty: none yet)
+
+
+def _respondent_table(people: list[responses.Respondent]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Name": [p.name for p in people],
+            "Role": [p.role_label for p in people],
+            "Email": [p.email or "(named entry)" for p in people],
+            "Response": [p.status for p in people],
+            "Started from": [f"round {p.copied_from}" if p.copied_from else "" for p in people],
+        }
+    )
+
+
+def consensus_view(
+    db: str, viewer: Viewer, authority_code: str, round_id: str | None, model: Model
+) -> ConsensusView:
+    empty = pd.DataFrame()
+    if round_id is None or not responses.is_lead(db, viewer, authority_code):
+        return ConsensusView(False, authority_code, round_id, empty, 0, 0, None, {}, empty)
+    people = responses.respondents(db, viewer, authority_code, round_id)
+    begun = consensus.start(db, viewer, authority_code, round_id)
+    others = (
+        _others(list(begun.respondents), begun.ratings, model, named=True)
+        if begun.respondents
+        else None
+    )
+    record = consensus.consensus_levels(db, viewer)
+    record = record[
+        (record["authority_code"] == authority_code)
+        & (record["round_id"] == round_id)
+        & (record["status"] == "submitted")
+    ]
+    return ConsensusView(
+        True,
+        authority_code,
+        round_id,
+        _respondent_table(people),
+        len(people),
+        len(begun.respondents),
+        others,
+        dict(begun.medians),
+        record_table(record, model),
+    )
+
+
+def record_table(record: pd.DataFrame, model: Model) -> pd.DataFrame:
+    """A consensus record for people: Dimension, Respondents' median, Level set, Reason."""
+    if record.empty:
+        return pd.DataFrame()
+    by_dim = record.set_index("dimension_id")
+    rows = []
+    for dimension in model.dimensions:
+        if dimension.id not in by_dim.index:
+            continue
+        row = by_dim.loc[dimension.id]
+        median = row["median_level"]
+        rows.append(
+            {
+                "Dimension": dimension.name,
+                "Respondents' median": ""
+                if pd.isna(median)
+                else tables.level_label(int(median), model),
+                "Level set": tables.level_label(int(row["level"]), model),
+                "Reason": "" if pd.isna(row["reason"]) else str(row["reason"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def review_tables(draft: Draft, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The whole response, read-only, for review and sign-off: per dimension the strand, level,
+    (guided) the level the statements give and the reason for another, confidence and evidence
+    in full; and the pre-model checklist (item, in place, note)."""
+    rows = []
+    for strand in model.strands:
+        for dimension in strand.dimensions:
+            answer = draft.answer(dimension.id)
+            row = {
+                "Strand": strand.name,
+                "Dimension": dimension.name,
+                "Level": NOT_RATED
+                if answer.level is None
+                else tables.level_label(answer.level, model),
+            }
+            if draft.guided:
+                row["The statements give"] = proposal_text(
+                    proposed_level(dimension, answer.ticks), model
+                )
+                row["Reason"] = answer.reason
+            row["Confidence"] = answer.confidence or ""
+            row["Evidence"] = answer.evidence
+            rows.append(row)
+    checklist = pd.DataFrame(
+        [
+            {
+                "Item": item.text,
+                "In place": {None: "", True: "yes", False: "no"}[
+                    draft.checklist_answer(item.id).in_place
+                ],
+                "Note": draft.checklist_answer(item.id).note,
+            }
+            for item in model.checklist
+        ]
+    )
+    return pd.DataFrame(rows), checklist
