@@ -15,7 +15,7 @@ from ehdmm.assessment import NotAllowed, SubmitUnchanged
 from ehdmm.export import review
 from ehdmm.model import load_model
 from ehdmm.storage import DatabaseBusy, StoreError
-from ehdmm.ui import cache, widgets
+from ehdmm.ui import cache, data_assess, widgets
 from ehdmm.ui.data_assess import FormContext
 from ehdmm.viewer import Viewer
 from ehdmm.views import partners
@@ -218,3 +218,10 @@ def review_downloads(summary: review.Review, parts: list[str], key: str) -> None
             key=f"{key}_{fmt}",
             on_click="ignore",
         )
+
+
+def submitted_draft(db: str, viewer: Viewer, entry: responses.Respondent):
+    """The respondent's own submitted response (read-only), as the form's draft; the form's
+    one-off 'submitted' message is taken here (the page shows its own)."""
+    data_assess.take(data_assess.SUBMITTED_KEY, form_context(db, viewer, entry))
+    return responses.load_response(db, viewer, entry.id)
