@@ -15,7 +15,7 @@ from ehdmm.assessment import NotAllowed, SubmitUnchanged
 from ehdmm.export import review
 from ehdmm.model import load_model
 from ehdmm.storage import DatabaseBusy, StoreError
-from ehdmm.ui import cache, data_assess, widgets
+from ehdmm.ui import cache, data_assess, roles, widgets
 from ehdmm.ui.data_assess import FormContext
 from ehdmm.viewer import Viewer
 from ehdmm.views import partners
@@ -225,3 +225,14 @@ def submitted_draft(db: str, viewer: Viewer, entry: responses.Respondent):
     one-off 'submitted' message is taken here (the page shows its own)."""
     data_assess.take(data_assess.SUBMITTED_KEY, form_context(db, viewer, entry))
     return responses.load_response(db, viewer, entry.id)
+
+
+@cache.cached
+def contested_view(
+    db: str, token: tuple[float, int], viewer: Viewer, round_id: str | None
+) -> partners.ContestedView:
+    return partners.contested_view(db, viewer, round_id, load_model())
+
+
+def suppressed_note() -> None:
+    roles.suppressed_note()

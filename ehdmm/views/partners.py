@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ehdmm import consensus, responses, tables
-from ehdmm.analysis import spread
+from ehdmm.analysis import aggregates, spread
 from ehdmm.assessment import Draft, proposal_text, proposed_level
 from ehdmm.model import Model
 from ehdmm.storage import connect
@@ -18,6 +18,7 @@ from ehdmm.storage import reference as ref
 from ehdmm.viewer import Viewer
 
 NOT_RATED = "not rated yet"
+_READER = Viewer(role="national")  # reads for aggregates only
 
 
 @dataclass(frozen=True)
@@ -199,3 +200,55 @@ def review_tables(draft: Draft, model: Model) -> tuple[pd.DataFrame, pd.DataFram
         ]
     )
     return pd.DataFrame(rows), checklist
+
+
+@dataclass(frozen=True)
+class ContestedView:
+    """How contested each dimension is in a round (consensus against the respondents' median)
+    and the respondents per authority (an authority viewer: its own only; the figures across
+    England as aggregates under disclosure control)."""
+
+    round_id: str | None
+    counts: pd.DataFrame  # Authority, Round, Invited, Started, Submitted
+    contested: pd.DataFrame  # Dimension, Consensuses, Differing from the median, Share
+    suppressed: int  # dimensions suppressed for this viewer
+
+
+def contested_view(db: str, viewer: Viewer, round_id: str | None, model: Model) -> ContestedView:
+    names = _names(db)
+    counts = responses.counts(db, viewer)
+    if round_id is not None:
+        counts = counts[counts["round_id"] == round_id]
+    table = pd.DataFrame(
+        {
+            "Authority": [f"{names.get(c, c)} ({c})" for c in counts["authority_code"]],
+            "Round": list(counts["round_id"]),
+            "Invited": [int(v) for v in counts["invited"]],
+            "Started": [int(v) for v in counts["drafts"]],
+            "Submitted": [int(v) for v in counts["submitted"]],
+        }
+    )
+    if round_id is None:
+        return ContestedView(None, table, pd.DataFrame(), 0)
+    # every authority's consensus is read for the aggregates; an authority viewer gets only
+    # counts under disclosure control (`aggregates.contested_figures`), never the rows
+    every = consensus.consensus_levels(db, _READER)
+    frame = aggregates.contested_figures(every, viewer, round_id, model)
+    shown = pd.DataFrame(
+        {
+            "Dimension": frame["dimension"],
+            "Consensuses": [
+                aggregates.SUPPRESSED if s else int(n)
+                for s, n in zip(frame["suppressed"], frame["consensuses"], strict=True)
+            ],
+            "Differing from the median": [
+                aggregates.SUPPRESSED if s else int(n)
+                for s, n in zip(frame["suppressed"], frame["differing"], strict=True)
+            ],
+            "Share differing": [
+                aggregates.SUPPRESSED if s else ("" if pd.isna(v) else f"{v:.0%}")
+                for s, v in zip(frame["suppressed"], frame["share"], strict=True)
+            ],
+        }
+    )
+    return ContestedView(round_id, table, shown, int(frame["suppressed"].sum()))
