@@ -264,3 +264,63 @@ def is_lead(conn: duckdb.DuckDBPyConnection, email: str, authority_code: str) ->
         [email.strip().lower(), authority_code],
     )
     return bool(row[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo data
+
+
+def write_demo(conn: duckdb.DuckDBPyConnection, data, submission_ids: dict[int, int]) -> None:
+    """Write synthetic respondents, their responses (submitted, or drafts) and consensus
+    records (`ehdmm.demo.PartnerData`, local keys; `submission_ids` maps the demo's submission
+    keys to ids), all marked synthetic. Set-based: one statement per table."""
+    people = data.respondents
+    if people.empty:
+        return
+    ids = conn.execute("SELECT nextval('respondent_ids') AS id FROM range(?)", [len(people)]).df()
+    people = people.assign(id=sorted(int(i) for i in ids["id"]))
+    ratings = data.ratings.merge(people[["key", "id"]], on="key")
+    levels = data.consensus_levels.assign(
+        submission_id=data.consensus_levels["submission_key"].map(submission_ids)
+    )
+    sources = data.consensus_sources.merge(people[["key", "id"]], on="key").assign(
+        submission_id=lambda f: f["submission_key"].map(submission_ids)
+    )
+    frames = {
+        "demo_people": people,
+        "demo_ratings": ratings,
+        "demo_levels": levels,
+        "demo_sources": sources,
+    }
+    for name, frame in frames.items():
+        conn.register(name, frame)
+    try:
+        conn.execute(
+            "INSERT INTO respondents (id, authority_code, round_id, email, name, role_label, "
+            "invited_at, invited_by, synthetic) SELECT id, authority_code, round_id, NULL, "
+            "name || ' (synthetic)', role_label, CAST(round_id || '-01' AS TIMESTAMP), "
+            "'synthetic demo data', TRUE FROM demo_people"
+        )
+        conn.execute(
+            "INSERT INTO responses (respondent_id, status, guided, copied_from, revision, "
+            "saved_at, saved_by, submitted_at, synthetic) SELECT id, CASE WHEN submitted THEN "
+            "'submitted' ELSE 'draft' END, FALSE, NULL, 1, CAST(round_id || '-20' AS TIMESTAMP), "
+            "'synthetic demo data', CASE WHEN submitted THEN CAST(round_id || '-20' AS TIMESTAMP) "
+            "END, TRUE FROM demo_people"
+        )
+        conn.execute(
+            "INSERT INTO response_ratings (respondent_id, dimension_id, level, evidence) "
+            "SELECT id, dimension_id, CAST(level AS INTEGER), evidence FROM demo_ratings"
+        )
+        conn.execute(
+            "INSERT INTO consensus_levels (submission_id, dimension_id, median_level, level, "
+            "reason) SELECT submission_id, dimension_id, CAST(median_level AS INTEGER), "
+            "CAST(level AS INTEGER), reason FROM demo_levels"
+        )
+        conn.execute(
+            "INSERT INTO consensus_sources (submission_id, respondent_id) "
+            "SELECT submission_id, id FROM demo_sources"
+        )
+    finally:
+        for name in frames:
+            conn.unregister(name)
