@@ -148,3 +148,22 @@ def contested(consensus: pd.DataFrame, model: Model) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def report_spread(levels: pd.DataFrame, agreed: dict[str, int], model: Model) -> pd.DataFrame:
+    """An authority's report's spread (no respondent named): per dimension the count of
+    respondents at each level, the agreed level (its return's) and the disagreement flag.
+    Empty without any submitted response."""
+    if levels.empty:
+        return pd.DataFrame()
+    frame = spread(levels, model)
+    table = spread_table(frame, model).drop(columns=["Median (rounded down)"])
+    table.insert(
+        len(table.columns) - 1,
+        "Agreed level",
+        [
+            f"{agreed[d]} {model.level_names[agreed[d]]}" if d in agreed else "not rated"
+            for d in frame["dimension_id"]
+        ],
+    )
+    return table

@@ -193,6 +193,19 @@ def content(
     return out
 
 
+def round_levels(conn: duckdb.DuckDBPyConnection, viewer: Viewer, round_id: str) -> pd.DataFrame:
+    """The levels of the round's submitted responses, without who gave them: authority_code,
+    dimension_id, level (for the spread in an authority's report)."""
+    return conn.execute(
+        "SELECT p.authority_code, t.dimension_id, t.level FROM response_ratings t "
+        "JOIN respondents p ON p.id = t.respondent_id "
+        "JOIN responses r ON r.respondent_id = p.id AND r.status = 'submitted' "
+        "WHERE p.round_id = ? AND t.level IS NOT NULL AND (? OR p.authority_code = ?) "
+        "ORDER BY ALL",
+        [round_id, *viewer.sql_filter_params],
+    ).df()
+
+
 # ---------------------------------------------------------------------------------------------
 # Consensus
 

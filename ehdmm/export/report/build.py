@@ -29,7 +29,7 @@ import pandas as pd
 
 from ehdmm import disclosure, scoring, wording
 from ehdmm import peers as peer_groups
-from ehdmm.analysis import aggregates, benchmark, core, profile
+from ehdmm.analysis import aggregates, benchmark, core, profile, spread
 from ehdmm.charts import benchmark as benchmark_charts
 from ehdmm.charts import profile as profile_charts
 from ehdmm.charts import theme
@@ -53,6 +53,7 @@ from ehdmm.scoring import Rule
 from ehdmm.storage import connect, submissions
 from ehdmm.storage import exports as store
 from ehdmm.storage import reference as ref
+from ehdmm.storage import responses as responses_store
 from ehdmm.viewer import Viewer
 
 
@@ -101,6 +102,7 @@ def _read(
         )
         ratings = store.round_ratings(conn, viewer, round_id)
         checklist = store.round_checklist(conn, viewer, round_id)
+        response_levels = responses_store.round_levels(conn, viewer, round_id)
         demo = submissions.is_demo(conn)
     figures = (
         {}
@@ -133,6 +135,7 @@ def _read(
         named=named,
         members=members,
         figures=figures,
+        response_levels=response_levels,
     )
 
 
@@ -276,7 +279,25 @@ def build_report(inputs: ReportInputs, code: str, today: date | None = None) -> 
         caveats=_caveats(inputs, figures),
         trajectory_summary=trajectory_summary,
         named=inputs.named,
+        **_spread(inputs, code),
     )
+
+
+def _spread(inputs: ReportInputs, code: str) -> dict[str, object]:
+    """The authority's respondents' spread beside its agreed levels (see `spread.report_spread`)
+    and how many responses it counts; nothing without submitted responses."""
+    levels = inputs.response_levels
+    if levels.empty:
+        return {}
+    own = levels[levels["authority_code"] == code]
+    if own.empty:
+        return {}
+    agreed = _own(inputs.ratings, code, ["dimension_id", "level"]).dropna(subset=["level"])
+    table = spread.report_spread(
+        own, {d: int(v) for d, v in agreed.itertuples(index=False)}, inputs.model
+    )
+    counted = int(own.groupby("dimension_id").size().max())
+    return {"spread": table, "respondents": counted}
 
 
 def _own(frame: pd.DataFrame, code: str, columns: list[str]) -> pd.DataFrame:

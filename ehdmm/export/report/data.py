@@ -102,6 +102,9 @@ class ReportData:
     trajectory_summary: str = ""
     named: bool = True  # the peer group's members are named (a national viewer's report)
     version: str = ehdmm.__version__
+    # several respondents: counts per level per dimension beside the agreed level, no one named
+    spread: pd.DataFrame = field(default_factory=pd.DataFrame)
+    respondents: int = 0  # submitted responses the spread counts
 
     @property
     def title(self) -> str:
@@ -187,6 +190,9 @@ class ReportInputs:
     named: bool = True
     members: Mapping[str, list[str]] = field(default_factory=dict)  # named reports only
     figures: Mapping[str, aggregates.ReportFigures] = field(default_factory=dict)
+    # several respondents: the round's submitted responses' levels (authority_code,
+    # dimension_id, level; no one named), for each report's own spread
+    response_levels: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @cached_property
     def strand_tidy(self) -> pd.DataFrame:
