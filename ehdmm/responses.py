@@ -472,3 +472,27 @@ def response_levels(
         )
     columns = ["authority_code", "respondent", "role_label", "status", *dims]
     return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def open_for_import(db: Db, viewer: Viewer, pairs: list[tuple[str, str, str]]) -> list[str]:
+    """For the (authority code, label, round) pairs an import would write: a sentence for each
+    that has respondents in that round (an import is a consensus return: it becomes the
+    authority's return without drawing on them)."""
+    if not pairs:
+        return []
+    with connect(db) as conn:
+        progress = sql.progress(conn, viewer)
+    found = {
+        (r.authority_code, r.round_id): (int(r.invited), int(r.submitted))
+        for r in progress.itertuples(index=False)
+    }
+    lines = []
+    for code, label, round_id in pairs:
+        if (code, round_id) in found:
+            invited, submitted = found[(code, round_id)]
+            lines.append(
+                f"{label}, {round_id}: {invited} respondent(s) invited, {submitted} response(s) "
+                "submitted. The imported return becomes the authority's return as a consensus "
+                "would, without drawing on them."
+            )
+    return lines
