@@ -43,12 +43,7 @@ def add_user(
     if role == "authority":
         if not authority:
             raise ValueError("an authority user needs --authority CODE")
-        with connect(db) as conn:
-            index = AuthorityIndex(ref.authorities(conn))
-        try:
-            code = index.resolve(authority)
-        except AuthorityLookupError as exc:
-            raise ValueError(str(exc)) from exc
+        code = resolve_authority(db, authority)
     elif authority:
         raise ValueError("a national user has no --authority")
     if lead and role != "authority":
@@ -66,6 +61,16 @@ def add_user(
 
     write_with_retry(db, work)
     return code or ""
+
+
+def resolve_authority(db: Db, value: str) -> str:
+    """The ONS code of an authority given by code, DfE number or name (ValueError if none)."""
+    with connect(db) as conn:
+        index = AuthorityIndex(ref.authorities(conn))
+    try:
+        return index.resolve(value)
+    except AuthorityLookupError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def set_lead(db: Db, email: str, lead: bool, *, actor: str) -> None:

@@ -30,7 +30,7 @@ with st.form("user_add", border=True):
     st.checkbox(
         "Lead: invites respondents and submits the consensus (authority users)", key="user_lead"
     )
-    st.form_submit_button("Preview the change", on_click=data_users.ask_add)
+    st.form_submit_button("Preview the change", on_click=data_users.ask_add, args=(sel.db,))
 
 emails = list(table["Email"]) if not table.empty else []
 if emails:

@@ -49,9 +49,10 @@ def describe(db: str, change: tuple) -> str:
     now = users.loc[email] if email in users.index else None
     if kind == "add":
         _, _, role, authority, lead = change
-        what = f"{role}" + (f" for {authority}" if authority else "") + (", lead" if lead else "")
+        what = f"{role} user" + (f" of {authority}" if authority else "")
+        what += ", lead" if lead else ""
         if now is None:
-            return f"Add {email} as a {what} user."
+            return f"Add {email}: {what}."
         was = f"{now['role']}" + (
             f" for {now['authority_code']}" if now["role"] == "authority" else ""
         )
@@ -68,13 +69,21 @@ def ask(change: tuple) -> None:
     st.session_state[PENDING_KEY] = change
 
 
-def ask_add() -> None:
+def ask_add(db: str) -> None:
     email, role, authority, lead = (st.session_state.get(k) for k in ADD_KEYS)
     email = (email or "").strip().lower()
     if not access.EMAIL.match(email):
         _say("error", f"'{email[:80]}' is not an email address: nothing changed.")
         return
-    ask(("add", email, role or "authority", (authority or "").strip() or None, bool(lead)))
+    role = role or "authority"
+    code = None
+    if role == "authority":
+        try:
+            code = access.resolve_authority(db, authority or "")
+        except ValueError as exc:
+            _say("error", f"{exc}: nothing changed.")
+            return
+    ask(("add", email, role, code, bool(lead)))
 
 
 def cancel() -> None:
