@@ -44,7 +44,7 @@ if len(view.entries) > 1:
         sel.db, sel.token, sel.viewer, st.session_state[data_partners.ENTRY_KEY]
     )
 entry = view.chosen
-st.subheader(data_assess.plain(view.entry_label(entry)))
+st.subheader(data_assess.plain(f"{view.entry_label(entry)} ({entry.status})"))
 
 if entry.submitted:
     draft = data_partners.submitted_draft(sel.db, sel.viewer, entry)

@@ -56,8 +56,10 @@ class ResponsesView:
     others: Others | None
 
     def entry_label(self, entry: responses.Respondent) -> str:
+        """'Ann (Police): Bristol, City of, round 2026-03': the same whatever the response's
+        status (a chooser whose labels change forgets the user's choice)."""
         name = self.names.get(entry.authority_code, entry.authority_code)
-        return f"{entry.label}: {name}, round {entry.round_id} ({entry.status})"
+        return f"{entry.label}: {name}, round {entry.round_id}"
 
 
 def _names(db: str) -> dict[str, str]:
