@@ -64,8 +64,10 @@ def test_three_respondents_and_a_consensus_submitted(browser, partners_server): 
         for name, role, _ in PEOPLE:
             page.locator('input[aria-label="Name"]').fill(name)
             page.locator('input[aria-label="Role label"]').fill(role)
+            page.locator('input[aria-label="Role label"]').press("Tab")
             click(page, "Invite")
-        assert page.get_by_text("Respondents (0 of 3 submitted)").count() == 1
+            page.wait_for_selector(f"text=Invited {name} ({role})", timeout=60_000)
+        page.wait_for_selector("text=Respondents (0 of 3 submitted)", timeout=60_000)
         assert not errors, errors
     finally:
         page.close()
