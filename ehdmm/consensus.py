@@ -22,6 +22,8 @@ from ehdmm.assessment import NotAllowed, Submitted
 from ehdmm.model import Model, load_model
 from ehdmm.storage import access as access_store
 from ehdmm.storage import connect
+from ehdmm.storage import drafts as drafts_sql
+from ehdmm.storage import reference as ref
 from ehdmm.storage import responses as sql
 from ehdmm.viewer import Viewer
 
@@ -148,3 +150,21 @@ def consensus_levels(db: Db, viewer: Viewer) -> pd.DataFrame:
     median, level, reason, sources) the viewer's authority filter lets through."""
     with connect(db) as conn:
         return sql.consensus_levels(conn, viewer)
+
+
+def previous_levels(
+    db: Db, viewer: Viewer, authority_code: str, round_id: str
+) -> tuple[str, dict[str, int]] | None:
+    """The latest earlier round with a current return of the authority and that return's
+    levels (what a consensus may start from instead of the medians); None without one. The
+    lead only."""
+    if not responses.is_lead(db, viewer, authority_code):
+        raise NotAllowed("only the authority's lead sets the consensus")
+    with connect(db) as conn:
+        rounds = [r for r in ref.rounds(conn)["id"] if r < round_id]
+        for earlier in reversed(rounds):
+            current = drafts_sql.current_submission(conn, viewer, authority_code, earlier)
+            if current is not None:
+                stored = assessment.stored_draft(conn, viewer, int(current["id"]))
+                return earlier, stored.levels()
+    return None

@@ -66,6 +66,17 @@ st.dataframe(view.others.evidence, hide_index=True, width="stretch")
 
 st.header("Set the consensus")
 data_partners.start_levels(view)
+if view.previous is not None:
+    st.button(
+        f"Start from the return of round {view.previous[0]}",
+        on_click=data_partners.on_copy_consensus,
+        args=(view,),
+        help="Copies that return's levels into the boxes below; a level that differs from "
+        "this round's median then needs a reason.",
+    )
+copied = data_partners.copied_from(view)
+if copied:
+    st.caption(f"The levels below were copied from the return of round {copied}.")
 for dimension in model.dimensions:
     median = view.medians.get(dimension.id)
     level_col, reason_col = st.columns([1, 2])

@@ -110,3 +110,22 @@ def test_not_the_lead_sees_a_note_and_no_response(round_db, run_page):
     shown = text_of(at)
     assert "This page is for the authority's lead" in shown
     assert "Ann" not in shown and not at.dataframe
+
+
+def test_the_consensus_can_start_from_the_previous_rounds_return(round_db, run_page):
+    from ehdmm import assessment
+    from ehdmm.storage import reference, write_with_retry
+
+    write_with_retry(round_db, lambda conn: reference.add_round(conn, "2025-03"))
+    answers = {d.id: Answer(level=4) for d in MODEL.dimensions}
+    assessment.submit(round_db, LOCAL_VIEWER, Draft(OWN, "2025-03", answers=answers), actor="t")
+    who = responses.invite(round_db, LOCAL_VIEWER, OWN, ROUND, name="Ann", role_label="X")
+    submit(round_db, who, {d.id: 2 for d in MODEL.dimensions})
+    at = run_page(round_db, authority=OWN)
+    at.selectbox(key="assess_round").select(ROUND).run()  # the sidebar's round is 2025-03
+    assert at.selectbox(key=data_partners.consensus_level_key("cba")).value == 2
+    click(at, "Start from the return of round 2025-03")
+    assert at.selectbox(key=data_partners.consensus_level_key("cba")).value == 4
+    assert "copied from the return of round 2025-03" in text_of(at)
+    click(at, "Review and submit the consensus")
+    assert "give a reason" in text_of(at)  # 4 differs from the median 2

@@ -100,6 +100,28 @@ def start_levels(view: ConsensusView) -> None:
             st.session_state[key] = median
 
 
+COPIED_KEY = "consensus_copied"
+
+
+def on_copy_consensus(view: ConsensusView) -> None:
+    """Set the level boxes to the previous round's return (marked as copied; a level that
+    differs from this round's median then needs a reason)."""
+    if view.previous is None:
+        return
+    round_id, levels = view.previous
+    for dimension_id, level in levels.items():
+        st.session_state[consensus_level_key(dimension_id)] = level
+    st.session_state[COPIED_KEY] = (view.authority_code, view.round_id, round_id)
+    _say("info", f"Levels copied from the return of round {round_id}: check each one.")
+
+
+def copied_from(view: ConsensusView) -> str | None:
+    found = st.session_state.get(COPIED_KEY)
+    if found and found[:2] == (view.authority_code, view.round_id):
+        return found[2]
+    return None
+
+
 def chosen() -> tuple[dict[str, int | None], dict[str, str]]:
     model = load_model()
     levels = {d.id: st.session_state.get(consensus_level_key(d.id)) for d in model.dimensions}

@@ -96,6 +96,7 @@ class ConsensusView:
     others: Others | None
     medians: Mapping[str, int | None]
     recorded: pd.DataFrame  # the current consensus's record (empty: none yet)
+    previous: tuple[str, Mapping[str, int]] | None = None  # an earlier round's return levels
 
 
 def _respondent_table(people: list[responses.Respondent]) -> pd.DataFrame:
@@ -139,6 +140,7 @@ def consensus_view(
         others,
         dict(begun.medians),
         record_table(record, model),
+        consensus.previous_levels(db, viewer, authority_code, round_id),
     )
 
 
