@@ -14,18 +14,10 @@ import duckdb
 import pandas as pd
 
 from ehdmm.storage.db import fetch_one
+from ehdmm.storage.drafts import CHECKLIST_FIELDS, RATING_FIELDS, TICK_FIELDS
 from ehdmm.viewer import Viewer
 
-RATING_FIELDS = [
-    "dimension_id",
-    "level",
-    "evidence",
-    "confidence",
-    "proposed_level",
-    "override_reason",
-]
-CHECKLIST_FIELDS = ["item_id", "in_place", "note"]
-TICK_FIELDS = ["dimension_id", "level", "statement"]
+# a response's content has the columns of a return's (see `ehdmm.storage.drafts`)
 CONTENT_TABLES = {
     "ratings": ("response_ratings", RATING_FIELDS),
     "checklist": ("response_checklist", CHECKLIST_FIELDS),
