@@ -32,10 +32,9 @@ for kind, text in data_partners.messages():
     getattr(st, kind)(data_assess.plain(text))
 
 st.header(f"Respondents ({view.submitted} of {view.invited} submitted)")
-if view.invited:
-    st.dataframe(view.respondents, hide_index=True, width="stretch")
-else:
+if not view.invited:
     st.caption("No respondent invited yet for this round.")
+st.dataframe(view.respondents, hide_index=True, width="stretch")
 with st.form("invite", clear_on_submit=False, border=True):
     st.markdown("**Invite a respondent**")
     name_col, role_col, email_col = st.columns(3)

@@ -16,8 +16,7 @@ for kind, text in data_users.messages():
 table = data_users.users_table(sel.db)
 if table.empty:
     st.info("No users yet: with sign-in configured, nobody can see the dashboard.")
-else:
-    st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch")
 
 st.header("Add a user or change their role")
 with st.form("user_add", border=True):
