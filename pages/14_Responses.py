@@ -13,6 +13,8 @@ sel = sidebar(need_round=False)
 model = load_model()
 
 st.title("Your response")
+if not sel.rounds:
+    st.info("No self-assessments have been submitted yet.")
 st.caption(
     "Each respondent rates the authority on their own: you see the other respondents' answers "
     "only once you have submitted yours, so that no view is anchored on the first answer."

@@ -14,6 +14,8 @@ model = load_model()
 names = model.level_names
 
 st.title(f"Consensus: {sel.authority_name}")
+if not sel.rounds:
+    st.info("No self-assessments have been submitted yet.")
 rounds = data_assess.all_rounds(sel.db, sel.token)
 if not rounds:
     st.info("There is no assessment round yet: the national team creates rounds.")

@@ -11,6 +11,8 @@ sel = sidebar(need_round=False)
 roles.national_only(sel.viewer)
 
 st.title("Users")
+if not sel.rounds:
+    st.info("No self-assessments have been submitted yet.")
 for kind, text in data_users.messages():
     getattr(st, kind)(data_assess.plain(text))
 table = data_users.users_table(sel.db)
