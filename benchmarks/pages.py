@@ -175,6 +175,74 @@ def new_authority(path: Path, codes: list[str]) -> dict[str, float | int]:
     return {"new": statistics.median(times), **counts_of(at)}
 
 
+# -- the Consensus page with five submitted respondents ---------------------------------------
+
+CONSENSUS = ROOT / "pages" / "15_Consensus.py"
+RESPONDENTS = 5
+
+
+def five_respondents(db: Path) -> str:
+    """Give an authority without demo respondents five submitted responses in the latest
+    round (levels 1 to 4 spread, evidence on every dimension); returns its code."""
+    from ehdmm import responses
+    from ehdmm.assessment import Answer, Draft
+    from ehdmm.model import load_model
+    from ehdmm.storage import connect
+    from ehdmm.viewer import LOCAL_VIEWER
+
+    with connect(db) as conn:
+        code, round_id = conn.execute(
+            "SELECT min(code), (SELECT max(round_id) FROM submissions) FROM authorities "
+            "WHERE code NOT IN (SELECT authority_code FROM respondents)"
+        ).fetchone()
+    dims = [d.id for d in load_model().dimensions]
+    for n in range(RESPONDENTS):
+        who = responses.invite(
+            db, LOCAL_VIEWER, code, round_id, name=f"Bench {n}", role_label=f"Role {n}"
+        )
+        answers = {
+            d: Answer(level=1 + (n + i) % 4, evidence=f"Evidence {n} on {d}, " * 8)
+            for i, d in enumerate(dims)
+        }
+        draft = Draft(code, round_id, answers=answers)
+        draft = responses.save_response(db, LOCAL_VIEWER, who.id, draft, actor="bench")
+        responses.submit_response(db, LOCAL_VIEWER, who.id, draft, actor="bench")
+    return code
+
+
+def consensus_page(code: str, repeat: int) -> dict[str, float | int]:
+    """The Consensus page for `code` (five responses): median warm rerun, as `measure`."""
+    warm = []
+    at = None
+    for _ in range(repeat):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(str(APP), default_timeout=300)
+        at.query_params["authority"] = code
+        at.run()
+        _check(at, APP.name)
+        at.switch_page(str(CONSENSUS.relative_to(ROOT))).run()
+        _check(at, CONSENSUS.name)
+        for _ in range(2):
+            warm.append(rerun(at, CONSENSUS.name))
+    return {"warm": statistics.median(warm), **counts_of(at)}
+
+
+def consensus_lines(db: Path, repeat: int, unit: Units) -> list[str]:
+    code = five_respondents(db)
+    found = consensus_page(code, repeat)
+    floor = unit.floor(found)
+    return [
+        "",
+        f"| Consensus page, {RESPONDENTS} respondents ({code}) | charts | tables | widgets | "
+        "texts | floor ms | warm ms | warm / floor (goal <= 2) |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| 15_Consensus.py | {found['charts']} | {found['tables']} | {found['widgets']} | "
+        f"{found['texts']} | {floor * 1000:.0f} | {found['warm'] * 1000:.0f} | "
+        f"{found['warm'] / floor:.2f} |",
+    ]
+
+
 def units(repeat: int) -> Units:
     base = {p.stem: measure(p, repeat) for p in sorted(TRIVIAL.glob("*.py"))}
     return Units(
@@ -200,7 +268,19 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--authorities", type=int, default=8, help="new authorities per page")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--consensus-only",
+        action="store_true",
+        help="measure only the Consensus page with five respondents (and the floor units)",
+    )
     args = parser.parse_args()
+    if args.consensus_only:
+        db = Path(tempfile.mkdtemp(prefix="ehdmm-bench-")) / "demo.duckdb"
+        install_demo(db)
+        os.environ["EHDMM_DB"] = str(db)
+        unit = units(args.repeat)
+        print("\n".join(consensus_lines(db, args.repeat, unit)))
+        return
 
     tmp = Path(tempfile.mkdtemp(prefix="ehdmm-bench-"))
     demo_db, big_db = tmp / "demo.duckdb", tmp / f"demo-x{args.scale}.duckdb"
@@ -224,6 +304,7 @@ def main() -> None:
         found = new_authority(ROOT / "pages" / name, codes)
         fresh.append((name, found, unit.floor(found)))
 
+    consensus = consensus_lines(demo_db, args.repeat, unit)
     lines = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, median of "
         f"{args.repeat} runs (warm: 2 reruns after each cold run); the {args.scale}x database "
@@ -253,6 +334,7 @@ def main() -> None:
             f"| {name} | {floor * 1000:.0f} | {found['new'] * 1000:.0f} | "
             f"{found['new'] / floor:.2f} |"
         )
+    lines += consensus
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -16,6 +16,7 @@ from ehdmm.authorities import AuthorityIndex, AuthorityLookupError
 from ehdmm.storage import access as store
 from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import reference as ref
+from ehdmm.storage import responses as responses_store
 from ehdmm.viewer import Viewer
 
 ROLES: tuple[str, ...] = ("national", "authority")
@@ -27,9 +28,12 @@ class AccessDenied(PermissionError):
     """The viewer may not see or do this."""
 
 
-def add_user(db: Db, email: str, role: str, authority: str | None, *, actor: str) -> str:
-    """Add or update a user; returns the authority code (or '') it was given. ValueError on a
-    bad email, role or authority."""
+def add_user(
+    db: Db, email: str, role: str, authority: str | None, *, actor: str, lead: bool = False
+) -> str:
+    """Add or update a user; returns the authority code (or '') it was given. `lead` marks an
+    authority user as its authority's lead (who invites respondents and sets the consensus).
+    ValueError on a bad email, role or authority, or a lead who is not an authority user."""
     email = email.strip().lower()
     if not EMAIL.match(email):
         raise ValueError(f"'{email}' is not an email address")
@@ -39,21 +43,51 @@ def add_user(db: Db, email: str, role: str, authority: str | None, *, actor: str
     if role == "authority":
         if not authority:
             raise ValueError("an authority user needs --authority CODE")
-        with connect(db) as conn:
-            index = AuthorityIndex(ref.authorities(conn))
-        try:
-            code = index.resolve(authority)
-        except AuthorityLookupError as exc:
-            raise ValueError(str(exc)) from exc
+        code = resolve_authority(db, authority)
     elif authority:
         raise ValueError("a national user has no --authority")
+    if lead and role != "authority":
+        raise ValueError("only an authority user can be a lead (--lead needs --role authority)")
 
     def work(conn):
         store.upsert_user(conn, email, role, code, actor)
-        store.append_audit(conn, actor, "user.add", f"{email} role={role} authority={code or ''}")
+        responses_store.set_lead(conn, email, lead)
+        store.append_audit(
+            conn,
+            actor,
+            "user.add",
+            f"{email} role={role} authority={code or ''}" + (" lead" if lead else ""),
+        )
 
     write_with_retry(db, work)
     return code or ""
+
+
+def resolve_authority(db: Db, value: str) -> str:
+    """The ONS code of an authority given by code, DfE number or name (ValueError if none)."""
+    with connect(db) as conn:
+        index = AuthorityIndex(ref.authorities(conn))
+    try:
+        return index.resolve(value)
+    except AuthorityLookupError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def set_lead(db: Db, email: str, lead: bool, *, actor: str) -> None:
+    """Set or clear an authority user's lead flag (audited). ValueError for an unknown email
+    or a national user."""
+    email = email.strip().lower()
+
+    def work(conn):
+        found = store.get_user(conn, email)
+        if found is None:
+            raise ValueError(f"no user {email}")
+        if found[0] != "authority":
+            raise ValueError("only an authority user can be a lead")
+        responses_store.set_lead(conn, email, lead)
+        store.append_audit(conn, actor, "user.lead" if lead else "user.unlead", email)
+
+    write_with_retry(db, work)
 
 
 def remove_user(db: Db, email: str, *, actor: str) -> bool:
@@ -79,6 +113,10 @@ def viewer_for(db: Db, email: str | None) -> Viewer | None:
         return None
     with connect(db) as conn:
         found = store.get_user(conn, email)
+        if found is None:  # an invited respondent signs in to answer for their authority
+            invited = responses_store.respondents_by_email(conn, email)
+            if not invited.empty:
+                found = ("authority", str(invited["authority_code"].iloc[0]))
     if found is None:
         return None
     role, code = found

@@ -15,10 +15,11 @@ database held by another process for too long raises `DatabaseBusy`. Nothing is 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import duckdb
 import pandas as pd
 
 from ehdmm import importer, tables
@@ -437,6 +438,19 @@ def _rows(draft: Draft, model: Model) -> tuple[list[tuple], list[tuple], list[tu
     return ratings, checklist, ticks
 
 
+def draft_rows(draft: Draft, model: Model) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """A draft's content as stored: ratings, checklist and tick rows (in the field orders of
+    `ehdmm.storage.drafts`); dimensions with nothing in them are left out."""
+    return _rows(draft, model)
+
+
+def answers_from_rows(
+    ratings: pd.DataFrame, checklist: pd.DataFrame, ticks: pd.DataFrame
+) -> tuple[dict[str, Answer], dict[str, ChecklistAnswer]]:
+    """Answers and checklist answers from one stored content's rows (as `draft_rows` gives)."""
+    return _content(ratings, checklist, ticks)
+
+
 def stored_draft(conn, viewer: Viewer, submission_id: int) -> Draft:
     """A stored submission's content, as a draft (answers and checklist only)."""
     ids = [submission_id]
@@ -536,10 +550,17 @@ class Submitted:
 
 
 def submit(
-    db: Db, viewer: Viewer, draft: Draft, *, actor: str | None, model: Model | None = None
+    db: Db,
+    viewer: Viewer,
+    draft: Draft,
+    *,
+    actor: str | None,
+    model: Model | None = None,
+    also: Callable[[duckdb.DuckDBPyConnection, Submitted], None] | None = None,
 ) -> Submitted:
     """Save the draft and make it the current submission of its authority and round, in one
-    transaction; the previous current submission becomes 'superseded'. Raises SubmitRefused
+    transaction; the previous current submission becomes 'superseded'. `also` writes what goes
+    with the submission in the same transaction (a consensus its record). Raises SubmitRefused
     (with the problems) when the draft is not complete, DraftConflict when this copy is out of
     date or another submission arrived since it was loaded, DatabaseBusy when the database
     stays locked. Nothing is written in those cases."""
@@ -579,6 +600,9 @@ def submit(
             f"submission {draft_id} of {draft.authority_code} for round {draft.round_id}"
             + (f" (supersedes {superseded})" if superseded else ""),
         )
-        return Submitted(draft_id, superseded, draft.authority_code, draft.round_id, now, actor)
+        made = Submitted(draft_id, superseded, draft.authority_code, draft.round_id, now, actor)
+        if also is not None:
+            also(conn, made)
+        return made
 
     return write_with_retry(db, work)

@@ -23,6 +23,7 @@ from ehdmm.model import Model, load_model
 from ehdmm.storage import connect, publications, resolve_db_path, write_with_retry
 from ehdmm.storage import plans as plan_store
 from ehdmm.storage import reference as ref
+from ehdmm.storage import responses as responses_store
 from ehdmm.storage import submissions as store
 
 SEED = 20171201
@@ -170,6 +171,84 @@ def generate(
     )
 
 
+# -- several respondents per authority ---------------------------------------------------------
+
+PARTNER_SHARE = 1 / 3  # of the latest round's authorities with a complete current return
+ROLE_LABELS = ("Early help", "Information governance", "Data team", "Police", "Health", "Schools")
+
+
+def generate_partners(model: Model, data: DemoData, *, seed: int = SEED + 1):
+    """Respondents for about a third of the authorities with a complete current return in the
+    latest round: 2 to 5 each, every one's levels the return's give or take one (sometimes
+    two), most submitted, a few still drafts; the return is recorded as their consensus (the
+    median rounded down, and a reason where the return differs from it). Drawn from a random
+    generator of its own, so every other demo row stays as it was."""
+    from ehdmm.analysis.spread import floor_median  # pure: no storage
+
+    rng = np.random.default_rng(seed)
+    latest = ROUNDS[-1]
+    subs = data.submissions[data.submissions["round_id"] == latest]
+    current = subs.groupby("authority_code")["key"].max()
+    per_key = data.ratings[data.ratings["key"].isin(current.values)]
+    complete = per_key.groupby("key")["dimension_id"].count() == len(model.dimensions)
+    keys = [k for k in current.values if complete.get(k, False)]
+    chosen = sorted(int(k) for k in keys if rng.random() < PARTNER_SHARE)
+    people, ratings, levels_rows, sources = [], [], [], []
+    local = 0
+    for key in chosen:
+        code = str(subs.loc[subs["key"] == key, "authority_code"].iloc[0])
+        agreed = dict(
+            per_key.loc[per_key["key"] == key, ["dimension_id", "level"]].itertuples(
+                index=False, name=None
+            )
+        )
+        count = int(rng.integers(2, 6))
+        roles = rng.choice(len(ROLE_LABELS), count, replace=False)
+        given: dict[str, list[int]] = {d.id: [] for d in model.dimensions}
+        for n, role in enumerate(roles):
+            local += 1
+            submitted = n < 2 or rng.random() < 0.85
+            people.append(
+                (local, code, latest, f"Respondent {chr(65 + n)}", ROLE_LABELS[role], submitted)
+            )
+            for dimension in model.dimensions:
+                shift = rng.choice(
+                    [-2, -1, 0, 0, 0, 1, 1, 2], p=[0.03, 0.2, 0.2, 0.2, 0.1, 0.12, 0.12, 0.03]
+                )
+                level = int(np.clip(int(agreed[dimension.id]) + shift, 1, 4))
+                text = _EVIDENCE[level][int(rng.integers(0, 2))] if rng.random() < 0.7 else None
+                ratings.append((local, dimension.id, level, text))
+                if submitted:
+                    given[dimension.id].append(level)
+            if submitted:
+                sources.append((key, local))
+        for dimension in model.dimensions:
+            median = floor_median(given[dimension.id])
+            level = int(agreed[dimension.id])
+            reason = None if median in (None, level) else "Agreed at the partners' meeting."
+            levels_rows.append((key, dimension.id, median, level, reason))
+    return PartnerData(
+        pd.DataFrame(
+            people,
+            columns=["key", "authority_code", "round_id", "name", "role_label", "submitted"],
+        ),
+        pd.DataFrame(ratings, columns=["key", "dimension_id", "level", "evidence"]),
+        pd.DataFrame(
+            levels_rows,
+            columns=["submission_key", "dimension_id", "median_level", "level", "reason"],
+        ).astype({"median_level": "Int64", "reason": object}),
+        pd.DataFrame(sources, columns=["submission_key", "key"]),
+    )
+
+
+@dataclass
+class PartnerData:
+    respondents: pd.DataFrame  # key, authority_code, round_id, name, role_label, submitted
+    ratings: pd.DataFrame  # key, dimension_id, level, evidence
+    consensus_levels: pd.DataFrame  # submission_key, dimension_id, median_level, level, reason
+    consensus_sources: pd.DataFrame  # submission_key, key (respondent)
+
+
 def write_demo(
     db: str | os.PathLike[str] | None,
     *,
@@ -204,12 +283,15 @@ def write_demo(
         for round_id in ROUNDS:
             ref.add_round(conn, round_id, label=f"{round_id} (synthetic)", synthetic=True)
         data = generate(model, codes, seed=seed)
-        store.write_submissions(conn, data.submissions, data.ratings, data.checklist)
+        ids = store.write_submissions(conn, data.submissions, data.ratings, data.checklist)
         # targets and improvement plans of about half the (reference) authorities
         targets, actions = demo_plans.generate_plans(
             model, data.submissions, data.ratings, list(base["code"]), DEMO_AUTHOR, seed
         )
         plan_store.write_synthetic(conn, targets, actions)
+        # several respondents for about a third of the latest round's authorities
+        partners = generate_partners(model, data, seed=seed + 1)
+        responses_store.write_demo(conn, partners, ids)
         store.set_meta(conn, "demo", f"seed={seed};scale={scale}")
         publications.publish_every_round(conn, DEMO_AUTHOR, synthetic=True)
         return {
@@ -217,6 +299,7 @@ def write_demo(
             "submissions": len(data.submissions),
             "ratings": len(data.ratings),
             "checklist_answers": len(data.checklist),
+            "respondents": len(partners.respondents),
         }
 
     return write_with_retry(db, work, timeout=30)

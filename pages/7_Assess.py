@@ -62,57 +62,7 @@ st.button(
     help="Saves everything in the form, the box you are typing in too.",
 )
 
-guided = st.toggle(
-    "Guided mode: tick the statements that describe your authority",
-    key=data_assess.GUIDED_KEY,
-    on_change=data_assess.on_change,
-    args=(ctx, "guided"),
-    help="The tool proposes the level whose statements, and those of every lower level, are "
-    "all ticked. You may choose another level, with a reason.",
-)
-
-rated = len(model.dimensions) - len(data_assess.missing_dimensions(draft, model))
-st.progress(
-    rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
-)
-with st.expander("Your answers at a glance", expanded=False):
-    st.dataframe(data_assess.summary_table(draft, model), hide_index=True, width="stretch")
-
-for strand in model.strands:
-    st.header(strand.name)
-    st.markdown(f"**Evidence to look for (MEASURES):** {strand.measures}")
-    if strand.measures_incomplete:
-        st.caption(
-            "Most of this MEASURES line cannot be read in the published model; only these "
-            "fragments are legible: " + " · ".join(strand.measures_fragments)
-        )
-    for dimension in strand.dimensions:
-        assess_form.dimension_block(ctx, dimension.id)
-
-st.header("Before you start: the pre-model checklist")
-st.caption(model.checklist_intro)
-for item in model.checklist:
-    text, answer_col, note_col = st.columns([3, 1, 3])
-    text.markdown(item.text)
-    answer_col.radio(
-        f"In place: {item.text}",
-        list(data_assess.YES_NO),
-        index=None,
-        horizontal=True,
-        key=data_assess.check_key(item.id),
-        on_change=data_assess.on_change,
-        args=(ctx, "check", item.id),
-        label_visibility="collapsed",
-    )
-    note_col.text_input(
-        f"Note on: {item.text}",
-        key=data_assess.note_key(item.id),
-        max_chars=data_assess.NOTE_MAX_CHARS,
-        on_change=data_assess.on_change,
-        args=(ctx, "note", item.id),
-        placeholder="Note (optional)",
-        label_visibility="collapsed",
-    )
+assess_form.form_body(ctx, draft)
 
 st.header("Submit")
 problems = data_assess.take(data_assess.PROBLEMS_KEY, ctx)

@@ -99,6 +99,9 @@ if previews:
             "some dimensions and the others are kept; unchanged: not written again."
         )
         st.dataframe(changes, hide_index=True, width="stretch")
+    # several respondents: an import for an authority with responses open says so
+    for line in data_upload.responses_open(sel.db, sel.viewer, previews):
+        st.warning(data_assess.plain(line))
     problems = data_upload.problems_table(previews)
     if len(problems):
         st.subheader("Errors and warnings")

@@ -115,6 +115,7 @@ def full_db(tmp_path: Path) -> Path:
     path = make(tmp_path / "full.duckdb")
     publish_everything(path)
     _add_plan_rows(path)
+    _partners(path)
     with connect(path) as conn:
         empty = [t for t in tables_of(conn) if not conn.execute(f'FROM "{t}" LIMIT 1').fetchall()]
     assert empty == [], f"tables without a row prove nothing: {empty}"
@@ -161,6 +162,30 @@ def _add_plan_rows(path: Path) -> None:
     write_with_retry(path, work)
 
 
+def _partners(path: Path) -> None:
+    """Rows in the tables of several respondents: a response (with ticks and a checklist
+    answer) submitted, and the consensus drawn from it."""
+    from ehdmm import consensus, responses
+    from ehdmm.assessment import Answer, ChecklistAnswer, Draft
+    from ehdmm.viewer import LOCAL_VIEWER
+
+    with connect(path) as conn:
+        code, rnd = conn.execute(  # one without a return in the round: the consensus is its first
+            "SELECT min(a.code), r.id FROM authorities a, (SELECT max(id) AS id FROM rounds) r "
+            "WHERE a.code NOT IN (SELECT authority_code FROM submissions WHERE round_id = r.id) "
+            "GROUP BY r.id"
+        ).fetchone()
+    who = responses.invite(path, LOCAL_VIEWER, code, rnd, name="Ann", role_label="Police")
+    answers = {d.id: Answer(level=2, evidence="seen") for d in load_model().dimensions}
+    answers["casework"] = Answer(level=1, ticks=frozenset({(1, 0)}))
+    draft = Draft(code, rnd, answers=answers, checklist={"privacy": ChecklistAnswer(True)})
+    draft = responses.save_response(path, LOCAL_VIEWER, who.id, draft, actor="tests")
+    responses.submit_response(path, LOCAL_VIEWER, who.id, draft, actor="tests")
+    begun = consensus.start(path, LOCAL_VIEWER, code, rnd)
+    levels = dict(begun.medians) | {"cba": 3}
+    consensus.submit_consensus(path, LOCAL_VIEWER, code, rnd, levels, {"cba": "agreed"})
+
+
 def only_backup(folder: Path) -> Path:
     [found] = [p for p in folder.iterdir() if p.name.startswith(backup.PREFIX)]
     return found
@@ -183,7 +208,8 @@ def test_round_trip_is_exact_for_every_table_sequence_and_level(full_db, tmp_pat
         "returns": counts["submissions"] - 1,
         "drafts": 1,
         "users": 2,
-        "audit entries": 7,  # 5 and the publications of the two rounds
+        "audit entries": 7 + 4,  # 5, the publications of the two rounds, and an invitation,
+        # a response, a consensus and its return
     }
 
     restored = backup.restore_backup(result.path, tmp_path / "restored.duckdb")

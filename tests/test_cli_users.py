@@ -138,3 +138,26 @@ def test_in_a_real_process(empty_db):
             timeout=120,
         ).stdout
     )
+
+
+def test_add_a_lead(empty_db, capsys):
+    from ehdmm import responses
+
+    args = ["add", "Lead@Leeds.gov.uk", "--role", "authority", "--authority", "Leeds", "--lead"]
+    assert users(empty_db, *args) == 0
+    assert capsys.readouterr().out == "lead@leeds.gov.uk: authority for E08000035 (lead).\n"
+    assert users(empty_db, "list") == 0
+    assert capsys.readouterr().out.rstrip("\n").split("\t")[-1] == "lead"
+    viewer = access.viewer_for(empty_db, "lead@leeds.gov.uk")
+    assert responses.is_lead(empty_db, viewer, "E08000035")
+    assert not responses.is_lead(empty_db, viewer, "E06000023")
+    log = access.audit_log(empty_db, LOCAL_VIEWER)
+    assert log["detail"].iloc[0].endswith(" lead")
+
+
+def test_a_national_user_cannot_be_a_lead(empty_db, capsys):
+    with pytest.raises(SystemExit) as exc:
+        users(empty_db, "add", "n@communities.gov.uk", "--role", "national", "--lead")
+    assert exc.value.code == 2
+    assert "only an authority user can be a lead" in capsys.readouterr().err
+    assert access.list_users(empty_db).empty

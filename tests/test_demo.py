@@ -92,3 +92,42 @@ def test_demo_plans_for_about_half_the_authorities(demo_db):
         }
         assert set(row.statements.split("\n")) <= known
     assert set(actions["status"]) <= {"planned", "in progress", "done", "dropped"}
+
+
+def test_about_a_third_of_the_latest_round_has_two_to_five_respondents(demo_db):
+    with connect(demo_db) as conn:
+        per = conn.execute(
+            "SELECT authority_code, round_id, count(*) AS n, bool_and(synthetic) AS synthetic "
+            "FROM respondents GROUP BY ALL"
+        ).df()
+        assessed = conn.execute(
+            "SELECT count(DISTINCT authority_code) FROM submissions "
+            "WHERE round_id = '2026-03' AND status = 'submitted'"
+        ).fetchone()[0]
+        unsynthetic = conn.execute("SELECT count(*) FROM responses WHERE NOT synthetic").fetchone()[
+            0
+        ]
+        spread = conn.execute(
+            "SELECT count(*) FROM (SELECT p.authority_code FROM response_ratings r "
+            "JOIN respondents p ON p.id = r.respondent_id "
+            "GROUP BY p.authority_code, r.dimension_id HAVING max(level) > min(level))"
+        ).fetchone()[0]
+        consensus = conn.execute(
+            "SELECT count(DISTINCT c.submission_id), bool_and(s.status = 'submitted') "
+            "FROM consensus_levels c JOIN submissions s ON s.id = c.submission_id"
+        ).fetchone()
+    assert set(per["round_id"]) == {"2026-03"}
+    assert per["n"].between(2, 5).all() and per["synthetic"].all() and unsynthetic == 0
+    assert 0.25 <= len(per) / assessed <= 0.42
+    assert spread > len(per)  # views differ: more dimensions with a spread than authorities
+    assert consensus == (len(per), True)
+
+
+def test_respondents_leave_the_rest_of_the_demo_as_it_was():
+    codes = [f"A{i}" for i in range(40)]
+    data = demo.generate(MODEL, codes)
+    before = (data.submissions.copy(), data.ratings.copy(), data.checklist.copy())
+    partners = demo.generate_partners(MODEL, data)
+    assert not partners.respondents.empty
+    for frame, kept in zip((data.submissions, data.ratings, data.checklist), before, strict=True):
+        pd.testing.assert_frame_equal(frame, kept)

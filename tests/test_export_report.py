@@ -669,3 +669,43 @@ def test_the_report_holds_priorities_progress_and_the_plan(demo_db):
     )
     assert small.priorities[f"Gap to Custom: {SMALL_GROUP}"].isna().all()
     assert small.priorities["Gap to England"].notna().all()
+
+
+def test_the_report_shows_the_respondents_spread_beside_the_agreed_level(demo_db):
+    """An authority with demo respondents: counts per level and the agreed level, no one
+    named; an authority without respondents has no such section."""
+    from ehdmm.export.report.outline import Heading, outline
+
+    with connect(demo_db) as conn:
+        with_partners, without = conn.execute(
+            "SELECT (SELECT min(authority_code) FROM respondents), (SELECT min(a.code) FROM "
+            "authorities a WHERE a.code NOT IN (SELECT authority_code FROM respondents))"
+        ).fetchone()
+        names = {r[0] for r in conn.execute("SELECT name FROM respondents").fetchall()}
+    viewer = Viewer(role="authority", authority_code=with_partners)
+    data = reports.report_data(demo_db, viewer, with_partners, "2026-03", "england", "gated")
+    assert not data.spread.empty and 2 <= data.respondents <= 5
+    assert list(data.spread.columns) == [
+        "Dimension",
+        "1 Early",
+        "2 Developing",
+        "3 Maturing",
+        "4 Mature",
+        "Range",
+        "Agreed level",
+        "Disagreement",
+    ]
+    assert (data.spread.iloc[:, 1:5].sum(axis=1) <= data.respondents).all()
+    headings = [b.text for b in outline(data) if isinstance(b, Heading)]
+    assert "Where the respondents' views differ" in headings
+    html = report.render(data, "html", interactive=False).decode()
+    assert not any(name in html for name in names)
+    other = reports.report_data(
+        demo_db,
+        Viewer(role="authority", authority_code=without),
+        without,
+        "2026-03",
+        "england",
+        "gated",
+    )
+    assert other.spread.empty

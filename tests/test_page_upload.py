@@ -329,3 +329,21 @@ def test_an_unusable_size_limit_is_shown_and_nothing_can_be_uploaded(demo_db, mo
     at = open_page(demo_db, monkeypatch)
     assert "EHDMM_MAX_IMPORT_MB is set to 'inf'" in texts(at.error)
     assert not at.get("file_uploader")
+
+
+def test_an_import_for_an_authority_with_responses_open_says_so(demo_db, monkeypatch):
+    from ehdmm import responses
+
+    with connect(demo_db) as conn:
+        code, none = conn.execute(
+            "SELECT (SELECT min(authority_code) FROM respondents), (SELECT min(code) FROM "
+            "authorities WHERE code NOT IN (SELECT authority_code FROM respondents))"
+        ).fetchone()
+    data = wide_csv([(code, "2026-03", [1] * 8), (none, "2026-03", [1] * 8)])
+    invited = len(responses.respondents(demo_db, LOCAL_VIEWER, code, "2026-03"))
+    at = open_page(demo_db, monkeypatch)
+    give(at, ("partners.csv", data))
+    warnings = texts(at.warning)
+    assert f"({code}), 2026-03: {invited} respondent(s) invited" in warnings
+    assert f"({none})" not in warnings  # none for an authority without respondents
+    assert at.button(key="upload_confirm").label == "Import 1 file(s)"

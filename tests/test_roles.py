@@ -31,7 +31,15 @@ from ehdmm.views import reports
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 IDS = [p.stem for p in PAGES]
-NATIONAL_PAGES = {"1_Overview", "4_Compare", "5_Trends", "8_Upload", "11_Audit", "12_Publication"}
+NATIONAL_PAGES = {
+    "1_Overview",
+    "4_Compare",
+    "5_Trends",
+    "8_Upload",
+    "11_Audit",
+    "12_Publication",
+    "20_Users",
+}
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "a-cookie-secret-for-tests",
@@ -526,10 +534,10 @@ def test_another_authority_s_plan_is_refused_by_every_function_and_export(roles_
         plans.set_target(roles_db, viewer, AUTHORITY_USER, OTHER, other_plan, 4, "2028-03")
     with pytest.raises(plans.NotAllowed):
         plans.withdraw_target(roles_db, viewer, AUTHORITY_USER, OTHER, other_plan)
-    own = report.report_data(roles_db, viewer, OWN, None, "region", "gated")
+    own = reports.report_data(roles_db, viewer, OWN, None, "region", "gated")
     assert SECRET_ACTION not in own.plan.to_csv() and OTHER not in own.progress.to_csv()
     with pytest.raises(access.AccessDenied):
-        report.report_data(roles_db, viewer, OTHER, None, "region", "gated")
+        reports.report_data(roles_db, viewer, OTHER, None, "region", "gated")
     assert plans.all_targets(roles_db, viewer)["authority_code"].isin([OWN]).all()
     # a plan file with another authority's rows: refused whole for an authority user
     book = plan_workbook.workbook_bytes(plans.read_plan(roles_db, LOCAL_VIEWER, OTHER), "x")
@@ -541,3 +549,86 @@ def overview_of(at):
     """The table of targets across authorities (by round and level)."""
     (found,) = [d.value for d in at.dataframe if "Target level" in d.value.columns]
     return found
+
+
+# Several respondents: who sees which response, by every page, parameter and export
+
+
+PARTNER_PAGES = ["14_Responses", "15_Consensus", "16_Contested", "10_Reports", "9_History"]
+SECRET = "zanzibar-evidence"  # typed by another authority's respondent, and by Bob before Ann
+
+
+@pytest.fixture(scope="module")
+def partners_db(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Bristol with a lead and two respondents (Bob submitted, Ann a draft); Birmingham with a
+    lead and a submitted respondent whose evidence is a marked string."""
+    from ehdmm import responses
+    from ehdmm.assessment import Answer, Draft
+
+    db = tmp_path_factory.mktemp("partners") / "partners.duckdb"
+    shutil.copy(_demo_template, db)
+    access.add_user(db, "lead@bristol.gov.uk", "authority", OWN, actor="t", lead=True)
+    access.add_user(db, "lead@birmingham.gov.uk", "authority", OTHER, actor="t", lead=True)
+    own_lead = access.viewer_for(db, "lead@bristol.gov.uk")
+    other_lead = access.viewer_for(db, "lead@birmingham.gov.uk")
+    dims = [d.id for d in load_model().dimensions]
+
+    def respond(lead, code, email, evidence, submit=True):
+        who = responses.invite(
+            db, lead, code, "2026-03", name=email.split("@")[0], role_label="X", email=email
+        )
+        viewer = access.viewer_for(db, email)
+        draft = responses.load_response(db, viewer, who.id)
+        answers = {d: Answer(level=2, evidence=evidence) for d in dims}
+        draft = Draft(code, "2026-03", answers=answers, revision=draft.revision)
+        draft = responses.save_response(db, viewer, who.id, draft, actor=email)
+        if submit:
+            responses.submit_response(db, viewer, who.id, draft, actor=email)
+
+    respond(other_lead, OTHER, "zed@birmingham-police.uk", SECRET)
+    respond(own_lead, OWN, "bob@bristol-health.uk", SECRET)
+    respond(own_lead, OWN, "ann@bristol-police.uk", "ann's own words", submit=False)
+    return db
+
+
+@pytest.mark.parametrize("stem", PARTNER_PAGES)
+@pytest.mark.parametrize(
+    "email", ["ann@bristol-police.uk", "lead@bristol.gov.uk", AUTHORITY_USER, NATIONAL_USER]
+)
+def test_no_response_leaks_by_any_page_or_parameter(partners_db, monkeypatch, stem, email):
+    """Ann (her own a draft) does not see Bob's; nobody of Bristol sees Birmingham's, whatever
+    the URL asks for; the national team sees no response."""
+    monkeypatch.setenv("EHDMM_DB", str(partners_db))
+    access.add_user(partners_db, AUTHORITY_USER, "authority", OWN, actor="t")
+    access.add_user(partners_db, NATIONAL_USER, "national", None, actor="t")
+    params = {"authority": OTHER, "round": "2026-03", "respondent": "1"}
+    at = run(page_path(stem), signed_in(email), **params)
+    text = rendered_text(at)
+    if email == "lead@bristol.gov.uk" and stem == "15_Consensus":
+        return  # the lead's own authority's responses, checked below
+    assert SECRET not in text, (stem, email)
+    assert "zed" not in text.lower(), (stem, email)
+
+
+def test_the_lead_sees_their_own_authoritys_responses_only(partners_db, monkeypatch):
+    monkeypatch.setenv("EHDMM_DB", str(partners_db))
+    at = run(page_path("15_Consensus"), signed_in("lead@bristol.gov.uk"), authority=OTHER)
+    text = rendered_text(at)
+    assert "bob" in text and SECRET in text  # Bob's submitted response, side by side
+    assert "zed" not in text.lower()
+
+
+def test_a_respondent_sees_others_once_theirs_is_submitted(partners_db, monkeypatch):
+    from ehdmm import responses
+
+    monkeypatch.setenv("EHDMM_DB", str(partners_db))
+    ann = access.viewer_for(partners_db, "ann@bristol-police.uk")
+    (entry,) = responses.mine(partners_db, ann)
+    draft = responses.load_response(partners_db, ann, entry.id)
+    copy = tmp = partners_db.with_name("partners-ann.duckdb")
+    shutil.copy(partners_db, copy)
+    responses.submit_response(copy, ann, entry.id, draft, actor="ann")
+    monkeypatch.setenv("EHDMM_DB", str(tmp))
+    at = run(page_path("14_Responses"), signed_in("ann@bristol-police.uk"))
+    text = rendered_text(at)
+    assert SECRET in text and "zed" not in text.lower()

@@ -449,3 +449,32 @@ def report_figures(
             for items in ("strand", "dimension")
         },
     )
+
+
+# -- how contested each dimension is (consensus against the respondents' median) -----------------
+
+
+def contested_figures(
+    consensus: pd.DataFrame, viewer: Viewer, round_id: str, model: Model
+) -> pd.DataFrame:
+    """Per dimension, over the round's current consensus returns (`ehdmm.analysis.spread.
+    contested`): consensuses, how many differ from the respondents' median, and the share. For
+    an authority viewer a dimension is suppressed (`suppressed`, `reason`; no counts) unless
+    enough other authorities' consensuses are in it: one authority's choice cannot be told."""
+    from ehdmm.analysis import spread
+
+    rows = consensus[consensus["round_id"] == round_id] if not consensus.empty else consensus
+    frame = spread.contested(rows, model)
+    frame["suppressed"] = False
+    frame["reason"] = ""
+    if not restricted(viewer):
+        return frame
+    current = rows[rows["status"] == "submitted"] if not rows.empty else rows
+    own_in = set(current.loc[current["authority_code"] == viewer.authority_code, "dimension_id"])
+    for index, row in frame.iterrows():
+        own = row["dimension_id"] in own_in
+        if not disclosure.enough_others(int(row["consensuses"]), own):
+            frame.loc[index, ["suppressed", "reason"]] = [True, too_few_reason()]
+            frame.loc[index, ["consensuses", "differing"]] = [0, 0]
+            frame.loc[index, "share"] = None
+    return frame

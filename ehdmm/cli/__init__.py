@@ -18,6 +18,7 @@ import duckdb
 from ehdmm import __version__
 from ehdmm.cli import backup, groups, reports, returns, rounds, store, users
 from ehdmm.cli import plan as plan_cli
+from ehdmm.cli import responses as responses_cli
 from ehdmm.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -42,6 +43,8 @@ REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     backup.register,
     # targets and improvement plans
     plan_cli.register,
+    # respondents' responses
+    responses_cli.register,
 )
 """Who adds which subcommands, in the order `--help` lists them."""
 

@@ -41,7 +41,8 @@ def delete_user(conn: duckdb.DuckDBPyConnection, email: str) -> bool:
 
 def users(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return conn.execute(
-        "SELECT email, role, authority_code, added_at, added_by FROM users ORDER BY email"
+        "SELECT email, role, authority_code, coalesce(lead, FALSE) AS lead, added_at, added_by "
+        "FROM users ORDER BY email"
     ).df()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ehdmm import assessment
+from ehdmm import assessment, assessment_tables
 from ehdmm.model import load_model
 from ehdmm.ui import data_assess
 from ehdmm.ui.data_assess import FormContext
@@ -118,4 +118,64 @@ def dimension_block(ctx: FormContext, dimension_id: str) -> None:
             key=data_assess.confidence_key(dimension.id),
             on_change=data_assess.on_change,
             args=(ctx, "confidence", dimension.id),
+        )
+
+
+def form_body(ctx: FormContext, draft: assessment.Draft) -> None:
+    """The whole form below its status line: the guided switch, progress, the answers at a
+    glance, every strand's dimensions, and the pre-model checklist (the Assess page's form for
+    the authority's return, the Responses page's for a respondent's own response)."""
+    model = load_model()
+    st.toggle(
+        "Guided mode: tick the statements that describe your authority",
+        key=data_assess.GUIDED_KEY,
+        on_change=data_assess.on_change,
+        args=(ctx, "guided"),
+        help="The tool proposes the level whose statements, and those of every lower level, are "
+        "all ticked. You may choose another level, with a reason.",
+    )
+
+    rated = len(model.dimensions) - len(assessment.missing_dimensions(draft, model))
+    st.progress(
+        rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
+    )
+    with st.expander("Your answers at a glance", expanded=False):
+        st.dataframe(
+            assessment_tables.summary_table(draft, model), hide_index=True, width="stretch"
+        )
+
+    for strand in model.strands:
+        st.header(strand.name)
+        st.markdown(f"**Evidence to look for (MEASURES):** {strand.measures}")
+        if strand.measures_incomplete:
+            st.caption(
+                "Most of this MEASURES line cannot be read in the published model; only these "
+                "fragments are legible: " + " · ".join(strand.measures_fragments)
+            )
+        for dimension in strand.dimensions:
+            dimension_block(ctx, dimension.id)
+
+    st.header("Before you start: the pre-model checklist")
+    st.caption(model.checklist_intro)
+    for item in model.checklist:
+        text, answer_col, note_col = st.columns([3, 1, 3])
+        text.markdown(item.text)
+        answer_col.radio(
+            f"In place: {item.text}",
+            list(data_assess.YES_NO),
+            index=None,
+            horizontal=True,
+            key=data_assess.check_key(item.id),
+            on_change=data_assess.on_change,
+            args=(ctx, "check", item.id),
+            label_visibility="collapsed",
+        )
+        note_col.text_input(
+            f"Note on: {item.text}",
+            key=data_assess.note_key(item.id),
+            max_chars=assessment.NOTE_MAX_CHARS,
+            on_change=data_assess.on_change,
+            args=(ctx, "note", item.id),
+            placeholder="Note (optional)",
+            label_visibility="collapsed",
         )

@@ -27,8 +27,8 @@ from ehdmm.analysis.core import Rank
 from ehdmm.analysis.profile import escape_markdown
 from ehdmm.model import Model, load_model
 from ehdmm.storage import DatabaseBusy, StoreError, last_write_token
-from ehdmm.ui import cache
-from ehdmm.viewer import Viewer
+from ehdmm.ui import cache, form_io
+from ehdmm.ui.form_io import CONFLICTS, FormContext
 
 FORM_KEY = "assess_form"
 NOTICES_KEY = "assess_notices"
@@ -121,21 +121,6 @@ def widget_values(draft: assessment.Draft, model: Model) -> dict[str, object]:
 
 
 @dataclass(frozen=True)
-class FormContext:
-    """Where the form writes: database, viewer, authority, round, and who is writing."""
-
-    db: str
-    viewer: Viewer
-    authority_code: str
-    round_id: str
-    actor: str
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.db, self.authority_code, self.round_id)
-
-
-@dataclass(frozen=True)
 class FormState:
     key: tuple[str, str, str]
     draft: assessment.Draft
@@ -165,7 +150,7 @@ def _install(draft: assessment.Draft, model: Model, *, overwrite: bool) -> None:
 
 
 def _load(ctx: FormContext, model: Model) -> assessment.Draft:
-    draft = assessment.load_draft(ctx.db, ctx.viewer, ctx.authority_code, ctx.round_id)
+    draft = form_io.read(ctx)
     _set_form(FormState(ctx.key, draft))
     _install(draft, model, overwrite=True)
     return draft
@@ -257,9 +242,7 @@ def open_form(ctx: FormContext, model: Model) -> FormState:
         # opening it (a connection per rerun is most of this page's own time).
         token = last_write_token(ctx.db)
         if st.session_state.get(_CHECKED_KEY) != (ctx.key, token):
-            revision = assessment.current_revision(
-                ctx.db, ctx.viewer, ctx.authority_code, ctx.round_id
-            )
+            revision = form_io.revision(ctx)
             if revision != state.draft.revision:
                 _load(ctx, model)
                 _notify(
@@ -334,8 +317,8 @@ def _reconcile(ctx: FormContext, model: Model) -> None:
 
 def _save(ctx: FormContext, draft: assessment.Draft, model: Model, what: str) -> None:
     try:
-        saved = assessment.save_draft(ctx.db, ctx.viewer, draft, actor=ctx.actor, model=model)
-    except assessment.DraftConflict as exc:
+        saved = form_io.write(ctx, draft, model)
+    except CONFLICTS as exc:
         _load(ctx, model)
         _notify("warning", f"{exc} (Not saved: {what}.)")
     except DatabaseBusy as exc:
@@ -460,6 +443,12 @@ def awaiting_confirmation(ctx: FormContext) -> bool:
 
 
 def submit_preview(ctx: FormContext, draft: assessment.Draft) -> assessment_tables.SubmitPreview:
+    if ctx.respondent_id is not None:  # a response is reviewed whole (the page shows it)
+        return assessment_tables.SubmitPreview(
+            False,
+            "Once submitted, your response can no longer be changed, and you see the other "
+            "respondents' submitted responses.",
+        )
     return assessment_tables.submit_preview(ctx.db, ctx.viewer, draft, load_model())
 
 
@@ -475,12 +464,12 @@ def on_submit(ctx: FormContext) -> None:
     _reconcile(ctx, model)
     state = form_state()
     try:
-        result = assessment.submit(ctx.db, ctx.viewer, state.draft, actor=ctx.actor, model=model)
+        result = form_io.submit(ctx, state.draft, model)
     except assessment.SubmitUnchanged as exc:
         _notify("info", str(exc))
     except assessment.SubmitRefused as exc:
         st.session_state[PROBLEMS_KEY] = (ctx.key, exc.problems)
-    except assessment.DraftConflict as exc:
+    except CONFLICTS as exc:
         _load(ctx, model)
         _notify("warning", str(exc))
     except (DatabaseBusy, StoreError) as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ehdmm import upload
+from ehdmm import responses, upload
 from ehdmm.importer import ConfigurationError, max_import_bytes
 from ehdmm.ui import cache
 from ehdmm.viewer import Viewer
@@ -140,3 +140,17 @@ by_status = upload.by_status
 choice_question = upload.choice_question
 choices_stated = upload.choices_stated
 import_file = upload.import_file  # writes: called once the person confirmed on the page
+
+
+def responses_open(db: str, viewer: Viewer, previews: list) -> list[str]:
+    """Sentences for the authorities and rounds of the files that have respondents (see
+    `ehdmm.responses.open_for_import`)."""
+    pairs = list(
+        dict.fromkeys(
+            (c.authority_code, c.label, c.round_id)
+            for item in previews
+            for c in item.changes
+            if c.kind != "unchanged"
+        )
+    )
+    return responses.open_for_import(db, viewer, pairs)

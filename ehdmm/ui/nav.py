@@ -36,12 +36,18 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         Link("pages/9_History.py", "History"),
         # targets and improvement plans
         Link("pages/13_Plan.py", "Plan"),
+        # several respondents per authority
+        Link("pages/14_Responses.py", "Your response"),
+        Link("pages/15_Consensus.py", "Consensus"),
     ),
     "National": (
         Link("pages/1_Overview.py", "Overview", national_only=True),
         Link("pages/5_Trends.py", "Trends", national_only=True),
         Link("pages/11_Audit.py", "Audit", national_only=True),
         Link("pages/12_Publication.py", "Publication", national_only=True),
+        # several respondents per authority
+        Link("pages/16_Contested.py", "How contested"),
+        Link("pages/20_Users.py", "Users", national_only=True),
     ),
 }
 

@@ -16,12 +16,13 @@ import pandas as pd
 
 from ehdmm import disclosure, plans, wording
 from ehdmm.analysis import plans as plan_analysis
-from ehdmm.analysis import profile
+from ehdmm.analysis import profile, spread
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import profile as charts
 from ehdmm.charts.targets import trajectory_with_targets, with_targets
 from ehdmm.storage import connect
 from ehdmm.storage import plans as plan_store
+from ehdmm.storage import responses as responses_store
 from ehdmm.views.parts import ChartParts
 from ehdmm.views.scope import Scope
 from ehdmm.views.sections import Levels, PeerView, Subject
@@ -75,6 +76,33 @@ class Priorities:
     table: pd.DataFrame
     cards: tuple[plan_analysis.PriorityCard, ...]
     summary: str
+
+
+@dataclass(frozen=True)
+class Respondents:
+    """Per dimension the count of respondents at each level, the agreed level and the
+    disagreement flag (`spread.report_spread`; empty without submitted responses), and how many
+    responses it counts."""
+
+    spread: pd.DataFrame
+    counted: int
+
+
+def respondents_of(view: ProfileView) -> Respondents:
+    scope = view.scope
+    if scope.round_id is None:
+        return Respondents(pd.DataFrame(), 0)
+    with connect(scope.db) as conn:
+        levels = responses_store.round_levels(conn, scope.viewer, scope.round_id)
+    own = levels[levels["authority_code"] == scope.authority]
+    if own.empty:
+        return Respondents(pd.DataFrame(), 0)
+    ratings = view.subject.data.ratings(scope.viewer, scope.authority)
+    agreed = ratings[["dimension_id", "level"]].dropna(subset=["level"])
+    table = spread.report_spread(
+        own, {d: int(v) for d, v in agreed.itertuples(index=False)}, view.subject.model
+    )
+    return Respondents(table, int(own.groupby("dimension_id").size().max()))
 
 
 @dataclass(frozen=True)
@@ -162,6 +190,12 @@ class ProfileView(PeerView):
         if items != "dimension" or self.progress.frame.empty:
             return base
         return self._part(("levels_targets", items), lambda: _with_targets(self, base))
+
+    @property
+    def respondents(self) -> Respondents:
+        """The spread of the authority's respondents' submitted responses in the round beside
+        its agreed levels (no respondent named; read on first use: only reports show it)."""
+        return self._part("respondents", lambda: respondents_of(self))
 
     @property
     def priorities(self) -> Priorities:

@@ -106,8 +106,18 @@ def report_from(view: ProfileView, today: date | None = None) -> ReportData:
         trajectory_summary=trajectory.summary,
         rank_sentence=words.sentence,
         **_plan_parts(view),
+        **_spread(view),
         named=named,
     )
+
+
+def _spread(view: ProfileView) -> dict[str, object]:
+    """The authority's respondents' spread beside its agreed levels and how many responses it
+    counts; nothing without submitted responses."""
+    respondents = view.respondents
+    if respondents.spread.empty:
+        return {}
+    return {"spread": respondents.spread, "respondents": respondents.counted}
 
 
 def _plan_parts(view: ProfileView) -> dict[str, object]:

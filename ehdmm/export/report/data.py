@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -104,6 +104,9 @@ class ReportData:
     plan: pd.DataFrame | None = None
     named: bool = True  # the peer group's members are named (a national viewer's report)
     version: str = ehdmm.__version__
+    # several respondents: counts per level per dimension beside the agreed level, no one named
+    spread: pd.DataFrame = field(default_factory=pd.DataFrame)
+    respondents: int = 0  # submitted responses the spread counts
 
     @property
     def title(self) -> str:

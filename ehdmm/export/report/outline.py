@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ehdmm.analysis import profile
+from ehdmm.analysis.spread import FLAG_RULE
 from ehdmm.export.report.data import ReportChart, ReportData
 from ehdmm.export.report.wording import (
     DEMO_WARNING,
@@ -64,6 +65,7 @@ def outline(report: ReportData) -> list[Block]:
         *_priorities(report),
         *_plan(report),
         *_evidence(report),
+        *_spread(report),
         *_data_tables(report),
         *_about(report),
     ]
@@ -214,6 +216,21 @@ def _evidence(report: ReportData) -> list[Block]:
         blocks.append(Para(report.checklist_intro, kind="note"))
     blocks.append(Table(report.checklist))
     return blocks
+
+
+def _spread(report: ReportData) -> list[Block]:
+    """Where the authority's respondents' views differ (no respondent named)."""
+    if report.spread.empty:
+        return []
+    return [
+        Heading("Where the respondents' views differ", 1),
+        Para(
+            f"The return drew on {report.respondents} respondents' own ratings. For each "
+            "dimension: how many respondents chose each level, the level agreed in the return, "
+            f"and whether views differed. {FLAG_RULE}"
+        ),
+        Table(report.spread, "Respondents at each level, and the agreed level"),
+    ]
 
 
 def _data_tables(report: ReportData) -> list[Block]:
