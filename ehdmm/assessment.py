@@ -21,7 +21,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from ehdmm import importer, tables
+from ehdmm import collection, importer, tables
 from ehdmm.history import optional as _opt
 from ehdmm.model import Dimension, Model, load_model
 from ehdmm.storage import access as access_store
@@ -552,6 +552,9 @@ def submit(
         raise SubmitRefused(problems)
 
     def work(conn):
+        closed = collection.closed_refusal(conn, draft.round_id, draft.authority_code)
+        if closed:  # a planned or closed round (not reopened for this authority)
+            raise SubmitRefused([Problem("closed", closed)])
         current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
         current_id = int(current["id"]) if current else None
         if current_id is not None and same_content(

@@ -30,7 +30,7 @@ from ehdmm.viewer import LOCAL_VIEWER, Viewer
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 IDS = [p.stem for p in PAGES]
-NATIONAL_PAGES = {"1_Overview", "4_Compare", "5_Trends", "8_Upload", "11_Audit"}
+NATIONAL_PAGES = {"1_Overview", "4_Compare", "5_Trends", "8_Upload", "11_Audit", "16_Rounds"}
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "a-cookie-secret-for-tests",

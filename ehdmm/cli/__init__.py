@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import duckdb
 
 from ehdmm import __version__
-from ehdmm.cli import backup, groups, reports, returns, store, users
+from ehdmm.cli import backup, groups, reports, returns, rounds, store, users
 from ehdmm.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -35,6 +35,7 @@ REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     returns.register,
     store.register_reading,
     groups.register,
+    rounds.register,
     reports.register,
     users.register,
     backup.register,

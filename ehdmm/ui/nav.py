@@ -34,11 +34,14 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         Link("pages/7_Assess.py", "Assess"),
         Link("pages/8_Upload.py", "Upload", national_only=True),
         Link("pages/9_History.py", "History"),
+        # running a round
+        Link("pages/17_Tracking.py", "Tracking"),
     ),
     "National": (
         Link("pages/1_Overview.py", "Overview", national_only=True),
         Link("pages/5_Trends.py", "Trends", national_only=True),
         Link("pages/11_Audit.py", "Audit", national_only=True),
+        Link("pages/16_Rounds.py", "Rounds", national_only=True),
     ),
 }
 
