@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ehdmm import collection, tracking
+from ehdmm import collection, moderation, tracking
 from ehdmm.access import AccessDenied
+from ehdmm.model import load_model
 from ehdmm.storage import DatabaseBusy, StoreError
+from ehdmm.ui import data
 from ehdmm.ui.cache import cached
 from ehdmm.viewer import Viewer
+from ehdmm.views import queries as queries_views
 from ehdmm.views import rounds as rounds_view
 from ehdmm.views import tracking as tracking_views
 from ehdmm.views.scope import Token
@@ -94,3 +97,60 @@ def tracking_view(db: str, token: Token, viewer: Viewer, round_id: str):
 def round_choices(db: str, token: Token) -> list[str]:
     """Every round, newest first (a round with no submission yet is tracked too)."""
     return list(reversed(list(collection.rounds_table(db)["round_id"])))
+
+
+@cached(max_entries=32)
+def queries_view(db: str, token: Token, viewer: Viewer, round_id: str, authorities: tuple):
+    """The Queries view of a round; `authorities` ((code, name), ...) the national team may
+    raise a query on."""
+    frame = moderation.round_queries(db, viewer, round_id)
+    choices = {code: f"{name} ({code})" for code, name in authorities} if viewer.sees_all else {}
+    return queries_views.build(round_id, frame, choices, load_model(), viewer.sees_all)
+
+
+def query_act(action: Callable[[], moderation.QueryDone]) -> Outcome:
+    try:
+        done = action()
+    except (moderation.QueryRefused, AccessDenied) as exc:
+        return "error", f"Nothing was written: {exc}."
+    except (DatabaseBusy, StoreError) as exc:
+        return "error", f"Nothing was written: {exc}"
+    return "success", done.message[0].upper() + done.message[1:] + "."
+
+
+def query_authorities(db: str, token: Token, viewer: Viewer) -> tuple[tuple[str, str], ...]:
+    """(code, name) of every authority by name, for the national team's query form (empty
+    for an authority viewer)."""
+    if not viewer.sees_all:
+        return ()
+    names = data.catalogue(db, token).names
+    return tuple(sorted(names.items(), key=lambda item: item[1]))
+
+
+def raise_query(sel, code: str, dimension: str, question: str, level: int | None) -> Outcome:
+    return query_act(
+        lambda: moderation.raise_query(
+            sel.db,
+            sel.viewer,
+            authority_code=code,
+            round_id=sel.round_id,
+            dimension_id=dimension,
+            question=question,
+            suggested_level=level,
+            actor=sel.viewer.name,
+        )
+    )
+
+
+def answer_query(sel, query_id: int, answer: str) -> Outcome:
+    return query_act(
+        lambda: moderation.answer_query(sel.db, sel.viewer, query_id, answer, actor=sel.viewer.name)
+    )
+
+
+def resolve_query(sel, query_id: int, resolution: str) -> Outcome:
+    return query_act(
+        lambda: moderation.resolve_query(
+            sel.db, sel.viewer, query_id, resolution, actor=sel.viewer.name
+        )
+    )

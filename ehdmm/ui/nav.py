@@ -36,6 +36,7 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         Link("pages/9_History.py", "History"),
         # running a round
         Link("pages/17_Tracking.py", "Tracking"),
+        Link("pages/18_Queries.py", "Queries"),
     ),
     "National": (
         Link("pages/1_Overview.py", "Overview", national_only=True),
