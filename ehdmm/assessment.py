@@ -561,15 +561,15 @@ def submit(
             stored_draft(conn, viewer, current_id), draft, model
         ):
             raise SubmitUnchanged(
-                f"Nothing submitted: this is exactly what the current submission "
-                f"({current_id}) says, so submitting it again would change nothing."
+                "Nothing submitted: this is exactly what the current submission says, so "
+                "submitting it again would change nothing."
             )
         if current_id != draft.base_id:
             at = current["submitted_at"] if current else None
             when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
             raise DraftConflict(
-                f"Another submission for this authority and round (number {current_id}, "
-                f"{current['source'] if current else 'none'}){when} was made after this form "
+                f"Another submission for this authority and round "
+                f"({current['source'] if current else 'none'}){when} was made after this form "
                 "was opened. Nothing was submitted; your draft is kept. Look at the form again "
                 "and submit again."
             )
