@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ehdmm import scoring
+from ehdmm import moderation, scoring, tracking
 from ehdmm.analysis import core
 from ehdmm.analysis import exports as tables_of
 from ehdmm.charts import theme
@@ -107,6 +107,8 @@ def pack_sheets(
         "submission, complete returns, the median maturity index, and per strand and overall "
         "the number of members at each level (Incomplete: a submission without a level for it)."
     )
+    if rounds:
+        _running_sheets(db, viewer, rounds[-1], sheets, notes)
     sheets["Import summary"] = tables_of.import_summary(log)
     notes["Import summary"] = (
         "Imports of return files per outcome (imported, no-op re-import) and in total: files, "
@@ -115,6 +117,27 @@ def pack_sheets(
     sheets["Import log"] = tables_of.import_log_table(log)
     notes["Import log"] = "Every import and no-op re-import, newest first."
     return sheets, notes
+
+
+def _running_sheets(
+    db: core.Db, viewer: Viewer, round_id: str, sheets: dict, notes: dict[str, str]
+) -> None:
+    """The round's response states (the tracking table) and its unresolved queries."""
+    table, _ = tracking.read(db, viewer, round_id)
+    name = f"Responses {round_id}"
+    sheets[name] = table
+    notes[name] = (
+        f"Round {round_id}: every authority's response state (not started, draft, submitted "
+        "incomplete, submitted complete, reopened), its last change and by whom."
+    )
+    frame = moderation.round_queries(db, viewer, round_id)
+    open_ = frame[frame["state"] != "resolved"]
+    name = f"Open queries {round_id}"
+    sheets[name] = moderation.queries_table(open_).drop(columns=["Resolution"])
+    notes[name] = (
+        f"Round {round_id}: queries on submitted ratings not yet resolved (open or answered). "
+        "A query never changes a level: the levels sheets hold the authorities' own levels."
+    )
 
 
 def national_pack(
