@@ -72,13 +72,14 @@ st.header("Levels table")
 st.caption(RANKING_CAVEAT)
 st.caption(round_view.peer_note)
 low, high = overview.index_bounds(model)
-f1, f2, f3, f4 = st.columns(4)
+f1, f2 = st.columns(2)  # half the width each: a chosen region's chip is not cut
 regions = f1.multiselect(
     "Region", round_view.options["region"], placeholder="All regions", key="ov_regions"
 )
 la_types = f2.multiselect(
     "LA type", round_view.options["la_type"], placeholder="All types", key="ov_types"
 )
+f3, f4 = st.columns(2)
 overall = f3.multiselect("Overall level", round_view.options["overall"], placeholder="All levels")
 index_range = f4.slider(
     "Maturity index", min_value=low, max_value=high, value=(low, high), step=0.125
