@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, MISSING, Server, page_paths
+from test_browser import ARTIFACTS, MISSING, Server, browser, page_paths  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -73,17 +73,6 @@ def layout_server(_demo_template: Path, tmp_path_factory) -> Iterator[Server]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def layout_browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 def _settle(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
@@ -126,10 +115,10 @@ def _cases() -> list:
 
 
 @pytest.mark.parametrize(("name", "path", "size"), _cases())
-def test_no_chart_text_overlaps_or_is_cut(layout_browser, layout_server, name, path, size):
+def test_no_chart_text_overlaps_or_is_cut(browser, layout_server, name, path, size):  # noqa: F811
     width, height = SIZES[size]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = layout_browser.new_page(viewport={"width": width, "height": height})
+    page = browser.new_page(viewport={"width": width, "height": height})
     try:
         url = f"{layout_server.url}/{path}?authority=E06000023&round=2026-03"
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)

@@ -7,15 +7,6 @@ from ehdmm import access, moderation
 from ehdmm.viewer import LOCAL_VIEWER
 
 PAGE = "pages/18_Queries.py"
-AUTH = {
-    "auth": {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "a-cookie-secret-for-tests",
-        "client_id": "ehdmm-tests",
-        "client_secret": "not-a-secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    }
-}
 
 
 def _raise(db, code: str = "E06000023") -> int:
@@ -58,16 +49,11 @@ def test_a_refused_query_says_why(demo_db, run_page):
     assert moderation.round_queries(demo_db, LOCAL_VIEWER, "2026-03").empty
 
 
-def test_an_authority_user_answers_its_own_and_sees_no_other(demo_db, run_page):
+def test_an_authority_user_answers_its_own_and_sees_no_other(demo_db, signed_in_as):
     access.add_user(demo_db, "a@bristol.gov.uk", "authority", "E06000023", actor="t")
     own = _raise(demo_db)
     _raise(demo_db, "E08000035")
-    at = run_page(
-        demo_db,
-        secrets=AUTH,
-        user={"is_logged_in": True, "email": "a@bristol.gov.uk"},
-        round="2026-03",
-    )
+    at = signed_in_as(demo_db, "a@bristol.gov.uk", round="2026-03")
     table = at.dataframe[0].value
     assert list(table["Query"]) == [own]
     assert "Leeds" not in str(at.selectbox(key="query_to_answer").options)

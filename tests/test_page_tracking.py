@@ -8,15 +8,6 @@ from ehdmm import access, collection
 from ehdmm.viewer import LOCAL_VIEWER
 
 PAGE = "pages/17_Tracking.py"
-AUTH = {
-    "auth": {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "a-cookie-secret-for-tests",
-        "client_id": "ehdmm-tests",
-        "client_secret": "not-a-secret",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    }
-}
 
 
 def test_every_authority_with_its_state_and_the_chase_list(demo_db, run_page):
@@ -55,7 +46,7 @@ def test_every_authority_with_its_state_and_the_chase_list(demo_db, run_page):
     assert set(at.dataframe[0].value["Region"]) == {"South West"}
 
 
-def test_an_authority_user_sees_its_own_row_with_roles(demo_db, run_page):
+def test_an_authority_user_sees_its_own_row_with_roles(demo_db, signed_in_as):
     access.add_user(demo_db, "lead@bristol.gov.uk", "authority", "E06000023", actor="t")
     collection.reopen_for(
         demo_db,
@@ -66,12 +57,7 @@ def test_an_authority_user_sees_its_own_row_with_roles(demo_db, run_page):
         actor="boss@x.gov.uk",
         authority_name="B",
     )
-    at = run_page(
-        demo_db,
-        secrets=AUTH,
-        user={"is_logged_in": True, "email": "lead@bristol.gov.uk"},
-        round="2025-03",
-    )
+    at = signed_in_as(demo_db, "lead@bristol.gov.uk", round="2025-03")
     table = at.dataframe[0].value
     assert list(table["ONS code"]) == ["E06000023"]
     assert list(table["By"]) == ["a user"]  # boss@x.gov.uk is no registered user: no name

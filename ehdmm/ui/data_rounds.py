@@ -31,15 +31,16 @@ def view(db: str, token: Token, viewer: Viewer) -> rounds_view.RoundsView:
     return rounds_view.build(table, reopenings, authorities)
 
 
-def act(action: Callable[[], collection.RoundDone]) -> Outcome:
-    """Run a round action: its sentence, or why nothing was written."""
+def act(action: Callable[[], object]) -> Outcome:
+    """Run a round or query action: its sentence, or why nothing was written."""
     try:
         done = action()
-    except (collection.RoundRefused, AccessDenied) as exc:
+    except (collection.RoundRefused, moderation.QueryRefused, AccessDenied) as exc:
         return "error", f"Nothing was written: {exc}."
     except (DatabaseBusy, StoreError) as exc:
         return "error", f"Nothing was written: {exc}"
-    return "success", done.message[0].upper() + done.message[1:] + "."
+    message = done.message
+    return "success", message[0].upper() + message[1:] + "."
 
 
 def create(
@@ -108,16 +109,6 @@ def queries_view(db: str, token: Token, viewer: Viewer, round_id: str, authoriti
     return queries_views.build(round_id, frame, choices, load_model(), viewer.sees_all)
 
 
-def query_act(action: Callable[[], moderation.QueryDone]) -> Outcome:
-    try:
-        done = action()
-    except (moderation.QueryRefused, AccessDenied) as exc:
-        return "error", f"Nothing was written: {exc}."
-    except (DatabaseBusy, StoreError) as exc:
-        return "error", f"Nothing was written: {exc}"
-    return "success", done.message[0].upper() + done.message[1:] + "."
-
-
 def query_authorities(db: str, token: Token, viewer: Viewer) -> tuple[tuple[str, str], ...]:
     """(code, name) of every authority by name, for the national team's query form (empty
     for an authority viewer)."""
@@ -128,7 +119,7 @@ def query_authorities(db: str, token: Token, viewer: Viewer) -> tuple[tuple[str,
 
 
 def raise_query(sel, code: str, dimension: str, question: str, level: int | None) -> Outcome:
-    return query_act(
+    return act(
         lambda: moderation.raise_query(
             sel.db,
             sel.viewer,
@@ -143,13 +134,13 @@ def raise_query(sel, code: str, dimension: str, question: str, level: int | None
 
 
 def answer_query(sel, query_id: int, answer: str) -> Outcome:
-    return query_act(
+    return act(
         lambda: moderation.answer_query(sel.db, sel.viewer, query_id, answer, actor=sel.viewer.name)
     )
 
 
 def resolve_query(sel, query_id: int, resolution: str) -> Outcome:
-    return query_act(
+    return act(
         lambda: moderation.resolve_query(
             sel.db, sel.viewer, query_id, resolution, actor=sel.viewer.name
         )
