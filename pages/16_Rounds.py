@@ -19,7 +19,7 @@ if not sel.rounds:
     st.info("No self-assessments have been submitted yet: open a round for authorities to submit.")
 flash = st.session_state.pop("rounds_outcome", None)
 if flash:
-    getattr(st, flash[0])(flash[1])
+    getattr(st, flash[0])(widgets.plain(flash[1]))
 view = data_rounds.view(sel.db, sel.token, sel.viewer)
 if view.table.empty:
     st.info("There are no rounds yet: create the first one below.")

@@ -49,11 +49,11 @@ def test_home_then_the_groups_in_local_mode(demo_db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     assert not at.exception
     assert labels(at)[0] == "Home" and "app" not in labels(at)
-    assert len(labels(at)) == 15
+    assert len(labels(at)) == 16
     assert [c.value for c in at.sidebar.caption][:3] == ["Benchmarking", "Assessment", "National"]
 
 
-@pytest.mark.parametrize(("role", "count"), [("authority", 9), ("national", 15)])
+@pytest.mark.parametrize(("role", "count"), [("authority", 10), ("national", 16)])
 def test_a_signed_in_user_sees_the_links_of_its_role(role, count, demo_db, monkeypatch):
     email = f"{role}@example.gov.uk"
     code = "E06000023" if role == "authority" else None

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from ehdmm import collection, moderation, tracking
+from ehdmm import collection, group_admin, moderation, tracking
 from ehdmm.access import AccessDenied
 from ehdmm.model import load_model
 from ehdmm.storage import DatabaseBusy, StoreError
 from ehdmm.ui import data
 from ehdmm.ui.cache import cached
 from ehdmm.viewer import Viewer
+from ehdmm.views import groups as groups_views
 from ehdmm.views import queries as queries_views
 from ehdmm.views import rounds as rounds_view
 from ehdmm.views import tracking as tracking_views
@@ -143,5 +144,84 @@ def resolve_query(sel, query_id: int, resolution: str) -> Outcome:
     return act(
         lambda: moderation.resolve_query(
             sel.db, sel.viewer, query_id, resolution, actor=sel.viewer.name
+        )
+    )
+
+
+# -- custom groups ------------------------------------------------------------------------------
+
+
+@cached(max_entries=16)
+def groups_view(db: str, token: Token, viewer: Viewer) -> groups_views.GroupsView:
+    """The Groups view (national team: every group and the queue; authority: its proposals).
+    An authority user types members (no list of other authorities is offered)."""
+    catalogue = data.catalogue(db, token)
+    groups = group_admin.groups_table(db, viewer) if viewer.sees_all else None
+    notes = {}
+    if groups is not None:
+        for name, size in zip(groups["name"], groups["members"], strict=True):
+            note = group_admin.small_group_note(int(size))
+            if note:
+                notes[name] = note
+    return groups_views.build(
+        viewer.sees_all,
+        groups,
+        group_admin.proposals(db, viewer),
+        dict(catalogue.labels) if viewer.sees_all else {},
+        dict(catalogue.names) if viewer.sees_all else {},
+        notes,
+        group_admin.can_publish(),
+    )
+
+
+def group_action(action: Callable[[], object]) -> Outcome:
+    try:
+        return act(action)
+    except group_admin.GroupActionRefused as exc:
+        return "error", f"Nothing was written: {exc}."
+
+
+def save_group(db: str, viewer: Viewer, name: str, new_name: str, members: list[str]) -> Outcome:
+    """Members first, then the name (each audited); the first refusal stops."""
+    kind, message = group_action(
+        lambda: group_admin.set_members(db, viewer, name, members, actor=viewer.name)
+    )
+    if kind == "error" or new_name.strip() == name:
+        return kind, message
+    kind2, message2 = group_action(
+        lambda: group_admin.rename_group(db, viewer, name, new_name, actor=viewer.name)
+    )
+    return kind2, f"{message} {message2}"
+
+
+def create_group(db: str, viewer: Viewer, name: str, members: list[str]) -> Outcome:
+    return group_action(
+        lambda: group_admin.create_group(db, viewer, name, members, actor=viewer.name)
+    )
+
+
+def publish_group(db: str, viewer: Viewer, name: str) -> Outcome:
+    return group_action(lambda: group_admin.publish(db, viewer, name, actor=viewer.name))
+
+
+def delete_group(db: str, viewer: Viewer, name: str) -> Outcome:
+    return group_action(lambda: group_admin.delete_group(db, viewer, name, actor=viewer.name))
+
+
+def accept_proposal(db: str, viewer: Viewer, proposal_id: int) -> Outcome:
+    return group_action(lambda: group_admin.accept(db, viewer, proposal_id, actor=viewer.name))
+
+
+def decline_proposal(db: str, viewer: Viewer, proposal_id: int, reason: str) -> Outcome:
+    return group_action(
+        lambda: group_admin.decline(db, viewer, proposal_id, reason, actor=viewer.name)
+    )
+
+
+def propose_group(db: str, viewer: Viewer, name: str, members: str) -> Outcome:
+    """`members` as typed, one per line (name, ONS code or DfE number)."""
+    return group_action(
+        lambda: group_admin.propose(
+            db, viewer, name, group_admin.resolve_members(db, members), actor=viewer.name
         )
     )

@@ -37,6 +37,7 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         # running a round
         Link("pages/17_Tracking.py", "Tracking"),
         Link("pages/18_Queries.py", "Queries"),
+        Link("pages/19_Groups.py", "Groups"),
     ),
     "National": (
         Link("pages/1_Overview.py", "Overview", national_only=True),
