@@ -22,8 +22,7 @@ if not sel.rounds or sel.round_id is None:
 flash = st.session_state.pop("queries_outcome", None)
 if flash:
     getattr(st, flash[0])(widgets.plain(flash[1]))
-authorities = data_rounds.query_authorities(sel.db, sel.token, sel.viewer)
-view = data_rounds.queries_view(sel.db, sel.token, sel.viewer, sel.round_id, authorities)
+view = data_rounds.queries_view(sel.db, sel.token, sel.viewer, sel.round_id)
 
 
 def done(outcome: tuple[str, str]) -> None:

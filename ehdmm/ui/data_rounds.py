@@ -96,16 +96,17 @@ def tracking_view(db: str, token: Token, viewer: Viewer, round_id: str):
     return tracking_views.build(round_id, table, contacts, viewer.sees_all)
 
 
+@cached(max_entries=16)
 def round_choices(db: str, token: Token) -> list[str]:
     """Every round, newest first (a round with no submission yet is tracked too)."""
     return list(reversed(list(collection.rounds_table(db)["round_id"])))
 
 
 @cached(max_entries=32)
-def queries_view(db: str, token: Token, viewer: Viewer, round_id: str, authorities: tuple):
-    """The Queries view of a round; `authorities` ((code, name), ...) the national team may
-    raise a query on."""
+def queries_view(db: str, token: Token, viewer: Viewer, round_id: str):
+    """The Queries view of a round (the national team may raise a query on any authority)."""
     frame = moderation.round_queries(db, viewer, round_id)
+    authorities = query_authorities(db, token, viewer)
     choices = {code: f"{name} ({code})" for code, name in authorities} if viewer.sees_all else {}
     return queries_views.build(round_id, frame, choices, load_model(), viewer.sees_all)
 

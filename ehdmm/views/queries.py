@@ -10,6 +10,7 @@ import pandas as pd
 
 from ehdmm import moderation
 from ehdmm.model import Model
+from ehdmm.views.parts import arrow_text
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def build(
     return QueriesView(
         round_id=round_id,
         national=national,
-        table=moderation.queries_table(frame),
+        table=arrow_text(moderation.queries_table(frame)),
         counts=counts,
         answerable=_labels(shown, ("open",), national),
         resolvable=_labels(shown, ("open", "answered"), national) if national else {},

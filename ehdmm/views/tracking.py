@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ehdmm import tracking
-from ehdmm.views.parts import Built
+from ehdmm.views.parts import Built, arrow_text
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class TrackingView(Built):
         def build() -> Shown:
             table = tracking.filtered(self._table, regions, types)
             chase = tracking.chase_list(table, self._contacts) if self.national else table[:0]
-            return Shown(table, tracking.counts(table), chase)
+            return Shown(arrow_text(table), tracking.counts(table), arrow_text(chase))
 
         return self._part((regions, types), build)
 
