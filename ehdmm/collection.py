@@ -91,12 +91,35 @@ def state_of(conn, round_id: str, today: date | None = None) -> str | None:
     return round_state(status, _day(opens), _day(closes), bool(later), today)
 
 
+def state_of_round(db: Db, round_id: str, today: date | None = None) -> str | None:
+    """The round's state (None: no such round)."""
+    with connect(db) as conn:
+        return state_of(conn, round_id, today)
+
+
 def closed_refusal(conn, round_id: str, authority_code: str, name: str | None = None) -> str | None:
     """Why a submission for the authority in the round is refused (None: it may submit): the
     round is planned or closed and not reopened for the authority."""
     state = state_of(conn, round_id)
     if state in (None, "open") or store.is_reopened(conn, round_id, authority_code):
         return None
+    return refusal_text(state, round_id, authority_code, name)
+
+
+def closed_rounds(conn, round_ids: set[str]) -> dict[str, tuple[str, set[str]]]:
+    """Of these rounds, those not open: round -> (state, the authorities it is reopened for).
+    Two reads a round, whatever the number of returns."""
+    out = {}
+    for round_id in sorted(round_ids):
+        state = state_of(conn, round_id)
+        if state not in (None, "open"):
+            reopened = set(store.active_reopenings(conn, round_id)["authority_code"])
+            out[round_id] = (state, reopened)
+    return out
+
+
+def refusal_text(state: str, round_id: str, authority_code: str, name: str | None) -> str:
+    """The message refusing a submission for a planned or closed round."""
     who = f"{name} ({authority_code})" if name else authority_code
     if state == "planned":
         return (

@@ -88,6 +88,36 @@ def assert_same_database(original: Path, restored: Path) -> None:
     assert every_levels_csv(restored) == every_levels_csv(original)
 
 
+def _running_a_round(path: Path) -> None:
+    """A query on a submitted rating, a round closed and reopened for one authority, and a
+    group proposal (the tables of running a round)."""
+    from ehdmm import collection, group_admin, moderation
+    from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+    with duckdb.connect(str(path), read_only=True) as conn:
+        code, round_id, dim = conn.execute(
+            "SELECT s.authority_code, s.round_id, r.dimension_id FROM submissions s "
+            "JOIN ratings r ON r.submission_id = s.id WHERE s.status = 'submitted' "
+            "AND r.level IS NOT NULL ORDER BY ALL LIMIT 1"
+        ).fetchone()
+    moderation.raise_query(
+        path,
+        LOCAL_VIEWER,
+        authority_code=code,
+        round_id=round_id,
+        dimension_id=dim,
+        question="Which evidence?",
+        actor="tests",
+    )
+    if collection.state_of_round(path, round_id) != "closed":
+        collection.close_round(path, LOCAL_VIEWER, round_id, actor="tests")
+    collection.reopen_for(
+        path, LOCAL_VIEWER, round_id, code, reason="late", actor="tests", authority_name=code
+    )
+    user = Viewer(role="authority", authority_code=code)
+    group_admin.propose(path, user, "Proposed", [code], actor="tests")
+
+
 @pytest.fixture
 def full_db(tmp_path: Path) -> Path:
     """The oldest release's database (tests/oldest_db.py) brought up to date: a row in every
@@ -95,6 +125,7 @@ def full_db(tmp_path: Path) -> Path:
     from oldest_db import make
 
     path = make(tmp_path / "full.duckdb")
+    _running_a_round(path)
     with connect(path) as conn:
         empty = [t for t in tables_of(conn) if not conn.execute(f'FROM "{t}" LIMIT 1').fetchall()]
     assert empty == [], f"tables without a row prove nothing: {empty}"
@@ -123,7 +154,7 @@ def test_round_trip_is_exact_for_every_table_sequence_and_level(full_db, tmp_pat
         "returns": counts["submissions"] - 1,
         "drafts": 1,
         "users": 2,
-        "audit entries": 5,
+        "audit entries": 8,  # 5, and a query, a reopening and a proposal
     }
 
     restored = backup.restore_backup(result.path, tmp_path / "restored.duckdb")

@@ -290,13 +290,17 @@ def _import_returns(
 def _closed(conn, decision: changes_.Decision) -> list[tuple[changes_.Change, str]]:
     """The returns the file writes into a round that is not open for their authority, each
     with the reason."""
+    written = decision.written
+    closed = collection.closed_rounds(conn, {c.round_id for c in written})
     out = []
-    for change in decision.written:
-        reason = collection.closed_refusal(
-            conn, change.round_id, change.authority_code, change.authority_name
-        )
-        if reason:
-            out.append((change, reason))
+    for change in written:
+        if change.round_id in closed:
+            state, reopened = closed[change.round_id]
+            if change.authority_code not in reopened:
+                reason = collection.refusal_text(
+                    state, change.round_id, change.authority_code, change.authority_name
+                )
+                out.append((change, reason))
     return out
 
 
