@@ -17,9 +17,7 @@ st.caption(
 )
 if not sel.rounds:
     st.info("No self-assessments have been submitted yet: open a round for authorities to submit.")
-flash = st.session_state.pop("rounds_outcome", None)
-if flash:
-    getattr(st, flash[0])(widgets.plain(flash[1]))
+data_rounds.show_outcome("rounds_outcome")
 view = data_rounds.view(sel.db, sel.token, sel.viewer)
 if view.table.empty:
     st.info("There are no rounds yet: create the first one below.")
@@ -28,8 +26,7 @@ else:
 
 
 def done(outcome: tuple[str, str]) -> None:
-    st.session_state["rounds_outcome"] = outcome
-    st.rerun()
+    data_rounds.finish("rounds_outcome", outcome)
 
 
 create_tab, state_tab, reopen_tab = st.tabs(["Create a round", "Open or close", "Reopen"])

@@ -19,15 +19,12 @@ st.caption(
 if not sel.rounds or sel.round_id is None:
     st.info("No self-assessments have been submitted yet: there is nothing to query.")
     st.stop()
-flash = st.session_state.pop("queries_outcome", None)
-if flash:
-    getattr(st, flash[0])(widgets.plain(flash[1]))
+data_rounds.show_outcome("queries_outcome")
 view = data_rounds.queries_view(sel.db, sel.token, sel.viewer, sel.round_id)
 
 
 def done(outcome: tuple[str, str]) -> None:
-    st.session_state["queries_outcome"] = outcome
-    st.rerun()
+    data_rounds.finish("queries_outcome", outcome)
 
 
 who = "every authority" if view.national else "your authority"

@@ -11,16 +11,13 @@ sel = sidebar(need_round=False)
 st.title("Custom peer groups")
 if not sel.rounds:
     st.info("No self-assessments have been submitted yet: groups can be made already.")
-flash = st.session_state.pop("groups_outcome", None)
-if flash:
-    getattr(st, flash[0])(widgets.plain(flash[1]))
+data_rounds.show_outcome("groups_outcome")
 view = data_rounds.groups_view(sel.db, sel.token, sel.viewer)
 viewer = sel.viewer
 
 
 def done(outcome: tuple[str, str]) -> None:
-    st.session_state["groups_outcome"] = outcome
-    st.rerun()
+    data_rounds.finish("groups_outcome", outcome)
 
 
 def choose_members(key: str, default: tuple[str, ...] = ()) -> list[str]:

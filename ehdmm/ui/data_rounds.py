@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+import streamlit as st
+
 from ehdmm import collection, group_admin, moderation, tracking
 from ehdmm.access import AccessDenied
 from ehdmm.model import load_model
 from ehdmm.storage import DatabaseBusy, StoreError
-from ehdmm.ui import data
+from ehdmm.ui import data, widgets
 from ehdmm.ui.cache import cached
 from ehdmm.viewer import Viewer
 from ehdmm.views import groups as groups_views
@@ -226,3 +228,19 @@ def propose_group(db: str, viewer: Viewer, name: str, members: str) -> Outcome:
             db, viewer, name, group_admin.resolve_members(db, members), actor=viewer.name
         )
     )
+
+
+# -- an action's outcome, shown after the rerun it causes ----------------------------------------
+
+
+def show_outcome(key: str) -> None:
+    """Show (once) the outcome an action kept under `key`, as plain text."""
+    flash = st.session_state.pop(key, None)
+    if flash:
+        getattr(st, flash[0])(widgets.plain(flash[1]))
+
+
+def finish(key: str, outcome: Outcome) -> None:
+    """Keep the outcome for the next run and rerun (the page then shows the new state)."""
+    st.session_state[key] = outcome
+    st.rerun()
