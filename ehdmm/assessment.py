@@ -22,7 +22,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ehdmm import importer, tables
+from ehdmm import collection, importer, tables
 from ehdmm.history import optional as _opt
 from ehdmm.model import Dimension, Model, load_model
 from ehdmm.storage import access as access_store
@@ -573,21 +573,24 @@ def submit(
         raise SubmitRefused(problems)
 
     def work(conn):
+        closed = collection.closed_refusal(conn, draft.round_id, draft.authority_code)
+        if closed:  # a planned or closed round (not reopened for this authority)
+            raise SubmitRefused([Problem("closed", closed)])
         current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
         current_id = int(current["id"]) if current else None
         if current_id is not None and same_content(
             stored_draft(conn, viewer, current_id), draft, model
         ):
             raise SubmitUnchanged(
-                f"Nothing submitted: this is exactly what the current submission "
-                f"({current_id}) says, so submitting it again would change nothing."
+                "Nothing submitted: this is exactly what the current submission says, so "
+                "submitting it again would change nothing."
             )
         if current_id != draft.base_id:
             at = current["submitted_at"] if current else None
             when = f" at {at:%H:%M:%S on %d %B %Y}" if at else ""
             raise DraftConflict(
-                f"Another submission for this authority and round (number {current_id}, "
-                f"{current['source'] if current else 'none'}){when} was made after this form "
+                f"Another submission for this authority and round "
+                f"({current['source'] if current else 'none'}){when} was made after this form "
                 "was opened. Nothing was submitted; your draft is kept. Look at the form again "
                 "and submit again."
             )

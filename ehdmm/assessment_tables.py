@@ -46,12 +46,11 @@ def submit_preview(db: Db, viewer: Viewer, draft: Draft, model: Model) -> Submit
     if assessment.same_content(stored, draft, model):
         return SubmitPreview(
             True,
-            f"This is identical to the current submission ({current_id}): there is nothing to "
-            "submit.",
+            "This is identical to the current submission: there is nothing to submit.",
             current_id,
         )
     diff = diff_table(_levels_frame(stored), _levels_frame(draft), model)
-    parts = [f"Compared with the current submission ({current_id}): "]
+    parts = ["Compared with the current submission: "]
     parts.append(diff_summary(diff, len(model.dimensions)))
     for column, what in (("Evidence changed", "evidence"), ("Confidence changed", "confidence")):
         names = list(diff.loc[diff[column], "Dimension"])
@@ -137,12 +136,12 @@ def draft_status(draft: Draft, model: Model) -> str:
         when = f" at {draft.saved_at:%H:%M:%S on %d %B %Y}" if draft.saved_at else ""
         who = f" by {draft.saved_by}" if draft.saved_by else ""
         return (
-            f"Draft {draft.submission_id}: saved automatically after every change (last "
+            "Draft: saved automatically after every change (last "
             f"saved{when}{who}). A draft never counts in benchmarks until it is submitted."
         )
     if draft.prefilled_from is not None:
         return (
-            f"No open draft: the form shows the current submission ({draft.prefilled_from}) "
+            "No open draft: the form shows the current submission "
             "of this round. Your first change opens a draft, saved automatically; submitting "
             "it replaces the current submission, which stays in the history."
         )

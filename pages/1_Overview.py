@@ -70,24 +70,65 @@ widgets.show(round_view.heatmap(view, block), key="heatmap")
 # -- Table ----------------------------------------------------------------------------------------
 st.header("Levels table")
 st.caption(RANKING_CAVEAT)
+st.caption(round_view.peer_note)
 low, high = overview.index_bounds(model)
-f1, f2, f3, f4 = st.columns(4)
-regions = f1.multiselect("Region", round_view.options["region"], placeholder="All regions")
-la_types = f2.multiselect("LA type", round_view.options["la_type"], placeholder="All types")
+f1, f2 = st.columns(2)  # half the width each: a chosen region's chip is not cut
+regions = f1.multiselect(
+    "Region", round_view.options["region"], placeholder="All regions", key="ov_regions"
+)
+la_types = f2.multiselect(
+    "LA type", round_view.options["la_type"], placeholder="All types", key="ov_types"
+)
+f3, f4 = st.columns(2)
 overall = f3.multiselect("Overall level", round_view.options["overall"], placeholder="All levels")
 index_range = f4.slider(
     "Maturity index", min_value=low, max_value=high, value=(low, high), step=0.125
 )
-shown = round_view.levels_table(tuple(regions), tuple(la_types), tuple(overall), tuple(index_range))
-st.caption(
-    f"{shown.matched} of {n} assessed authorities match the filters. Click a column heading to "
-    f"sort. Strands without a level are shown as '{overview.INCOMPLETE}'."
+q1, q2, q3 = st.columns([2, 1, 1])
+quick = q1.segmented_control(
+    "Quick view",
+    ["lowest", "highest"],
+    format_func=lambda v: f"{v.capitalize()} N by maturity index",
+    key="ov_quick",
+    help="The N lowest or highest authorities in the chosen regions and types (and the "
+    "sidebar's peer group). Incomplete returns have no index and are left out.",
 )
+quick_n = q2.number_input("N", min_value=1, max_value=50, value=5, step=1, key="ov_quick_n")
+sort = q3.selectbox(
+    "Sort by",
+    list(overview.SORT_KEYS),
+    format_func=overview.SORT_KEYS.get,
+    key="ov_sort",
+    help="Incomplete returns (no overall level or index) come last whichever way.",
+)
+descending = q3.toggle("Highest first", value=True, key="ov_desc")
+if quick:
+    shown = round_view.quick_view(int(quick_n), quick == "lowest", tuple(regions), tuple(la_types))
+    st.caption(
+        f"The {shown.matched} {quick} by maturity index"
+        + (f" in {', '.join(regions)}" if regions else "")
+        + (f" ({', '.join(la_types)})" if la_types else "")
+        + ". Clear the quick view to see the whole table."
+    )
+else:
+    shown = round_view.levels_table(
+        tuple(regions), tuple(la_types), tuple(overall), tuple(index_range), sort, not descending
+    )
+    st.caption(
+        f"{shown.matched} of {n} assessed authorities match the filters. Strands without a "
+        f"level are shown as '{overview.INCOMPLETE}'; 'Open queries' counts the authority's "
+        "ratings under an unresolved query."
+    )
 widgets.table_with_download(
     shown.table,
     stem=shown.stem,
     key="levels",
-    column_config={"Maturity index": st.column_config.NumberColumn(format="%.2f")},
+    column_config={
+        "Authority": st.column_config.TextColumn(pinned=True, width="medium"),
+        "Overall": st.column_config.TextColumn(width="small"),
+        "Maturity index": st.column_config.NumberColumn(format="%.2f", width="small"),
+        "Open queries": st.column_config.NumberColumn(width="small"),
+    },
 )
 
 # -- Change since the previous round -----------------------------------------------------------

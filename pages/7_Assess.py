@@ -110,13 +110,13 @@ if data_assess.awaiting_confirmation(ctx):
 submitted = data_assess.take(data_assess.SUBMITTED_KEY, ctx)
 if submitted is not None:
     superseded = (
-        f" It supersedes submission {submitted.superseded_id}, which is kept in the history."
+        " It supersedes the previous submission, which is kept in the history."
         if submitted.superseded_id
         else ""
     )
     st.success(
-        f"Submitted: submission {submitted.submission_id} is now the current self-assessment "
-        f"of {sel.authority_name} for round {round_id}.{superseded}",
+        f"Submitted at {submitted.submitted_at:%H:%M on %d %B %Y}: this is now the current "
+        f"self-assessment of {sel.authority_name} for round {round_id}.{superseded}",
         icon="✅",
     )
 current = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.GATED)

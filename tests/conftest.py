@@ -179,3 +179,28 @@ def import_levels() -> Callable[..., None]:
         assert result.outcome == "imported", result
 
     return run
+
+
+AUTH_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-cookie-secret-for-tests",
+    "client_id": "ehdmm-tests",
+    "client_secret": "not-a-secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def signed_in_as(run_page) -> Callable[..., AppTest]:
+    """`signed_in_as(db, email, **params)`: the module's page run with sign-in configured and
+    `email` signed in."""
+
+    def run(db: Path, email: str, **params: str) -> AppTest:
+        return run_page(
+            db,
+            secrets={"auth": dict(AUTH_SECRETS)},
+            user={"is_logged_in": True, "email": email},
+            **params,
+        )
+
+    return run

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ehdmm import scoring
 from ehdmm.analysis import core, overview
@@ -287,3 +289,28 @@ def test_block_of_and_block_cells_find_the_authority(small):
     part = overview.block_cells(cells, (1, 3))
     assert sorted(part["row"].unique()) == [1, 2]
     assert len(part) == 2 * len(STRANDS)
+
+
+# -- sorting with missing values last, the lowest and highest N -------------------------------
+
+
+@settings(deadline=None)  # pandas' first sorts can be slow on a busy machine
+@given(
+    st.lists(st.one_of(st.none(), st.integers(4, 16).map(lambda x: x / 4)), max_size=30),
+    st.booleans(),
+)
+def test_sorting_puts_missing_last_whichever_way(values, ascending):
+    frame = pd.DataFrame(
+        {
+            "authority_name": [f"A{i:02d}" for i in range(len(values))],
+            "index": pd.array(values, dtype="Float64"),
+            "overall": pd.array([None if v is None else int(v) for v in values], dtype="Int64"),
+        }
+    )
+    out = overview.sort_levels(frame, "index", ascending)["index"]
+    present = out.notna().to_numpy()
+    assert not (present[1:] & ~present[:-1]).any()
+    got = list(out.dropna())
+    assert got == sorted(got, reverse=not ascending)
+    lowest = overview.extremes(frame, 3, lowest=True)
+    assert list(lowest["index"]) == sorted(v for v in values if v is not None)[:3]

@@ -106,6 +106,36 @@ def publish_everything(path: Path) -> None:
         write_with_retry(path, lambda c, name=name: pubs.set_group_published(c, name, True))
 
 
+def _running_a_round(path: Path) -> None:
+    """A query on a submitted rating, a round closed and reopened for one authority, and a
+    group proposal (the tables of running a round)."""
+    from ehdmm import collection, group_admin, moderation
+    from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+    with duckdb.connect(str(path), read_only=True) as conn:
+        code, round_id, dim = conn.execute(
+            "SELECT s.authority_code, s.round_id, r.dimension_id FROM submissions s "
+            "JOIN ratings r ON r.submission_id = s.id WHERE s.status = 'submitted' "
+            "AND r.level IS NOT NULL ORDER BY ALL LIMIT 1"
+        ).fetchone()
+    moderation.raise_query(
+        path,
+        LOCAL_VIEWER,
+        authority_code=code,
+        round_id=round_id,
+        dimension_id=dim,
+        question="Which evidence?",
+        actor="tests",
+    )
+    if collection.state_of_round(path, round_id) != "closed":
+        collection.close_round(path, LOCAL_VIEWER, round_id, actor="tests")
+    collection.reopen_for(
+        path, LOCAL_VIEWER, round_id, code, reason="late", actor="tests", authority_name=code
+    )
+    user = Viewer(role="authority", authority_code=code)
+    group_admin.propose(path, user, "Proposed", [code], actor="tests")
+
+
 @pytest.fixture
 def full_db(tmp_path: Path) -> Path:
     """The oldest release's database (tests/oldest_db.py) brought up to date: a row in every
@@ -116,6 +146,7 @@ def full_db(tmp_path: Path) -> Path:
     publish_everything(path)
     _add_plan_rows(path)
     _partners(path)
+    _running_a_round(path)
     with connect(path) as conn:
         empty = [t for t in tables_of(conn) if not conn.execute(f'FROM "{t}" LIMIT 1').fetchall()]
     assert empty == [], f"tables without a row prove nothing: {empty}"
@@ -165,7 +196,7 @@ def _add_plan_rows(path: Path) -> None:
 def _partners(path: Path) -> None:
     """Rows in the tables of several respondents: a response (with ticks and a checklist
     answer) submitted, and the consensus drawn from it."""
-    from ehdmm import consensus, responses
+    from ehdmm import collection, consensus, responses
     from ehdmm.assessment import Answer, ChecklistAnswer, Draft
     from ehdmm.viewer import LOCAL_VIEWER
 
@@ -175,6 +206,7 @@ def _partners(path: Path) -> None:
             "WHERE a.code NOT IN (SELECT authority_code FROM submissions WHERE round_id = r.id) "
             "GROUP BY r.id"
         ).fetchone()
+    collection.open_round(path, LOCAL_VIEWER, rnd, actor="tests")  # its closing date is past
     who = responses.invite(path, LOCAL_VIEWER, code, rnd, name="Ann", role_label="Police")
     answers = {d.id: Answer(level=2, evidence="seen") for d in load_model().dimensions}
     answers["casework"] = Answer(level=1, ticks=frozenset({(1, 0)}))
@@ -208,8 +240,9 @@ def test_round_trip_is_exact_for_every_table_sequence_and_level(full_db, tmp_pat
         "returns": counts["submissions"] - 1,
         "drafts": 1,
         "users": 2,
-        "audit entries": 7 + 4,  # 5, the publications of the two rounds, and an invitation,
-        # a response, a consensus and its return
+        # 5, the publications of the two rounds, the round opened, an invitation, a response, a
+        # consensus and its return, a query, a reopening and a proposal
+        "audit entries": 7 + 1 + 4 + 3,
     }
 
     restored = backup.restore_backup(result.path, tmp_path / "restored.duckdb")

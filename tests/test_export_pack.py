@@ -43,7 +43,7 @@ ROUNDS = ("2025-03", "2026-03")
 TODAY = date(2026, 4, 1)
 EVIL = '=HYPERLINK("http://x","y")'
 EVIL_FILE = "=HYPERLINK(1).csv"
-TIME_COLUMNS = {"Logged at", "First logged", "Last logged"}
+TIME_COLUMNS = {"Logged at", "First logged", "Last logged", "Last change", "Raised"}
 
 
 def build_small_db(path: Path) -> Path:
@@ -169,6 +169,8 @@ def test_pack_sheets_and_readme(small_db):
         "Levels 2026-03",
         "Levels 2025-03",
         "Peer groups",
+        "Responses 2026-03",
+        "Open queries 2026-03",
         "Import summary",
         "Import log",
     ]
@@ -354,3 +356,28 @@ def test_pack_number_formats_autofilters_print_set_up_and_properties(small_db):
     assert book["README"]["B2"].alignment.wrap_text
     assert book.properties.version == ehdmm.__version__
     assert "round 2025-03 to 2026-03" in book.properties.keywords
+
+
+def test_the_pack_holds_the_round_s_response_states_and_open_queries(demo_db):
+    from ehdmm import moderation
+
+    for code, resolve in (("E06000023", False), ("E08000035", True)):
+        done = moderation.raise_query(
+            demo_db,
+            LOCAL_VIEWER,
+            authority_code=code,
+            round_id="2026-03",
+            dimension_id="cba",
+            question='=HYPERLINK("x")',
+            actor="lead",
+        )
+        if resolve:
+            moderation.resolve_query(demo_db, LOCAL_VIEWER, done.query_id, "ok", actor="lead")
+    book = openpyxl.load_workbook(io.BytesIO(reports.national_pack(demo_db, LOCAL_VIEWER)))
+    states = pd.DataFrame(list(book["Responses 2026-03"].values)[1:])
+    assert len(states) == 153
+    assert set(states[4]) <= {"not started", "submitted incomplete", "submitted complete"}
+    queries = list(book["Open queries 2026-03"].values)
+    assert queries[0][:4] == ("Query", "Authority", "Dimension", "State")
+    assert [row[1] for row in queries[1:]] == ["Bristol, City of"]
+    assert queries[1][4] == '\'=HYPERLINK("x")'  # user text stays text

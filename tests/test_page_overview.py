@@ -200,3 +200,69 @@ def test_heatmap_pages_through_more_than_200_authorities(tmp_path, run_page, fig
     block = overview.row_blocks(total)[other]
     assert len(heat["data"][0]["y"]) == block[1] - block[0]
     assert not any("selected" in t for t in heat["layout"]["yaxis"]["ticktext"])
+
+
+# -- An overview that answers questions ------------------------------------------------------
+
+
+def levels_table(at: AppTest) -> pd.DataFrame:
+    return table_with(at, "Open queries")
+
+
+def test_the_table_reads_authority_overall_index_first_and_flags_open_queries(demo_db, run_page):
+    from ehdmm import moderation
+
+    moderation.raise_query(
+        demo_db,
+        LOCAL_VIEWER,
+        authority_code="E06000023",
+        round_id="2026-03",
+        dimension_id="cba",
+        question="Which costs?",
+        actor="lead",
+    )
+    at = run_page(demo_db)
+    table = levels_table(at)
+    assert list(table.columns[:4]) == ["Authority", "Overall", "Maturity index", "Open queries"]
+    flagged = table[table["Open queries"] > 0]
+    assert list(flagged["ONS code"]) == ["E06000023"]
+    assert "None" not in table.astype(str).to_numpy().tolist()
+
+
+def test_sorting_puts_incomplete_returns_last_whichever_way(demo_db, run_page):
+    at = run_page(demo_db)
+    for highest_first in (True, False):
+        at.toggle(key="ov_desc").set_value(highest_first).run()
+        index = levels_table(at)["Maturity index"]
+        present = index.notna().to_numpy()
+        assert present.any() and not present.all()
+        assert not (present[1:] & ~present[:-1]).any(), "a missing value before a present one"
+        values = index.dropna().to_numpy()
+        assert (
+            (values[:-1] >= values[1:]).all()
+            if highest_first
+            else (values[:-1] <= values[1:]).all()
+        )
+
+
+def test_the_five_lowest_in_a_region(demo_db, run_page):
+    at = run_page(demo_db)
+    at.multiselect(key="ov_regions").select("North West").run()
+    at.segmented_control(key="ov_quick").set_value("lowest").run()
+    quick = levels_table(at)
+    levels, authorities = direct(demo_db, "2026-03")
+    north_west = set(authorities.loc[authorities["region"] == "North West", "code"])
+    region = levels[levels["authority_code"].isin(north_west)].dropna(subset=["index"])
+    expected = region.sort_values(["index", "overall", "authority_name"]).head(5)
+    assert list(quick["ONS code"]) == list(expected["authority_code"])
+    assert any("The 5 lowest by maturity index in North West" in c.value for c in at.caption)
+
+
+def test_the_sidebar_peer_group_narrows_the_table(demo_db, run_page):
+    at = run_page(demo_db, authority="E06000023", peers="region")
+    table = levels_table(at)
+    assert set(table["Region"]) == {"South West"}
+    assert any("Peer group of Bristol, City of" in c.value for c in at.caption)
+    england = run_page(demo_db, authority="E06000023")
+    assert len(levels_table(england)) > len(table)
+    assert any("Peer group: England" in c.value for c in england.caption)

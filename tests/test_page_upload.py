@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ehdmm import upload
+from ehdmm import collection, upload
 from ehdmm.model import load_model
 from ehdmm.storage import connect
 from ehdmm.storage import submissions as store
@@ -217,6 +217,10 @@ def test_a_bad_file_lists_every_error_and_writes_nothing(demo_db, monkeypatch):
 def test_a_batch_imports_the_good_files_only(demo_db, monkeypatch):
     at = open_page(demo_db, monkeypatch)
     other = wide_csv([(A, "2025-03", [2] * 8)])
+    # 2025-03 is closed (a later round exists): reopened for A by the national team
+    collection.reopen_for(
+        demo_db, LOCAL_VIEWER, "2025-03", A, reason="late", actor="t", authority_name="A"
+    )
     give(at, ("good.csv", GOOD), ("bad.csv", BAD), ("other.csv", other))
     outcomes = dict(zip(*frame_with(at, "Layout")[["File", "Outcome"]].T.values, strict=True))
     assert outcomes == {
@@ -347,3 +351,15 @@ def test_an_import_for_an_authority_with_responses_open_says_so(demo_db, monkeyp
     assert f"({code}), 2026-03: {invited} respondent(s) invited" in warnings
     assert f"({none})" not in warnings  # none for an authority without respondents
     assert at.button(key="upload_confirm").label == "Import 1 file(s)"
+
+
+def test_a_file_for_a_closed_round_is_refused_saying_who_can_reopen_it(demo_db, monkeypatch):
+    at = open_page(demo_db, monkeypatch)
+    before = counts(demo_db)
+    give(at, ("late.csv", wide_csv([(A, "2024-03", [2] * 8)])))
+    understood = frame_with(at, "Layout").iloc[0]
+    assert understood["Outcome"] == upload.REJECTED
+    problems = frame_with(at, "Problem")
+    [problem] = problems["Problem"]
+    assert "Round 2024-03 is closed" in problem and "national team can reopen" in problem
+    assert counts(demo_db) == before

@@ -39,6 +39,7 @@ NATIONAL_PAGES = {
     "11_Audit",
     "12_Publication",
     "20_Users",
+    "21_Rounds",
 }
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -632,3 +633,65 @@ def test_a_respondent_sees_others_once_theirs_is_submitted(partners_db, monkeypa
     at = run(page_path("14_Responses"), signed_in("ann@bristol-police.uk"))
     text = rendered_text(at)
     assert SECRET in text and "zed" not in text.lower()
+
+
+# Running a round: rounds, tracking and queries. Another authority's query and reopening exist;
+# an authority user sees neither, on any parameter; rounds and their actions are national only.
+
+
+RUNNING_PAGES = ["21_Rounds", "17_Tracking", "18_Queries"]
+
+
+@pytest.fixture
+def running_db(_demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from ehdmm import collection, moderation
+
+    db = tmp_path / "running.duckdb"
+    shutil.copy(_demo_template, db)
+    access.add_user(db, AUTHORITY_USER, "authority", OWN, actor="tests")
+    access.add_user(db, "someone@birmingham.gov.uk", "authority", OTHER, actor="tests")
+    for code in (OWN, OTHER):
+        moderation.raise_query(
+            db,
+            LOCAL_VIEWER,
+            authority_code=code,
+            round_id="2026-03",
+            dimension_id="cba",
+            question=f"About {code}?",
+            actor="lead",
+        )
+    collection.reopen_for(
+        db, LOCAL_VIEWER, "2025-03", OTHER, reason="late", actor="lead", authority_name="B"
+    )
+    monkeypatch.setenv("EHDMM_DB", str(db))
+    return db
+
+
+@pytest.mark.parametrize("stem", RUNNING_PAGES)
+@pytest.mark.parametrize("round_id", ["2026-03", "2025-03"])
+def test_an_authority_user_sees_only_its_own_returns_queries_and_states(stem, round_id, running_db):
+    at = run(page_path(stem), signed_in(AUTHORITY_USER), authority=OTHER, round=round_id)
+    assert leaks(at, running_db) == []
+    text = rendered_text(at)
+    assert "About E08000025" not in text and "someone@birmingham" not in text
+    if stem == "21_Rounds":
+        assert NATIONAL_ONLY in [i.value for i in at.info]
+        assert [b.key for b in at.button] == ["ehdmm_logout"]  # no action offered
+    if stem == "17_Tracking":
+        at.selectbox(key="tracking_round").set_value("2025-03").run()
+        assert list(at.dataframe[0].value["ONS code"]) == [OWN]
+        assert len(at.dataframe) == 1 and not at.get("download_button")[2:]  # no chase list
+
+
+def test_the_running_actions_are_refused_to_authority_users_in_the_data_layer(running_db):
+    from ehdmm import collection, moderation, tracking
+    from ehdmm.access import AccessDenied
+
+    user = access.viewer_for(running_db, AUTHORITY_USER)
+    with pytest.raises(AccessDenied):
+        collection.all_reopenings(running_db, user)
+    with pytest.raises(AccessDenied):
+        moderation.open_flags(running_db, user, "2026-03")
+    table, contacts = tracking.read(running_db, user, "2025-03")
+    assert list(table["ONS code"]) == [OWN] and contacts.empty
+    assert set(moderation.round_queries(running_db, user, "2026-03")["authority_code"]) == {OWN}

@@ -7,9 +7,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ehdmm import cli
-from ehdmm.rounds import MIN_YEAR, is_round_id, max_year, round_problem
+from ehdmm.rounds import (
+    MIN_YEAR,
+    STATES,
+    dates_problem,
+    is_round_id,
+    max_year,
+    round_problem,
+    round_state,
+)
 from ehdmm.storage import connect, write_with_retry
 from ehdmm.storage import reference as ref
 from ehdmm.storage import submissions as store
@@ -61,3 +71,30 @@ def test_check_reports_an_implausible_round_made_before(empty_db: Path) -> None:
     with connect(empty_db) as conn:
         problems = store.integrity_problems(conn)
     assert any("plausible" in p for p in problems), problems
+
+
+@given(
+    status=st.sampled_from([None, "open", "closed"]),
+    opens=st.none() | st.dates(),
+    closes=st.none() | st.dates(),
+    later=st.booleans(),
+    today=st.dates(),
+)
+def test_a_round_state_is_one_of_three_and_a_set_status_wins(status, opens, closes, later, today):
+    state = round_state(status, opens, closes, later, today)
+    assert state in STATES
+    if status is not None:
+        assert state == status
+    elif opens is None and closes is None:
+        assert state == ("closed" if later else "open")
+    elif opens is not None and today < opens:
+        assert state == "planned"
+
+
+def test_round_state_follows_the_dates():
+    day = date(2026, 5, 1)
+    assert round_state(None, date(2026, 6, 1), date(2026, 7, 1), False, day) == "planned"
+    assert round_state(None, date(2026, 4, 1), date(2026, 5, 1), False, day) == "open"
+    assert round_state(None, date(2026, 3, 1), date(2026, 4, 30), False, day) == "closed"
+    assert dates_problem(date(2026, 5, 2), date(2026, 5, 1)) is not None
+    assert dates_problem(date(2026, 5, 1), date(2026, 5, 1)) is None

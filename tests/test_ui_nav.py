@@ -49,11 +49,13 @@ def test_home_then_the_groups_in_local_mode(demo_db, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     assert not at.exception
     assert labels(at)[0] == "Home" and "app" not in labels(at)
-    assert len(labels(at)) == 18  # 14, and Your response, Consensus, How contested, Users
+    assert (
+        len(labels(at)) == 22
+    )  # 14; Your response, Consensus, How contested, Users; Tracking, Queries, Groups, Rounds
     assert [c.value for c in at.sidebar.caption][:3] == ["Benchmarking", "Assessment", "National"]
 
 
-@pytest.mark.parametrize(("role", "count"), [("authority", 11), ("national", 18)])
+@pytest.mark.parametrize(("role", "count"), [("authority", 14), ("national", 22)])
 def test_a_signed_in_user_sees_the_links_of_its_role(role, count, demo_db, monkeypatch):
     email = f"{role}@example.gov.uk"
     code = "E06000023" if role == "authority" else None

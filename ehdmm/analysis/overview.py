@@ -418,3 +418,54 @@ def selected_note(
 def assessed_in_both(current: pd.DataFrame, previous: pd.DataFrame) -> int:
     """Authorities with a current submission in both rounds."""
     return len(set(current["authority_code"]) & set(previous["authority_code"]))
+
+
+SORT_KEYS: dict[str, str] = {"index": "Maturity index", "overall": "Overall", "name": "Authority"}
+"""What the levels table can be sorted by (column of the levels frame -> label)."""
+
+
+def sort_levels(levels: pd.DataFrame, by: str = "index", ascending: bool = False) -> pd.DataFrame:
+    """Levels sorted by `by` ('index', 'overall' or 'name'; ties by index, then name), missing
+    values (incomplete returns) last whichever way."""
+    keys = {"index": ["index", "overall"], "overall": ["overall", "index"], "name": []}[by]
+    frame = levels.assign(_name=levels["authority_name"].astype(str).str.casefold())
+    if not keys:
+        return frame.sort_values("_name", ascending=ascending).drop(columns="_name")
+    missing = frame[keys[0]].isna()
+    present = frame[~missing].sort_values(
+        [*keys, "_name"], ascending=[ascending, ascending, True], na_position="last"
+    )
+    rest = frame[missing].sort_values("_name")
+    return pd.concat([present, rest]).drop(columns="_name")
+
+
+def extremes(
+    levels: pd.DataFrame, n: int, *, lowest: bool = True, by: str = "index"
+) -> pd.DataFrame:
+    """The `n` lowest (or highest) authorities by maturity index (ties by overall level and
+    name); incomplete returns, which have no index, are never among them."""
+    complete = levels[levels[by].notna()]
+    return sort_levels(complete, by, ascending=lowest).head(max(int(n), 0))
+
+
+def people_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """The levels table in the order people read it at 1280 px: Authority, Overall, Maturity
+    index, then the strands, Region, LA type and ONS code."""
+    first = ["Authority", "Overall", "Maturity index", "Open queries"]
+    last = ["Region", "LA type", "ONS code"]
+    middle = [c for c in table.columns if c not in first + last]
+    return table[[c for c in first if c in table] + middle + [c for c in last if c in table]]
+
+
+def with_query_flags(table: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Add 'Open queries' (unresolved queries on the authority's ratings, 0 for none) after
+    the Maturity index: national views flag ratings under query."""
+    counts = flags.groupby("authority_code")["queries"].sum() if not flags.empty else {}
+    out = table.copy()
+    position = list(out.columns).index("Maturity index") + 1 if "Maturity index" in out else 1
+    out.insert(
+        position,
+        "Open queries",
+        [int(counts.get(c, 0)) for c in out["ONS code"]],
+    )
+    return out

@@ -43,6 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         partial=partial,
         reimport=args.reimport,
+        closed_ok=args.closed_ok,
     )
     failed = False
     model = load_model()
@@ -70,6 +71,11 @@ def import_audit_detail(result: importer.ImportResult) -> str:
         f"{file_label(Path(plan.file_name).name)}: {result.outcome}, "
         f"{len(result.submission_ids)} submission(s) written, {plan.rating_count} rating(s), "
         f"round(s) {', '.join(plan.rounds) or 'none'} (command line)"
+        + (
+            f"; into closed round(s) {', '.join(result.closed_rounds)} with --closed-ok"
+            if result.closed_rounds
+            else ""
+        )
     )
 
 
@@ -110,6 +116,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--reimport",
         action="store_true",
         help="apply a file imported before again (it may revert later corrections)",
+    )
+    p.add_argument(
+        "--closed-ok",
+        action="store_true",
+        help="import returns into a closed round (or one not open yet) anyway: the national "
+        "team's deliberate act, logged",
     )
     actor_arg(p, "who imports (import log and audit log)")
     p.set_defaults(func=cmd_import)

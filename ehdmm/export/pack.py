@@ -19,6 +19,7 @@ import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +48,11 @@ def pack_file_name(round_id: str | None, rule: str) -> str:
     return theme.file_stem("england", round_id or "all-rounds", "pack", rule) + ".xlsx"
 
 
+def latest_round(data: RoundData, round_id: str | None) -> str | None:
+    """The pack's latest round: `round_id`, or the newest round with submissions."""
+    return round_id or (data.rounds[-1] if data.rounds else None)
+
+
 def levels_sheet_name(round_id: str) -> str:
     return f"Levels {round_id}"
 
@@ -58,10 +64,12 @@ def pack_sheets(
     round_id: str | None = None,
     *,
     today: date | None = None,
+    running: Running | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """The pack's sheets (name -> DataFrame, newest round first) and README notes, from the
-    round data of every round (`data.round_id` None) under the pack's rule and the import log
-    (`ehdmm.analysis.core.import_log`)."""
+    round data of every round (`data.round_id` None) under the pack's rule, the import log
+    (`ehdmm.analysis.core.import_log`) and the running of the pack's latest round (`running`,
+    see `latest_round`)."""
     if not viewer.sees_all:
         raise PermissionError(NATIONAL_ONLY)
     if data.round_id is not None:
@@ -106,6 +114,8 @@ def pack_sheets(
         "submission, complete returns, the median maturity index, and per strand and overall "
         "the number of members at each level (Incomplete: a submission without a level for it)."
     )
+    if running is not None and rounds and running.round_id == rounds[-1]:
+        _running_sheets(running, sheets, notes)
     sheets["Import summary"] = tables_of.import_summary(log)
     notes["Import summary"] = (
         "Imports of return files per outcome (imported, no-op re-import) and in total: files, "
@@ -116,6 +126,33 @@ def pack_sheets(
     return sheets, notes
 
 
+@dataclass(frozen=True)
+class Running:
+    """The running of a round, loaded by the caller: every authority's response state (the
+    tracking table) and the unresolved queries on its ratings."""
+
+    round_id: str
+    responses: pd.DataFrame
+    open_queries: pd.DataFrame
+
+
+def _running_sheets(running: Running, sheets: dict, notes: dict[str, str]) -> None:
+    """The round's response states and its unresolved queries."""
+    round_id = running.round_id
+    name = f"Responses {round_id}"
+    sheets[name] = running.responses
+    notes[name] = (
+        f"Round {round_id}: every authority's response state (not started, draft, submitted "
+        "incomplete, submitted complete, reopened), its last change and by whom."
+    )
+    name = f"Open queries {round_id}"
+    sheets[name] = running.open_queries
+    notes[name] = (
+        f"Round {round_id}: queries on submitted ratings not yet resolved (open or answered). "
+        "A query never changes a level: the levels sheets hold the authorities' own levels."
+    )
+
+
 def national_pack(
     data: RoundData,
     viewer: Viewer,
@@ -123,10 +160,12 @@ def national_pack(
     round_id: str | None = None,
     *,
     today: date | None = None,
+    running: Running | None = None,
 ) -> bytes:
     """The national pack as XLSX bytes (formula-safe): a README sheet, one sheet of levels per
-    round (or only `round_id`), peer-group summaries, the import summary and log."""
-    sheets, notes = pack_sheets(data, viewer, log, round_id, today=today)
+    round (or only `round_id`), peer-group summaries, the latest round's response states and
+    open queries, the import summary and log."""
+    sheets, notes = pack_sheets(data, viewer, log, round_id, today=today, running=running)
     rounds = [name.removeprefix("Levels ") for name in sheets if name.startswith("Levels ")]
     shown = round_id or (f"{rounds[-1]} to {rounds[0]}" if len(rounds) > 1 else "".join(rounds))
     rule = data.rule

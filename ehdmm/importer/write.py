@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ehdmm import collection
 from ehdmm.authorities import AuthorityIndex
 from ehdmm.importer import changes as changes_
 from ehdmm.importer.columns import LongColumns
@@ -180,6 +181,9 @@ class ImportResult:
     submission_ids: list[int] = field(default_factory=list)
     changes: list[changes_.Change] = field(default_factory=list)
     previous: list[changes_.Previous] = field(default_factory=list)
+    closed_rounds: list[str] = field(default_factory=list)
+    """Closed rounds the file writes into (only with `closed_ok`: the national team's
+    deliberate act, for the audit log)."""
 
     @property
     def already_imported(self) -> bool:
@@ -199,12 +203,15 @@ def import_returns(
     model: Model | None = None,
     partial: changes_.Partial = None,
     reimport: bool = False,
+    closed_ok: bool = False,
 ) -> list[ImportResult]:
     """Validate and import each (file name, bytes) as its own all-or-nothing unit.
 
     A return lacking dimensions that the current return rates is refused unless `partial`
     says to merge it or to replace with it; a file whose content was imported before is a
-    no-op unless `reimport`; returns that would not change are not written again."""
+    no-op unless `reimport`; returns that would not change are not written again. A return
+    for a round that is closed (and not reopened for its authority) or not open yet is refused
+    unless `closed_ok`."""
     options = _Options(
         round_id=round_id,
         create_round=create_round,
@@ -214,6 +221,7 @@ def import_returns(
         model=model or load_model(),
         partial=changes_.check_partial(partial),
         reimport=reimport,
+        closed_ok=closed_ok,
     )
     with gc_paused():
         return _import_returns(db, files, options)
@@ -229,6 +237,7 @@ class _Options:
     model: Model
     partial: changes_.Partial
     reimport: bool
+    closed_ok: bool = False
 
 
 def _import_returns(
@@ -257,18 +266,64 @@ def _import_returns(
         if options.dry_run:
             with connect(db) as conn:
                 decision = changes_.decide(conn, plan, options.model, names, options.partial)
-            results.append(_result(plan, decision, options, None))
+                closed = _closed(conn, decision)
+            results.append(_checked(plan, decision, options, None, closed))
             continue
 
         def work(conn, plan=plan):
             decision = changes_.decide(conn, plan, options.model, names, options.partial)
-            return decision, _write(conn, plan, decision, options)
+            closed = _closed(conn, decision)
+            if closed and not options.closed_ok:
+                return decision, closed, None
+            return decision, closed, _write(conn, plan, decision, options)
 
-        decision, written = write_with_retry(db, work)
-        results.append(_result(plan, decision, options, written))
+        decision, closed, written = write_with_retry(db, work)
+        if closed and not options.closed_ok:
+            results.append(_checked(plan, decision, options, None, closed))
+            continue
+        results.append(_checked(plan, decision, options, written, closed))
         if written:
             known_rounds |= plan.rounds_to_create
     return results
+
+
+def _closed(conn, decision: changes_.Decision) -> list[tuple[changes_.Change, str]]:
+    """The returns the file writes into a round that is not open for their authority, each
+    with the reason."""
+    written = decision.written
+    closed = collection.closed_rounds(conn, {c.round_id for c in written})
+    out = []
+    for change in written:
+        if change.round_id in closed:
+            state, reopened = closed[change.round_id]
+            if change.authority_code not in reopened:
+                reason = collection.refusal_text(
+                    state, change.round_id, change.authority_code, change.authority_name
+                )
+                out.append((change, reason))
+    return out
+
+
+def _checked(
+    plan: ImportPlan,
+    decision: changes_.Decision,
+    options: _Options,
+    written: list[int] | None,
+    closed: list[tuple[changes_.Change, str]],
+) -> ImportResult:
+    """The result, after the rounds' states: a return for a closed round refuses the file
+    unless `closed_ok` (then the result names the closed rounds written into)."""
+    if closed and not options.closed_ok:
+        for change, reason in closed:
+            plan.add(
+                change.first_row,
+                None,
+                f"{reason} (From the command line, --closed-ok imports into it anyway.)",
+            )
+        return _rejected(plan, decision)
+    result = _result(plan, decision, options, written)
+    result.closed_rounds = sorted({change.round_id for change, _ in closed})
+    return result
 
 
 def _rejected(plan: ImportPlan, decision: changes_.Decision | None = None) -> ImportResult:

@@ -13,7 +13,7 @@ other sessions reuse them).
 
 from __future__ import annotations
 
-from ehdmm import access
+from ehdmm import access, moderation
 from ehdmm.analysis import aggregates, rounds
 from ehdmm.analysis.rounds import Catalogue, Published, Returns, RoundData, Scores
 from ehdmm.database import app_database
@@ -111,7 +111,12 @@ def home_view(scope: Scope) -> home.HomeView:
 
 @cached
 def overview_view(scope: Scope) -> overview.OverviewView:
-    return overview.build(scope, of(scope))
+    flags = (
+        moderation.open_flags(scope.db, scope.viewer, scope.round_id)
+        if scope.viewer.sees_all and scope.round_id
+        else None
+    )
+    return overview.build(scope, of(scope), flags)
 
 
 @cached

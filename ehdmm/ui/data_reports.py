@@ -63,7 +63,8 @@ def national_pack(
     """The national pack (XLSX) of every round, or of `round_id`, from the pages' round data
     of every round."""
     every_round = data.round_data(db, token, None, Rule.of(rule))
-    return pack.national_pack(every_round, viewer, core.import_log(db), round_id)
+    running = reports.running(db, viewer, pack.latest_round(every_round, round_id))
+    return pack.national_pack(every_round, viewer, core.import_log(db), round_id, running=running)
 
 
 def pack_file_name(round_id: str | None, rule: str) -> str:

@@ -39,6 +39,10 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         # several respondents per authority
         Link("pages/14_Responses.py", "Your response"),
         Link("pages/15_Consensus.py", "Consensus"),
+        # running a round
+        Link("pages/17_Tracking.py", "Tracking"),
+        Link("pages/18_Queries.py", "Queries"),
+        Link("pages/19_Groups.py", "Groups"),
     ),
     "National": (
         Link("pages/1_Overview.py", "Overview", national_only=True),
@@ -48,6 +52,7 @@ GROUPS: dict[str, tuple[Link, ...]] = {
         # several respondents per authority
         Link("pages/16_Contested.py", "How contested"),
         Link("pages/20_Users.py", "Users", national_only=True),
+        Link("pages/21_Rounds.py", "Rounds", national_only=True),
     ),
 }
 

@@ -23,6 +23,7 @@ INCOMPLETE = tables.INCOMPLETE
 VIEWS: tuple[str, ...] = ("dimension", "strand")
 block_label = overview.block_label
 index_bounds = overview.index_bounds
+SORT_KEYS = overview.SORT_KEYS
 T = TypeVar("T")
 
 
@@ -55,7 +56,10 @@ class OverviewView(Built):
     levels_by_strand: ChartParts
     change: ChartParts | None  # None: no round before this one with submissions
     previous_round: str | None
+    peer_codes: tuple[str, ...] | None  # the sidebar's peer group (None: England)
+    peer_note: str  # what the peer group does on this page
     _data: RoundData = field(repr=False, compare=False)
+    _flags: pd.DataFrame = field(repr=False, compare=False, default_factory=pd.DataFrame)
 
     def _kept(self, key: tuple, build: Callable[[], T]) -> T:
         """Parts the same for every authority: built once per round (see `RoundData.kept`)."""
@@ -134,26 +138,65 @@ class OverviewView(Built):
         la_types: tuple[str, ...] = (),
         overall: tuple[str, ...] = (),
         index_range: tuple[float, float] | None = None,
+        sort: str = "index",
+        ascending: bool = False,
     ) -> LevelsTable:
-        """The authorities that pass the filters, for people."""
+        """The authorities of the sidebar's peer group that pass the filters, for people,
+        sorted with missing values last whichever way."""
 
         def build() -> LevelsTable:
             model = self._data.model
             shown = overview.filter_levels(
-                self._data.levels(self.scope.viewer),
+                self._in_group(),
                 model,
                 regions=list(regions),
                 la_types=list(la_types),
                 overall=list(overall),
                 index_range=index_range,
             )
-            return LevelsTable(
-                len(shown),
-                overview.authority_table(shown, model),
-                theme.file_stem("england", self.scope.round_id, "levels", self.scope.rule),
-            )
+            shown = overview.sort_levels(shown, sort, ascending)
+            return LevelsTable(len(shown), self._for_people(shown), self._stem("levels"))
 
-        return self._kept(("table", regions, la_types, overall, index_range), build)
+        key = ("table", self.peer_codes, regions, la_types, overall, index_range, sort, ascending)
+        return self._kept(key, build)
+
+    def quick_view(
+        self,
+        n: int = 5,
+        lowest: bool = True,
+        regions: tuple[str, ...] = (),
+        la_types: tuple[str, ...] = (),
+    ) -> LevelsTable:
+        """The `n` lowest (or highest) authorities by maturity index in the sidebar's peer
+        group, per the region and type filters (incomplete returns have no index: left out)."""
+
+        def build() -> LevelsTable:
+            model = self._data.model
+            shown = overview.filter_levels(
+                self._in_group(), model, regions=list(regions), la_types=list(la_types)
+            )
+            shown = overview.extremes(shown, n, lowest=lowest)
+            kind = f"{'lowest' if lowest else 'highest'}-{n}"
+            return LevelsTable(len(shown), self._for_people(shown), self._stem(kind))
+
+        return self._kept(("quick", self.peer_codes, n, lowest, regions, la_types), build)
+
+    def _in_group(self) -> pd.DataFrame:
+        frame = self._data.levels(self.scope.viewer)
+        if self.peer_codes is None:
+            return frame
+        return frame[frame["authority_code"].isin(self.peer_codes)]
+
+    def _for_people(self, shown: pd.DataFrame) -> pd.DataFrame:
+        table = overview.authority_table(shown, self._data.model)
+        order = dict(zip(shown["authority_code"], range(len(shown)), strict=True))
+        table = table.iloc[table["ONS code"].map(order).argsort().to_numpy()]
+        table = overview.with_query_flags(table.reset_index(drop=True), self._flags)
+        return overview.people_columns(table)
+
+    def _stem(self, kind: str) -> str:
+        group = "england" if self.peer_codes is None else self.scope.peers.replace(":", "-")
+        return theme.file_stem(group, self.scope.round_id, kind, self.scope.rule)
 
 
 def _change(scope: Scope, data: RoundData, frame: pd.DataFrame) -> ChartParts | None:
@@ -206,13 +249,30 @@ def _round(scope: Scope, data: RoundData) -> _Round:
     )
 
 
-def build(scope: Scope, data: RoundData) -> OverviewView:
-    """The overview of the round (every authority: a national viewer's page)."""
+def _peer_group(scope: Scope, data: RoundData, name: str) -> tuple[tuple[str, ...] | None, str]:
+    """The sidebar's peer group's members (None for England) and what it does here."""
+    if scope.peers == "england":
+        return None, (
+            "Peer group: England. Choose another peer group in the sidebar to narrow the "
+            "levels table and the lowest and highest view to it."
+        )
+    codes = tuple(data.members(scope.viewer, scope.authority, scope.peers))
+    return codes, (
+        f"Peer group of {name}: {len(codes)} authorities (chosen in the sidebar). The levels "
+        "table and the lowest and highest view show these; the counts, heatmap and change "
+        "above and below cover England."
+    )
+
+
+def build(scope: Scope, data: RoundData, flags: pd.DataFrame | None = None) -> OverviewView:
+    """The overview of the round (every authority: a national viewer's page); `flags` the
+    ratings with an unresolved query (authority_code, dimension_id, queries)."""
     model = data.model
     frame = data.levels(scope.viewer)
     name = data.name(scope.authority)
     shared = data.kept(scope.viewer, ("overview", "round"), lambda: _round(scope, data))
     cover = shared.coverage
+    codes, note = _peer_group(scope, data, name)
     return OverviewView(
         scope=scope,
         coverage=cover,
@@ -239,5 +299,8 @@ def build(scope: Scope, data: RoundData) -> OverviewView:
         ),
         change=shared.change,
         previous_round=data.previous_round,
+        peer_codes=codes,
+        peer_note=note,
         _data=data,
+        _flags=flags if flags is not None else pd.DataFrame(),
     )

@@ -37,3 +37,10 @@ class Built:
         if key not in store:
             store[key] = build()
         return store[key]
+
+
+def arrow_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Arrow-backed strings: a table is sent to the browser as Arrow on every
+    rerun, and Python strings are slow to convert."""
+    text = [c for c in table.columns if table[c].dtype == object]
+    return table.astype(dict.fromkeys(text, "str")) if text else table

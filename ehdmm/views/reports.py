@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ehdmm import scoring
+from ehdmm import moderation, scoring, tracking
 from ehdmm.analysis import core, rounds
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.export import pack
@@ -247,4 +247,24 @@ def national_pack(
     if not viewer.sees_all:
         raise PermissionError(pack.NATIONAL_ONLY)
     data = rounds.load_round(db, None, Rule.of(rule))
-    return pack.national_pack(data, viewer, core.import_log(db), round_id, today=today)
+    return pack.national_pack(
+        data,
+        viewer,
+        core.import_log(db),
+        round_id,
+        today=today,
+        running=running(db, viewer, pack.latest_round(data, round_id)),
+    )
+
+
+def running(db: core.Db, viewer: Viewer, round_id: str | None) -> pack.Running | None:
+    """The running of the pack's latest round (its response states and open queries), read
+    now; None without a round."""
+    if round_id is None:
+        return None
+    table, _ = tracking.read(db, viewer, round_id)
+    queries = moderation.round_queries(db, viewer, round_id)
+    open_queries = queries[queries["state"] != "resolved"]
+    return pack.Running(
+        round_id, table, moderation.queries_table(open_queries).drop(columns=["Resolution"])
+    )
