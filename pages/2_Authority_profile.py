@@ -77,7 +77,7 @@ else:
     st.header("Priorities against the peer group")
     prio = view.priorities
     st.caption(
-        f"Per dimension: the level, the {sel.peers_label} and England medians and the gap to "
+        f"Per dimension: the level, the {sel.peers_md} and England medians and the gap to "
         "each (median minus level; positive: behind), sorted by the gap to the peer group, "
         "then the lowest level. " + plain(prio.summary)
     )

@@ -46,12 +46,13 @@ def assess_server(_demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server
 
 
 def wait_idle(page) -> None:
-    """Until Streamlit has finished the current run."""
+    """Until Streamlit has finished the current run and replaced every element it had left
+    from the run before (a stale element is marked `data-stale="true"` until then)."""
     page.wait_for_timeout(300)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')",
+        ".includes('Running')) && !document.querySelector('[data-stale=\"true\"]')",
         timeout=60_000,
     )
     page.wait_for_timeout(300)

@@ -133,7 +133,8 @@ def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
     assert sorted(stored["evidence"]) == sorted(r[1] for r in ratings.values())  # as typed
     data = reports.report_data(empty_db, LOCAL_VIEWER, "E06000023", "2026-03", "region", "gated")
     rows = read_csv(tables.csv_bytes(data.evidence))
-    evidence = [r[4] for r in rows[1:]]
+    column = rows[0].index("Evidence")
+    evidence = [r[column] for r in rows[1:]]
     assert all(e.startswith("'") for e in evidence)
     assert evidence[0] == "'" + DANGEROUS[0]
     for chart in data.charts:  # the data behind every chart, as its CSV/XLSX download
@@ -141,7 +142,7 @@ def test_evidence_from_the_database_is_safe_in_every_export(empty_db):
             assert not any(c.startswith(tables.FORMULA_STARTS) for c in row), row
         tables.xlsx_bytes({"data": chart.table})
     book = openpyxl.load_workbook(io.BytesIO(tables.xlsx_bytes({"evidence": data.evidence})))
-    cells = [c.value for c in book["evidence"]["E"][1:]]
+    cells = [c.value for c in list(book["evidence"].columns)[column][1:]]
     assert cells == evidence
     checklist = read_csv(tables.csv_bytes(data.checklist))
     assert "'@risk" in [r[2] for r in checklist]

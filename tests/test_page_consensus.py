@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_roles import AUTH
 
-from ehdmm import access, consensus, responses
+from ehdmm import access, collection, consensus, responses
 from ehdmm.assessment import Answer, Draft
 from ehdmm.model import load_model
 from ehdmm.storage import connect
@@ -117,6 +117,7 @@ def test_the_consensus_can_start_from_the_previous_rounds_return(round_db, run_p
     from ehdmm.storage import reference, write_with_retry
 
     write_with_retry(round_db, lambda conn: reference.add_round(conn, "2025-03"))
+    collection.open_round(round_db, LOCAL_VIEWER, "2025-03", actor="t")  # a past round
     answers = {d.id: Answer(level=4) for d in MODEL.dimensions}
     assessment.submit(round_db, LOCAL_VIEWER, Draft(OWN, "2025-03", answers=answers), actor="t")
     who = responses.invite(round_db, LOCAL_VIEWER, OWN, ROUND, name="Ann", role_label="X")

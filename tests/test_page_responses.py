@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_roles import AUTH
 
-from ehdmm import access, assessment, responses
+from ehdmm import access, assessment, collection, responses
 from ehdmm.assessment import Answer, Draft
 from ehdmm.model import load_model
 from ehdmm.storage import reference, write_with_retry
@@ -77,6 +77,7 @@ def test_a_respondent_fills_reviews_and_submits(round_db, run_page):
 
 def test_copy_forward_offered_and_marked(round_db, run_page):
     write_with_retry(round_db, lambda conn: reference.add_round(conn, "2025-03"))
+    collection.open_round(round_db, LOCAL_VIEWER, "2025-03", actor="t")  # a past round
     answers = {d.id: Answer(level=3, evidence="last year") for d in MODEL.dimensions}
     assessment.submit(round_db, LOCAL_VIEWER, Draft(OWN, "2025-03", answers=answers), actor="t")
     responses.invite(round_db, LOCAL_VIEWER, OWN, ROUND, name="Ann", role_label="Police")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ehdmm import access, assessment, responses
+from ehdmm import access, assessment, collection, responses
 from ehdmm.assessment import Answer, Draft, NotAllowed
 from ehdmm.model import load_model
 from ehdmm.storage import connect, reference, write_with_retry
@@ -221,6 +221,7 @@ def test_copy_forward_from_the_previous_round(round_db):
 
 def test_copy_forward_from_the_authority_return(round_db):
     write_with_retry(round_db, lambda conn: reference.add_round(conn, "2025-03"))
+    collection.open_round(round_db, LOCAL_VIEWER, "2025-03", actor="t")  # a past round
     returned = rated(Draft(OWN, "2025-03"), 3, "the return")
     assessment.submit(round_db, LOCAL_VIEWER, returned, actor="t")
     new = responses.invite(round_db, LOCAL_VIEWER, OWN, ROUND, name="Bob", role_label="Health")

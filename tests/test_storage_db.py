@@ -108,6 +108,35 @@ def test_a_long_lock_gives_database_busy_and_writes_nothing(empty_db):
         assert db.fetch_one(conn, "SELECT count(*) FROM rounds")[0] == 0
 
 
+def test_a_duplicate_key_is_retried_a_few_times_then_raised_as_it_is(empty_db):
+    """A writer whose new key another writer inserted first gets a duplicate key: retried (the
+    next try finds the row); a duplicate that stays is the caller's error, not 'busy'."""
+    insert = "INSERT INTO rounds (id, label) VALUES ('2030-03', ?)"
+    db.write_with_retry(empty_db, lambda c: c.execute(insert, ["a"]))
+    calls = []
+
+    def raced_then_upsert(conn):
+        calls.append(1)
+        if len(calls) == 1:  # as the later of two first inserts finds at its commit
+            conn.execute(insert, ["b"])
+        conn.execute(insert + " ON CONFLICT (id) DO UPDATE SET label = excluded.label", ["b"])
+
+    db.write_with_retry(empty_db, raced_then_upsert)
+    assert len(calls) == 2
+    with db.connect(empty_db) as conn:
+        assert db.fetch_one(conn, "SELECT label FROM rounds WHERE id = '2030-03'") == ("b",)
+
+    tries = []
+
+    def always(conn):
+        tries.append(1)
+        conn.execute(insert, ["c"])
+
+    with pytest.raises(duckdb.ConstraintException, match="Duplicate key"):
+        db.write_with_retry(empty_db, always)
+    assert len(tries) == 1 + db.DUPLICATE_RETRIES
+
+
 def test_a_damaged_file_gives_a_clear_message(tmp_path):
     bad = tmp_path / "bad.duckdb"
     bad.write_bytes(b"this is not a database" * 200)

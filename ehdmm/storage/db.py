@@ -81,6 +81,13 @@ def is_no_room(exc: BaseException) -> bool:
     return _mentions(exc, _NO_ROOM_MARKERS)
 
 
+DUPLICATE_RETRIES = 3
+
+
+def _is_duplicate_key(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.ConstraintException) and "Duplicate key" in str(exc)
+
+
 def _is_conflict(exc: BaseException) -> bool:
     # a commit that fails for want of room is a TransactionException too: not a conflict
     return isinstance(exc, duckdb.TransactionException) and not is_no_room(exc)
@@ -453,13 +460,19 @@ def write_with_retry(
     """
     deadline = time.monotonic() + timeout
     delay = 0.02
+    duplicates = 0
     while True:
         try:
             remaining = max(0.0, deadline - time.monotonic())
             with connect(path, timeout=remaining) as conn, transaction(conn):
                 return work(conn)
         except duckdb.Error as exc:
-            if not (_is_conflict(exc) or _is_lock_error(exc)):
+            # Two transactions inserting the same new key (an upsert's first row, both before
+            # either committed) end in a duplicate key for the later one: retried, as a
+            # conflict, a few times; a duplicate that stays is the caller's error.
+            if _is_duplicate_key(exc) and duplicates < DUPLICATE_RETRIES:
+                duplicates += 1
+            elif not (_is_conflict(exc) or _is_lock_error(exc)):
                 raise
             if time.monotonic() >= deadline:
                 raise DatabaseBusy(
