@@ -59,3 +59,35 @@ def test_ring_labels_are_never_worse_placed_than_between_the_first_two_axes(leve
     chosen = sum(g >= RING_LABEL_CLEAR for g in _label_gaps(lines, angle, side))
     former = sum(g >= RING_LABEL_CLEAR for g in _label_gaps(lines, 67.5, "clockwise"))
     assert chosen >= former
+
+
+def _brute_force_choice(lines, names):
+    """The choice measured against every segment (the reference the pruned search keeps)."""
+    from ehdmm.charts.radar_labels import RING_LABEL_CLEAR
+
+    count = len(lines[0])
+    best, best_score = (90 - 180 / count, "clockwise"), (-1, -1.0)
+    for k in range(count):
+        angle = 90 - (k + 0.5) * 360 / count
+        for side in ("clockwise", "counterclockwise"):
+            gaps = _label_gaps(lines, angle, side)
+            score = (sum(g >= RING_LABEL_CLEAR for g in gaps), sum(min(g, 0.15) for g in gaps))
+            if score > best_score:
+                best, best_score = (angle, side), score
+    angle, side = best
+    return (angle + 180) % 360 - 180, side
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]), min_size=8, max_size=8),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_pruned_search_chooses_what_measuring_every_segment_chooses(lines):
+    from ehdmm.charts.radar_labels import ring_labels
+
+    names = [NAMES[n] for n in (1, 2, 3, 4)]
+    assert ring_labels(lines, [1, 2, 3, 4], names) == _brute_force_choice(lines, names)

@@ -75,6 +75,27 @@ def _label_strokes(
     return boxes
 
 
+GAP_COUNTED = 0.15  # a label farther than this from every line scores as this far
+
+
+def _bounds(points) -> tuple[float, float, float, float]:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _box_gap(box, segments, bounds) -> float:
+    """The distance from a label's box to the nearest data line, where it is under
+    `GAP_COUNTED` (otherwise `GAP_COUNTED`): segments whose bounding box is that far from the
+    label's are not measured (no point of them can be nearer)."""
+    x0, y0, x1, y1 = _bounds([point for edge in box for point in edge])
+    gap = GAP_COUNTED
+    for segment, (sx0, sy0, sx1, sy1) in zip(segments, bounds, strict=True):
+        if math.hypot(max(0.0, sx0 - x1, x0 - sx1), max(0.0, sy0 - y1, y0 - sy1)) >= gap:
+            continue
+        gap = min(gap, min(_segment_gap(edge, segment) for edge in box))
+    return gap
+
+
 def ring_labels(
     lines: list[list[float | None]], rings: list[int], names: list[str] | None = None
 ) -> tuple[float, str]:
@@ -99,15 +120,16 @@ def ring_labels(
                 )
     labels = names or ["Developing"] * len(rings)
     widths = [RING_LABEL_HALF_WIDTH * len(name) / 10 for name in labels]
+    bounds = [_bounds(s) for s in segments]
     best, best_score = (90 - step / 2, "clockwise"), (-1, -1.0)
     for k in range(count):
         angle = 90 - (k + 0.5) * step
         for side in ("clockwise", "counterclockwise"):
             gaps = [
-                min((_segment_gap(edge, s) for s in segments for edge in box), default=1.0)
+                _box_gap(box, segments, bounds)
                 for box in _label_strokes(angle, side, rings, widths)
             ]
-            score = (sum(g >= RING_LABEL_CLEAR for g in gaps), sum(min(g, 0.15) for g in gaps))
+            score = (sum(g >= RING_LABEL_CLEAR for g in gaps), sum(gaps))
             if score > best_score:
                 best, best_score = (angle, side), score
     angle, side = best

@@ -10,7 +10,7 @@ rendered from it (`ProfileView.about` names the authority for a report's title p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -23,6 +23,7 @@ from ehdmm.charts.targets import trajectory_with_targets, with_targets
 from ehdmm.storage import connect
 from ehdmm.storage import plans as plan_store
 from ehdmm.storage import responses as responses_store
+from ehdmm.viewer import Viewer
 from ehdmm.views.parts import ChartParts
 from ehdmm.views.scope import Scope
 from ehdmm.views.sections import Levels, PeerView, Subject
@@ -88,12 +89,46 @@ class Respondents:
     counted: int
 
 
+@dataclass(frozen=True)
+class Beside:
+    """What a profile shows beside the round's data, read through the viewer: the current
+    targets and plan actions of some authorities, and (`response_levels`, None: not read) the
+    levels of the round's submitted responses. A batch of reports reads it once for every
+    authority (`read_beside`); a page's view reads its own authority's."""
+
+    targets: pd.DataFrame
+    actions: pd.DataFrame
+    response_levels: pd.DataFrame | None = None
+
+
+def read_beside(
+    db: str, viewer: Viewer, codes: list[str], round_id: str | None, *, responses: bool = True
+) -> Beside:
+    """The targets and actions of `codes`, and with `responses` the round's response levels,
+    in one connection."""
+    with connect(db) as conn:
+        targets = plan_store.current_targets(conn, viewer, codes)
+        actions = plan_store.current_actions(conn, viewer, codes)
+        levels = (
+            responses_store.round_levels(conn, viewer, round_id)
+            if responses and round_id is not None
+            else None
+        )
+    return Beside(targets, actions, levels)
+
+
+def _own_rows(frame: pd.DataFrame, authority: str) -> pd.DataFrame:
+    return frame[frame["authority_code"] == authority].reset_index(drop=True)
+
+
 def respondents_of(view: ProfileView) -> Respondents:
     scope = view.scope
     if scope.round_id is None:
         return Respondents(pd.DataFrame(), 0)
-    with connect(scope.db) as conn:
-        levels = responses_store.round_levels(conn, scope.viewer, scope.round_id)
+    levels = view.beside.response_levels
+    if levels is None:
+        with connect(scope.db) as conn:
+            levels = responses_store.round_levels(conn, scope.viewer, scope.round_id)
     own = levels[levels["authority_code"] == scope.authority]
     if own.empty:
         return Respondents(pd.DataFrame(), 0)
@@ -182,6 +217,7 @@ class ProfileView(PeerView):
     checklist: pd.DataFrame
     checklist_intro: str
     progress: Progress
+    beside: Beside = field(repr=False, compare=False)
 
     def levels_with_targets(self, items: profile.Items = "dimension") -> Levels:
         """`levels`, with the authority's targets as a third trace ("Target") on the radar and
@@ -250,10 +286,14 @@ def _about(data: RoundData, authority: str) -> About:
     )
 
 
-def build(scope: Scope, data: RoundData) -> ProfileView:
+def build(scope: Scope, data: RoundData, beside: Beside | None = None) -> ProfileView:
     """The profile of `scope.authority` (the viewer must be allowed to see it by name: an
-    authority viewer its own authority only, `AccessDenied` otherwise)."""
+    authority viewer its own authority only, `AccessDenied` otherwise). `beside`: the targets,
+    actions and response levels already read (a batch's); read here when not given."""
     subject = Subject.of(scope, data)
+    plans.check_read(scope.viewer, scope.authority)
+    if beside is None:
+        beside = read_beside(scope.db, scope.viewer, [scope.authority], None, responses=False)
     model = subject.model
     viewer, authority = scope.viewer, scope.authority
     traj = profile.trajectory(data.own_history(viewer, authority), authority, data.rounds, model)
@@ -289,17 +329,16 @@ def build(scope: Scope, data: RoundData) -> ProfileView:
         evidence=profile.evidence_table(data.ratings(viewer, authority), model),
         checklist=profile.checklist_table(data.checklist(viewer, authority), model),
         checklist_intro=model.checklist_intro,
-        progress=progress_of(scope, data),
+        progress=progress_of(scope, data, beside),
+        beside=beside,
     )
 
 
-def progress_of(scope: Scope, data: RoundData) -> Progress:
+def progress_of(scope: Scope, data: RoundData, beside: Beside) -> Progress:
     """The authority's targets, its progress in the round and its plan's actions (its own users
-    and the national team only: storage filters by the viewer), read in one connection."""
-    plans.check_read(scope.viewer, scope.authority)
-    with connect(scope.db) as conn:
-        targets = plan_store.current_targets(conn, scope.viewer, [scope.authority])
-        actions = plan_store.current_actions(conn, scope.viewer, [scope.authority])
+    and the national team only: storage filtered them by the viewer)."""
+    targets = _own_rows(beside.targets, scope.authority)
+    actions = _own_rows(beside.actions, scope.authority)
     dims = data.own_dimensions(scope.viewer, scope.authority)
     frame = plan_analysis.progress(targets, dims, scope.round_id or "")
     return Progress(

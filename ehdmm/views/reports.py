@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from ehdmm import moderation, scoring, tracking
@@ -45,13 +46,19 @@ class ReportBatch:
     def __len__(self) -> int:
         return len(self.codes)
 
+    @cached_property
+    def beside(self) -> profile.Beside:
+        """The targets, plan actions and response levels of every authority of the batch, read
+        once (in one connection) when the first report is made."""
+        return profile.read_beside(self.db, self.viewer, list(self.codes), self.data.round_id)
+
     def view(self, authority: str) -> profile.ProfileView:
         """The authority's profile view, as the Authority profile page builds it."""
         data = self.data
         scope = Scope(
             self.db, self.token, self.viewer, authority, data.round_id, self.peers, data.rule
         )
-        return profile.build(scope, data)
+        return profile.build(scope, data, self.beside)
 
     def report(self, authority: str, today: date | None = None) -> ReportData:
         if authority not in self.codes:
