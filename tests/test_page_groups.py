@@ -49,3 +49,25 @@ def test_authority_proposes_and_national_declines(demo_db, run_page, signed_in_a
     decline.click().run()
     own = Viewer(role="authority", authority_code="E06000023")
     assert list(group_admin.proposals(demo_db, own)["outcome"]) == ["declined"]
+
+
+def test_publishing_a_group_too_close_to_a_region_names_it_and_writes_nothing(demo_db, run_page):
+    from ehdmm.storage import connect
+
+    with connect(demo_db) as conn:
+        north_east = [
+            r[0]
+            for r in conn.execute(
+                "SELECT code FROM authorities WHERE region = 'North East' ORDER BY code"
+            ).fetchall()
+        ]
+    group_admin.create_group(
+        demo_db, LOCAL_VIEWER, "North East and Leeds", [*north_east, "E08000035"], actor="t"
+    )
+    at = run_page(demo_db)
+    at.selectbox(key="group_chosen").set_value("North East and Leeds").run()
+    next(b for b in at.button if b.label == "Publish").click().run()
+    (error,) = [e.value for e in at.error]
+    assert "differs from the region North East by 1 authority" in error
+    assert error.startswith("custom group") and error.endswith("Nothing was changed.")
+    assert list(at.dataframe[0].value["Published"]) == ["no"]

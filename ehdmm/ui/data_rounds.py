@@ -34,12 +34,18 @@ def view(db: str, token: Token, viewer: Viewer) -> rounds_view.RoundsView:
     return rounds_view.build(table, reopenings, authorities)
 
 
+def refused(exc: Exception) -> str:
+    """Why nothing was written, in one sentence (a message that already says so as it is)."""
+    text = str(exc).rstrip(".")
+    return f"{text}." if "Nothing was" in text else f"Nothing was written: {text}."
+
+
 def act(action: Callable[[], object]) -> Outcome:
     """Run a round or query action: its sentence, or why nothing was written."""
     try:
         done = action()
     except (collection.RoundRefused, moderation.QueryRefused, AccessDenied) as exc:
-        return "error", f"Nothing was written: {exc}."
+        return "error", refused(exc)
     except (DatabaseBusy, StoreError) as exc:
         return "error", f"Nothing was written: {exc}"
     message = done.message
@@ -180,7 +186,7 @@ def group_action(action: Callable[[], object]) -> Outcome:
     try:
         return act(action)
     except group_admin.GroupActionRefused as exc:
-        return "error", f"Nothing was written: {exc}."
+        return "error", refused(exc)
 
 
 def save_group(db: str, viewer: Viewer, name: str, new_name: str, members: list[str]) -> Outcome:
