@@ -3,7 +3,9 @@ rank (pure Python: no streamlit, no data access)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from ehdmm import disclosure
@@ -42,28 +44,43 @@ class RankWords:
 
 
 PROTECTION_DOCS_ENV = "EHDMM_PROTECTION_URL"
-PROTECTION_DOCS = "README.md#disclosure-control"
-"""Where the link in `protection_sentence` points: the README's "Disclosure control" section
-(`EHDMM_PROTECTION_URL` may point at a published copy of it)."""
+"""Where the protection sentence may link to: a published copy of the README's "Disclosure
+control" section. Without it the pages show that section themselves (`protection_section`)."""
+README = Path(__file__).resolve().parents[1] / "README.md"
+PROTECTION_HEADING = "### Disclosure control"
+PROTECTION_END = "Every page that shows protected figures"
 
 
 def protection_sentence(published_on: str | None, threshold: int = 5) -> str:
-    """How figures about other authorities are protected, in one sentence (markdown with one
-    link; no user text in it)."""
-    import os
-
-    url = os.environ.get(PROTECTION_DOCS_ENV) or PROTECTION_DOCS
+    """How figures about other authorities are protected, in one sentence (markdown; no user
+    text in it), ending with a link to `EHDMM_PROTECTION_URL` where it is set, else pointing
+    to the section the page shows below it."""
+    url = os.environ.get(PROTECTION_DOCS_ENV, "").strip()
     source = (
         f"come from the round's publication of {published_on}"
         if published_on
         else "are shown once the national team publishes this round"
     )
+    where = f"[how figures are protected]({url})" if url else "see how figures are protected, below"
     return (
         f"Figures about other authorities {source}, counts are perturbed (a 0 means 0 to 2, "
         "any other count is within 2 of the true one), quartiles need 10 other authorities "
-        f"and anything over fewer than {threshold} other authorities is suppressed: "
-        f"[how figures are protected]({url})."
+        f"and anything over fewer than {threshold} other authorities is suppressed: {where}."
     )
+
+
+def protection_section(readme: Path = README) -> str | None:
+    """The README's "Disclosure control" section (markdown, the project's own text), from its
+    heading to the paragraph on this very note; None where the README is not there."""
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    start = text.find(PROTECTION_HEADING)
+    end = text.find(PROTECTION_END, start)
+    if start < 0 or end < 0:
+        return None
+    return text[start + len(PROTECTION_HEADING) : end].strip()
 
 
 def ordinal(number: int) -> str:

@@ -299,6 +299,8 @@ def test_counts_are_perturbed_and_the_index_is_a_box_of_quartiles(roles_db):
     assert [int(v) for v in table["Authorities"]] == [int(v) for v in shown]
     assert not {1, 2} & {int(v) for v in table["Authorities"]}  # never 1 or 2 (cell key)
     assert any("how figures are protected" in c.value for c in at.caption)
+    (folded,) = [e for e in at.expander if e.label == "How figures are protected"]
+    assert "cell-key method" in " ".join(m.value for m in folded.markdown)  # the README's own
     box = next(f for f in figures(at) if f["data"][0]["type"] == "box")
     trace = box["data"][0]
     assert trace["boxpoints"] is False and "x" not in trace and "text" not in trace

@@ -54,3 +54,22 @@ def test_a_suppressed_rank_says_why_with_the_configured_threshold(monkeypatch):
 def test_the_shared_sentences():
     assert wording.DEMO_NOTE.startswith(wording.DEMO_TITLE)
     assert "not a league table" in wording.RANKING_CAVEAT
+
+
+def test_the_protection_sentence_points_below_or_links_where_a_url_is_set(monkeypatch):
+    monkeypatch.delenv(wording.PROTECTION_DOCS_ENV, raising=False)
+    below = wording.protection_sentence("2026-04-01", 5)
+    assert below.endswith("see how figures are protected, below.") and "](" not in below
+    assert "publication of 2026-04-01" in below and "fewer than 5 other" in below
+    monkeypatch.setenv(wording.PROTECTION_DOCS_ENV, "https://example.org/dmm#disclosure")
+    linked = wording.protection_sentence(None, 7)
+    assert linked.endswith("[how figures are protected](https://example.org/dmm#disclosure).")
+    assert "once the national team publishes" in linked and "fewer than 7 other" in linked
+
+
+def test_the_protection_section_is_the_readme_s_own(tmp_path):
+    section = wording.protection_section()
+    assert section is not None and section.startswith("Pages never read")
+    assert "cell-key method" in section and wording.PROTECTION_END not in section
+    assert "\n### " not in section and "\n## " not in section  # one section, no other
+    assert wording.protection_section(tmp_path / "missing.md") is None

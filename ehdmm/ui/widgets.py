@@ -28,9 +28,13 @@ def plain(text: str) -> str:
 
 def protection_note(viewer: Viewer, published_on: str | None) -> None:
     """For an authority user, one sentence on how figures about other authorities are
-    protected, with a link to the README's section (nothing for the national team)."""
+    protected and the README's section on it, folded (nothing for the national team)."""
     if not viewer.sees_all:
         st.caption(wording.protection_sentence(published_on, disclosure.threshold()))
+        section = wording.protection_section()
+        if section:
+            with st.expander("How figures are protected"):
+                st.markdown(section)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
