@@ -145,3 +145,85 @@ def test_a_link_value_with_markdown_is_quoted_as_plain_text(path, demo_db, run_p
     at = run_page(demo_db, page=path, peers=PHISH)
     notices = [i.value for i in at.info if "not valid" in i.value]
     assert notices and not [n for n in notices if live(n)]
+
+
+@pytest.fixture(scope="module")
+def phish_db(_demo_template, tmp_path_factory):
+    """The demo database with markdown and HTML in every kind of text a user gives about
+    Bristol (E06000023): evidence, checklist and submission notes, a plan action's title, owner
+    and note, a respondent's name and role, a query's question, a group proposal's name, a
+    round's title, and an imported file's name."""
+    import shutil
+    from datetime import date
+
+    from ehdmm import collection, group_admin, moderation, plans, responses
+    from ehdmm.database import record_submission
+    from ehdmm.importer import import_returns
+    from ehdmm.model import load_model
+    from ehdmm.viewer import LOCAL_VIEWER, Viewer
+
+    db = tmp_path_factory.mktemp("phish") / "phish.duckdb"
+    shutil.copy(_demo_template, db)
+    model, code, round_id = load_model(), "E06000023", "2026-03"
+    dims = list(model.dimension_ids)
+    record_submission(
+        db,
+        code,
+        round_id,
+        {d: (2, PHISH, "low") for d in dims},
+        checklist={item.id: (True, PHISH) for item in model.checklist},
+        note=PHISH,
+    )
+    statement = model.dimension(dims[0]).statements[3][0]
+    action = plans.Action.checked(model, dims[0], PHISH, [statement], PHISH, None, "planned", PHISH)
+    plans.save_action(db, LOCAL_VIEWER, "tests", code, action)
+    responses.invite(db, LOCAL_VIEWER, code, round_id, name=PHISH[:60], role_label=PHISH[:40])
+    moderation.raise_query(
+        db,
+        LOCAL_VIEWER,
+        authority_code=code,
+        round_id=round_id,
+        dimension_id=dims[0],
+        question=PHISH,
+        actor="tests",
+    )
+    own = Viewer(role="authority", authority_code=code)
+    group_admin.propose(db, own, PHISH[:70], [code, "E06000024"], actor="tests")
+    collection.create_round(
+        db,
+        LOCAL_VIEWER,
+        "2027-03",
+        opens=date(2027, 1, 1),
+        closes=date(2027, 3, 31),
+        title=PHISH[:70],
+        actor="tests",
+    )
+    text = "authority,round," + ",".join(dims) + "\nE06000024,2026-03," + ",".join("3" * len(dims))
+    import_returns(db, [(f"{PHISH[:60]}.csv", text.encode())], actor="tests")
+    return db
+
+
+SHOWS_USER_TEXT = {
+    "2_Authority_profile",  # evidence, the plan's actions
+    "7_Assess",  # evidence and notes in the form
+    "8_Upload",  # the import log's file names
+    "11_Audit",
+    "13_Plan",
+    "15_Consensus",  # the respondents
+    "18_Queries",
+    "19_Groups",  # the proposals
+    "21_Rounds",  # the round's title
+}
+
+
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_every_kind_of_user_text_is_plain_text_on_every_page(path, phish_db, run_page):
+    at = run_page(phish_db, page=path, authority="E06000023", round="2026-03")
+    assert not at.exception
+    assert not [text for text in rendered_text(at) if live(text)]
+    assert not [e.label for e in at.expander if live(e.label)]
+    assert not [t.label for t in at.tabs if live(t.label)]
+    if path.stem in SHOWS_USER_TEXT:  # the text is there, as plain text (tables, inputs)
+        frames = [d.value.to_csv() for d in at.dataframe]
+        inputs = [str(w.value) for w in (*at.text_input, *at.text_area)]
+        assert [t for t in (*frames, *inputs) if "[phish](https" in t], path.stem
