@@ -57,6 +57,9 @@ def test_history_lists_every_status_with_date_source_and_author(db):  # noqa: F8
     labels = hist.submission_labels(history)
     assert list(labels) == list(history["id"])
     assert all("· form" in label for label in labels.values())
+    rounds = dict(zip(history["id"], history["round_id"], strict=True))
+    assert all(label.startswith(f"{rounds[i]} · ") for i, label in labels.items())  # no id
+    assert list(table["Superseded on"]) == ["", "", table["Date"].iloc[1]]
     older, newer = hist.default_pair(history, NEW_ROUND)
     assert (older, newer) == (int(history["id"].iloc[1]), int(history["id"].iloc[0]))
     ratings = hist.submission_ratings(db, V, [older, newer])

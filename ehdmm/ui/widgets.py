@@ -19,6 +19,16 @@ from ehdmm.ui import auth
 from ehdmm.viewer import Viewer
 from ehdmm.views.parts import ChartParts
 
+MISSING = "–"  # a missing value in a table (Streamlit's own default paints "None")
+
+
+def dataframe(data: object, **kwargs: object) -> object:
+    """`st.dataframe` with the house defaults: no index, the full width, and a missing value
+    shown as a dash, never as "None"."""
+    return st.dataframe(
+        data, **{"hide_index": True, "width": "stretch", "placeholder": MISSING, **kwargs}
+    )
+
 
 def plain(text: str) -> str:
     """Text (the model's, an authority's name, a sentence built from data) made safe for
@@ -150,7 +160,7 @@ def chart(
     st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
     st.caption(plain(summary))
     with st.expander("Data behind this chart, and downloads"):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
+        dataframe(table, key=f"table_{key}")
         downloads(fig, table, stem=stem, key=key)
 
 
@@ -171,7 +181,7 @@ def table_with_download(
 ) -> None:
     """A table and its CSV/XLSX downloads."""
     key = key or stem
-    st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}", **kwargs)
+    dataframe(table, key=f"table_{key}", **kwargs)
     downloads(None, table, stem=stem, key=key)
 
 
