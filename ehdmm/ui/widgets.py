@@ -12,7 +12,7 @@ import streamlit as st
 
 from ehdmm import access, disclosure, wording
 from ehdmm.analysis.profile import escape_markdown
-from ehdmm.charts.theme import ensure_note_space, image_config
+from ehdmm.charts.theme import ensure_note_space, for_screen, image_config
 from ehdmm.export import images, tables
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth
@@ -117,13 +117,14 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
 
 
 class _Drawn(go.Figure):
-    """A built figure as `st.plotly_chart` draws it: only its plain form, made once (Streamlit
+    """A built figure as `st.plotly_chart` draws it (laid out for any screen width,
+    `for_screen`): only its plain form, made once (Streamlit
     asks every figure for a deep copy of itself on every rerun, and draws that). Read-only, as
     built figures are; an empty figure otherwise, so that it adds no objects to keep."""
 
     def __init__(self, fig: go.Figure) -> None:
         super().__init__()
-        self._spec = fig.to_dict()
+        self._spec = for_screen(fig.to_dict())
 
     def to_dict(self) -> dict:
         return self._spec
@@ -155,7 +156,7 @@ def chart(
     `drawn` is the figure as drawn when it was prepared (`show`)."""
     key = key or stem
     if drawn is None:
-        drawn = ensure_note_space(fig)
+        drawn = _Drawn(ensure_note_space(fig))
     # theme=None: the figure keeps the house style, as in a downloaded image
     st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
     st.caption(plain(summary))
