@@ -118,7 +118,9 @@ def rendered_text(at: AppTest) -> str:
         if proto is not None:
             parts.append(str(proto))
         if getattr(node, "type", None) == "plotly_chart":
-            parts.append(json.dumps(json.loads(proto.spec), ensure_ascii=False))
+            # texts are broken into lines to fit a phone: a name split by <br> is still found
+            spec = json.dumps(json.loads(proto.spec), ensure_ascii=False)
+            parts.append(spec.replace("<br>", " "))
         if type(node).__name__ == "Dataframe":
             frame = node.value
             parts.append(" | ".join(str(c) for c in frame.columns))

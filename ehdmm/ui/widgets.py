@@ -135,9 +135,9 @@ def _drawn(parts: ChartParts) -> go.Figure:
     found = parts.__dict__.get("_drawn")
     if found is None:
         try:
-            found = _Drawn(ensure_note_space(parts.fig))
+            found = _Drawn(ensure_note_space(parts.screen or parts.fig))
         except (TypeError, ValueError):  # a plotly without unchecked building
-            found = parts.fig
+            found = parts.screen or parts.fig
         parts.__dict__["_drawn"] = found
     return found
 
