@@ -493,6 +493,23 @@ def _title_block(layout: dict) -> float:
     return height
 
 
+def _above_plot(layout: dict) -> float:
+    """The height (px) of the texts written just above the plot (the first row's subplot
+    titles), which the legend must clear."""
+    base = float((layout.get("font") or {}).get("size") or 12)
+    tallest = 0.0
+    for note in layout.get("annotations", []):
+        y = note.get("y")
+        if note.get("yref") != "paper" or not isinstance(y, int | float) or y < 0.999:
+            continue
+        if note.get("yanchor") != "bottom":
+            continue
+        size = float((note.get("font") or {}).get("size") or base)
+        lines = str(note.get("text") or "").count("<br>") + 1
+        tallest = max(tallest, lines * size * LINE_HEIGHT + float(note.get("yshift") or 0))
+    return tallest
+
+
 def _fit_screen_legend(layout: dict, data: list[dict], width: float) -> None:
     """A horizontal legend goes above the plot, under the subtitle, and the top margin grows
     to hold every row it takes at `width`."""
@@ -512,7 +529,7 @@ def _fit_screen_legend(layout: dict, data: list[dict], width: float) -> None:
     # plotly breaks a horizontal legend's rows at the plot's width (not the figure's)
     margin = layout.get("margin") or {}
     plot = max(60.0, width - float(margin.get("l") or 80) - float(margin.get("r") or 80))
-    needed = block + legend_rows(names, plot, size) * LEGEND_ROW_PX + 14
+    needed = block + legend_rows(names, plot, size) * LEGEND_ROW_PX + 14 + _above_plot(layout)
     top = float((layout.get("margin") or {}).get("t") or 100)
     if needed > top:
         _grow(layout, "t", needed - top)
