@@ -254,7 +254,9 @@ def test_the_strands_trajectory_marks_a_target_at_its_round(demo_db, run_page, f
     at = run_page(demo_db, authority="E08000035")
     at.radio(key="profile_trajectory").set_value("strands").run()
     strands = next(
-        f for f in figures(at) if f["layout"]["title"]["text"].replace("<br>", " ").endswith("strand levels by round")
+        f
+        for f in figures(at)
+        if f["layout"]["title"]["text"].replace("<br>", " ").endswith("strand levels by round")
     )
     marker = trace(strands, "Target")
     assert marker["x"] == ["2028-03"] and marker["y"] == [level + 1]

@@ -265,7 +265,7 @@ def test_small_peer_group_medians_and_rank_are_suppressed_with_a_note(roles_db):
         names = [t.get("name", "") for t in fig["data"]]
         assert not any(n.startswith(f"Custom: {SMALL_GROUP} median") for n in names)
         assert any(n.startswith("England median") for n in names)
-        assert SUPPRESSED_NOTE in fig["layout"]["title"]["subtitle"]["text"]
+        assert SUPPRESSED_NOTE in fig["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")
     table = next(d.value for d in at.dataframe if f"Custom: {SMALL_GROUP} median" in d.value)
     assert set(table[f"Custom: {SMALL_GROUP} median"]) == {"suppressed"}
     assert set(table[f"Custom: {SMALL_GROUP} n"]) == {"suppressed"}
