@@ -66,6 +66,20 @@ def submission_label(row: Mapping[str, object]) -> str:
     return f"{row['round_id']} · {row['status']} · {date} · {row['source']}"
 
 
+def compare_stem(frame: pd.DataFrame, authority: str, first: int, second: int) -> str:
+    """The file name (without extension) of two submissions' comparison: the authority, and
+    each submission's round and time ('ehdmm_E06000023_compare_2025-03_20250331-0931_...'),
+    never their internal ids."""
+    rows = frame.set_index("id")
+
+    def part(submission: int) -> str:
+        when = optional(rows.loc[submission, "submitted_at"])
+        time = "undated" if when is None else pd.Timestamp(when).strftime("%Y%m%d-%H%M")
+        return f"{rows.loc[submission, 'round_id']}_{time}"
+
+    return f"ehdmm_{authority}_compare_{part(first)}_{part(second)}"
+
+
 def submission_labels(frame: pd.DataFrame) -> dict[int, str]:
     """`submission_label` of every history row, by submission id (in the frame's order)."""
     return {int(row["id"]): submission_label(row) for row in frame.to_dict("records")}
