@@ -7,7 +7,7 @@ at a glance; the other pages are in pages/.
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import RANKING_CAVEAT, data, sidebar
+from ehdmm.ui import RANKING_CAVEAT, data, sidebar, widgets
 from ehdmm.ui.footer import footer
 
 st.set_page_config(page_title="ehdmm: early help data maturity", layout="wide")
@@ -38,7 +38,7 @@ if not view.assessed and not sel.viewer.sees_all:
         "or fill in this round on the Assess page.",
         icon="ℹ️",
     )
-st.dataframe(
+widgets.dataframe(
     view.table,
     hide_index=True,
     width="stretch",

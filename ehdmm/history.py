@@ -37,28 +37,47 @@ def history(db: Db, viewer: Viewer, authority_code: str) -> pd.DataFrame:
 
 
 def history_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The history for people: plain headings, a date for every row."""
+    """The history for people: plain headings, a date for every row; a superseded return says
+    when the return that replaced it was made (never an internal id)."""
+    dates = pd.to_datetime(frame["submitted_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    made = dict(zip(frame["id"], dates, strict=True))
     out = pd.DataFrame(
         {
-            "Submission": frame["id"].astype("Int64"),
             "Round": frame["round_id"],
             "Status": frame["status"],
-            "Date": pd.to_datetime(frame["submitted_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            "Date": dates,
             "Source": frame["source"],
             "Author": frame["submitted_by"].astype(object).where(frame["submitted_by"].notna(), ""),
             "File": frame["source_file"].astype(object).where(frame["source_file"].notna(), ""),
             "Dimensions answered": frame["ratings"].astype("Int64"),
-            "Superseded by": frame["superseded_by"].astype("Int64"),
+            "Superseded on": [
+                "" if optional(later) is None else made.get(later, "")
+                for later in frame["superseded_by"]
+            ],
         }
     )
     return out.reset_index(drop=True)
 
 
 def submission_label(row: Mapping[str, object]) -> str:
-    """'#123 · 2025-03 · submitted · 2025-03-31 · import' for a history row."""
+    """'2025-03 · submitted · 2025-03-31 10:02 · import' for a history row."""
     when = optional(row["submitted_at"])
     date = "no date" if when is None else pd.Timestamp(when).strftime("%Y-%m-%d %H:%M")
-    return f"#{int(row['id'])} · {row['round_id']} · {row['status']} · {date} · {row['source']}"
+    return f"{row['round_id']} · {row['status']} · {date} · {row['source']}"
+
+
+def compare_stem(frame: pd.DataFrame, authority: str, first: int, second: int) -> str:
+    """The file name (without extension) of two submissions' comparison: the authority, and
+    each submission's round and time ('ehdmm_E06000023_compare_2025-03_20250331-0931_...'),
+    never their internal ids."""
+    rows = frame.set_index("id")
+
+    def part(submission: int) -> str:
+        when = optional(rows.loc[submission, "submitted_at"])
+        time = "undated" if when is None else pd.Timestamp(when).strftime("%Y%m%d-%H%M")
+        return f"{rows.loc[submission, 'round_id']}_{time}"
+
+    return f"ehdmm_{authority}_compare_{part(first)}_{part(second)}"
 
 
 def submission_labels(frame: pd.DataFrame) -> dict[int, str]:

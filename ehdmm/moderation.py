@@ -91,11 +91,17 @@ def raise_query(
             now=now,
         )
         name = _name(conn, viewer, query_id)
-        text = f"query {query_id} raised on {authority_code} ({name}), {round_id}, {dimension}"
-        access_store.append_audit(conn, actor, "query.raise", text)
-        return QueryDone(query_id, text)
+        what = f"raised on {authority_code} ({name}), {round_id}, {dimension}"
+        return _done(conn, actor, "query.raise", query_id, what)
 
     return write_with_retry(db, work)
+
+
+def _done(conn, actor: str, action: str, query_id: int, what: str) -> QueryDone:
+    """Audit the action (the log names the query by its number: it is the record) and say what
+    was done in words for the person who did it (no internal number)."""
+    access_store.append_audit(conn, actor, action, f"query {query_id} {what}")
+    return QueryDone(query_id, f"Query {what}.")
 
 
 def _name(conn, viewer: Viewer, query_id: int) -> str:
@@ -106,7 +112,7 @@ def _name(conn, viewer: Viewer, query_id: int) -> str:
 def _found(conn, viewer: Viewer, query_id: int) -> dict:
     found = store.query(conn, viewer, query_id)
     if found is None:  # unknown, or another authority's: the same answer
-        raise QueryRefused(f"there is no query {query_id} for you")
+        raise QueryRefused("there is no such query for you")
     return found
 
 
@@ -120,16 +126,14 @@ def answer_query(db: Db, viewer: Viewer, query_id: int, answer: str, *, actor: s
         if not viewer.can_see(found["authority_code"]):
             raise AccessDenied("You may answer your own authority's queries only.")
         if found["state"] != "open":
-            raise QueryRefused(f"query {query_id} is {found['state']} already")
+            raise QueryRefused(f"the query is {found['state']} already")
         current = store.current_submission_id(conn, found["authority_code"], found["round_id"])
         revised = current if current is not None and current != found["submission_id"] else None
         store.set_answer(conn, query_id, answer, revised, actor, datetime.now())
-        text = (
-            f"query {query_id} answered for {found['authority_code']} "
-            f"({found['authority_name']})" + (" with a revised submission" if revised else "")
+        what = f"answered for {found['authority_code']} ({found['authority_name']})" + (
+            " with a revised submission" if revised else ""
         )
-        access_store.append_audit(conn, actor, "query.answer", text)
-        return QueryDone(query_id, text)
+        return _done(conn, actor, "query.answer", query_id, what)
 
     return write_with_retry(db, work)
 
@@ -145,13 +149,10 @@ def resolve_query(
     def work(conn):
         found = _found(conn, viewer, query_id)
         if found["state"] == "resolved":
-            raise QueryRefused(f"query {query_id} is resolved already")
+            raise QueryRefused("the query is resolved already")
         store.set_resolution(conn, query_id, resolution, actor, datetime.now())
-        text = (
-            f"query {query_id} resolved for {found['authority_code']} ({found['authority_name']})"
-        )
-        access_store.append_audit(conn, actor, "query.resolve", text)
-        return QueryDone(query_id, text)
+        what = f"resolved for {found['authority_code']} ({found['authority_name']})"
+        return _done(conn, actor, "query.resolve", query_id, what)
 
     return write_with_retry(db, work)
 

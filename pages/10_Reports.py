@@ -157,4 +157,4 @@ if stored and stored[0] == wanted:
         on_click="ignore",
         icon=":material/download:",
     )
-    st.dataframe(contents, hide_index=True, width="stretch", key="zip_contents")
+    widgets.dataframe(contents, key="zip_contents")

@@ -55,7 +55,7 @@ groups = data_publication.groups_table(sel.db, sel.viewer)
 if groups.empty:
     st.info("No custom groups: import one with `python -m ehdmm groups import NAME FILE.csv`.")
 else:
-    st.dataframe(groups, hide_index=True, width="stretch", key="publication_groups")
+    widgets.dataframe(groups, key="publication_groups")
     name = st.selectbox("Group", list(groups["Group"]), key="publication_group")
     left, right = st.columns(2)
     if left.button("Publish the group", key="group_publish"):

@@ -6,7 +6,7 @@ side by side only once their own is submitted; start from the previous round."""
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import assess_form, data_assess, data_partners, sidebar
+from ehdmm.ui import assess_form, data_assess, data_partners, sidebar, widgets
 
 st.set_page_config(page_title="Your response · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -57,16 +57,16 @@ if entry.submitted:
     summary = data_partners.response_review(entry, draft, view.names.get(entry.authority_code, ""))
     levels, checklist = summary.tables[0][1], summary.tables[1][1]
     st.header("Your response")
-    st.dataframe(levels, hide_index=True, width="stretch")
-    st.dataframe(checklist, hide_index=True, width="stretch")
+    widgets.dataframe(levels)
+    widgets.dataframe(checklist)
     data_partners.review_downloads(
         summary, [entry.authority_code, entry.round_id, f"response-{entry.id}"], "own_review"
     )
     st.header(f"All submitted responses ({view.others.count})")
     st.caption(data_partners.spread_rule_text())
-    st.dataframe(view.others.spread, hide_index=True, width="stretch")
+    widgets.dataframe(view.others.spread)
     st.subheader("Evidence side by side")
-    st.dataframe(view.others.evidence, hide_index=True, width="stretch")
+    widgets.dataframe(view.others.evidence)
     st.stop()
 
 if view.copy_source is not None:
@@ -121,8 +121,8 @@ if data_assess.awaiting_confirmation(ctx):
     summary = data_partners.response_review(entry, draft, view.names.get(entry.authority_code, ""))
     with st.container(border=True):
         st.markdown("**Review your whole response before you submit it.**")
-        st.dataframe(summary.tables[0][1], hide_index=True, width="stretch")
-        st.dataframe(summary.tables[1][1], hide_index=True, width="stretch")
+        widgets.dataframe(summary.tables[0][1])
+        widgets.dataframe(summary.tables[1][1])
         data_partners.review_downloads(
             summary, [entry.authority_code, entry.round_id, f"response-{entry.id}"], "review"
         )

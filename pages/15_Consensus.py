@@ -6,7 +6,7 @@ it and submit it as the authority's return."""
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import data_assess, data_partners, sidebar
+from ehdmm.ui import data_assess, data_partners, sidebar, widgets
 
 st.set_page_config(page_title="Consensus · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -36,7 +36,7 @@ for kind, text in data_partners.messages():
 st.header(f"Respondents ({view.submitted} of {view.invited} submitted)")
 if not view.invited:
     st.caption("No respondent invited yet for this round.")
-st.dataframe(view.respondents, hide_index=True, width="stretch")
+widgets.dataframe(view.respondents)
 with st.form("invite", clear_on_submit=False, border=True):
     st.markdown("**Invite a respondent**")
     name_col, role_col, email_col = st.columns(3)
@@ -61,9 +61,9 @@ if view.others is None:
 
 st.header("Spread per dimension")
 st.caption(data_partners.spread_rule_text())
-st.dataframe(view.others.spread, hide_index=True, width="stretch")
+widgets.dataframe(view.others.spread)
 st.subheader("Evidence side by side")
-st.dataframe(view.others.evidence, hide_index=True, width="stretch")
+widgets.dataframe(view.others.evidence)
 
 st.header("Set the consensus")
 data_partners.start_levels(view)
@@ -112,7 +112,7 @@ if data_partners.awaiting(view):
             f"{data_assess.plain(sel.authority_name)} for round {round_id}, exactly as a "
             "submission on the Assess page; an earlier one is kept in the history."
         )
-        st.dataframe(summary.tables[0][1], hide_index=True, width="stretch")
+        widgets.dataframe(summary.tables[0][1])
         data_partners.review_downloads(
             summary, [sel.authority, round_id, "consensus"], "consensus_review"
         )
@@ -126,4 +126,4 @@ if data_partners.awaiting(view):
         no.button("Cancel", on_click=data_partners.cancel_consensus)
 if not view.recorded.empty:
     st.header("The current consensus")
-    st.dataframe(view.recorded, hide_index=True, width="stretch")
+    widgets.dataframe(view.recorded)

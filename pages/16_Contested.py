@@ -6,7 +6,7 @@ small numbers suppressed."""
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import data_partners, sidebar
+from ehdmm.ui import data_partners, sidebar, widgets
 
 st.set_page_config(page_title="How contested · ehdmm", layout="wide")
 sel = sidebar()
@@ -20,7 +20,7 @@ st.caption(
     "set a level other than their respondents' median (rounded down). A high share means the "
     "respondents' views often needed settling."
 )
-st.dataframe(view.contested, hide_index=True, width="stretch")
+widgets.dataframe(view.contested)
 if view.suppressed:
     data_partners.suppressed_note()
 st.header("Respondents per authority")
@@ -31,4 +31,4 @@ else:
 if view.counts.empty:
     st.info("No respondents have been invited for this round.")
 else:
-    st.dataframe(view.counts, hide_index=True, width="stretch")
+    widgets.dataframe(view.counts)

@@ -63,7 +63,7 @@ if view.national:
                         done(data_rounds.delete_group(sel.db, viewer, chosen))
                     st.error("Tick 'Yes, delete it' first: nothing was deleted.")
     with queue:
-        st.dataframe(view.proposals, hide_index=True, key="group_proposals")
+        widgets.dataframe(view.proposals, key="group_proposals")
         with st.form("group_decide"):
             pid = st.selectbox(
                 "Pending proposal",
@@ -94,4 +94,4 @@ else:
         if st.form_submit_button("Propose the group"):
             done(data_rounds.propose_group(sel.db, viewer, name, members))
     st.subheader("Your authority's proposals")
-    st.dataframe(view.proposals, hide_index=True, key="group_proposals")
+    widgets.dataframe(view.proposals, key="group_proposals")

@@ -4,7 +4,7 @@ is in the audit log."""
 
 import streamlit as st
 
-from ehdmm.ui import data_assess, data_users, roles, sidebar
+from ehdmm.ui import data_assess, data_users, roles, sidebar, widgets
 
 st.set_page_config(page_title="Users · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -18,7 +18,7 @@ for kind, text in data_users.messages():
 table = data_users.users_table(sel.db)
 if table.empty:
     st.info("No users yet: with sign-in configured, nobody can see the dashboard.")
-st.dataframe(table, hide_index=True, width="stretch")
+widgets.dataframe(table)
 
 st.header("Add a user or change their role")
 with st.form("user_add", border=True):

@@ -79,4 +79,4 @@ with reopen_tab:
     if view.reopenings.empty:
         st.caption("No round is reopened for any authority.")
     else:
-        st.dataframe(view.reopenings, hide_index=True)
+        widgets.dataframe(view.reopenings)

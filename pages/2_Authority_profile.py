@@ -135,14 +135,14 @@ if view.trajectory.rounds_submitted:
     )
     trajectory = view.trajectory_chart(mode)
     widgets.show(trajectory, key="profile_trajectory_chart")
-    st.dataframe(trajectory.table, hide_index=True, width="stretch")
+    widgets.dataframe(trajectory.table)
 else:
     st.info(f"{sel.authority_name} has no submission in any round yet.")
 
 if head is not None:
     # -- evidence and checklist (the authority's own words: shown as plain text) -------------
     st.header("Evidence notes")
-    st.dataframe(
+    widgets.dataframe(
         view.evidence,
         hide_index=True,
         width="stretch",
@@ -152,7 +152,7 @@ if head is not None:
     st.header("Pre-model checklist")
     if view.checklist_intro:
         st.caption(plain(view.checklist_intro))
-    st.dataframe(
+    widgets.dataframe(
         view.checklist,
         hide_index=True,
         width="stretch",

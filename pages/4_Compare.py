@@ -86,7 +86,7 @@ st.caption(
     'dimension levels, not a level). Rows where the authorities differ say "yes" under '
     "Differs and are shaded."
 )
-st.dataframe(
+widgets.dataframe(
     result.styled_table,
     hide_index=True,
     width="stretch",

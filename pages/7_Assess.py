@@ -123,7 +123,7 @@ current = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.GATED)
 if data_assess.has_levels(current, sel.authority):
     best_fit = data.levels(sel.db, sel.token, sel.viewer, round_id, Rule.BEST_FIT)
     st.header(f"Computed levels of the current submission, round {round_id}")
-    st.dataframe(
+    widgets.dataframe(
         data_assess.result_table(current, best_fit, sel.authority, model),
         hide_index=True,
         width="stretch",

@@ -5,7 +5,7 @@ file), the import log, and blank templates to download."""
 import streamlit as st
 
 from ehdmm.model import load_model
-from ehdmm.ui import data_assess, data_upload, roles, sidebar
+from ehdmm.ui import data_assess, data_upload, roles, sidebar, widgets
 
 st.set_page_config(page_title="Upload returns · ehdmm", layout="wide")
 sel = sidebar(need_round=False)
@@ -89,7 +89,7 @@ if files:
 if previews:
     model = load_model()
     st.subheader("What the files hold")
-    st.dataframe(data_upload.preview_table(previews), hide_index=True, width="stretch")
+    widgets.dataframe(data_upload.preview_table(previews))
     changes = data_upload.changes_table(previews, model)
     if len(changes):
         st.subheader("What importing changes, per authority")
@@ -98,7 +98,7 @@ if previews:
             "replacement: the file's return replaces the current one; merge: the file corrects "
             "some dimensions and the others are kept; unchanged: not written again."
         )
-        st.dataframe(changes, hide_index=True, width="stretch")
+        widgets.dataframe(changes)
     # several respondents: an import for an authority with responses open says so
     for line in data_upload.responses_open(sel.db, sel.viewer, previews):
         st.warning(data_assess.plain(line))
@@ -106,7 +106,7 @@ if previews:
     if len(problems):
         st.subheader("Errors and warnings")
         st.caption("Rows are numbered as Excel shows them (the header is row 1).")
-        st.dataframe(problems, hide_index=True, width="stretch")
+        widgets.dataframe(problems)
     groups = data_upload.by_status(previews)
     to_import = groups[data_upload.READY]
     if groups[data_upload.REJECTED]:
@@ -172,18 +172,18 @@ if results is not None:
         {"imported": st.success, "no-op": st.info}.get(outcome, st.error)(
             data_assess.plain(message)
         )
-    st.dataframe(results, hide_index=True, width="stretch")
+    widgets.dataframe(results)
 
 st.subheader("Rounds in the database")
 rounds = data_upload.database_rounds(sel.db, sel.token, sel.viewer)
 if len(rounds):
-    st.dataframe(rounds, hide_index=True, width="stretch")
+    widgets.dataframe(rounds)
 else:
     st.caption("There are no rounds yet.")
 
 st.subheader("Import log")
 log = data_upload.import_log(sel.db, sel.token)
 if len(log):
-    st.dataframe(log, hide_index=True, width="stretch")
+    widgets.dataframe(log)
 else:
     st.caption("Nothing has been imported into this database yet.")

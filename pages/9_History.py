@@ -49,5 +49,5 @@ second = right.selectbox(
 diff, summary = data_history.history_diff(sel, first, second)
 st.write(summary)
 widgets.table_with_download(
-    diff, stem=f"ehdmm_{sel.authority}_compare_{first}_{second}", key="history_diff"
+    diff, stem=data_history.compare_stem(view, sel.authority, first, second), key="history_diff"
 )

@@ -90,35 +90,12 @@ def _settle(page) -> None:
     page.wait_for_timeout(500)
 
 
-KNOWN_OVERLAPS = {
-    # Measured: these pages' charts still overlap or cut texts at these sizes (rotated tick
-    # labels, radar level labels, a legend over the subtitle, a source note wider than a
-    # half-width column). Each is a defect to fix in its chart module, then to take off this
-    # list. What overlaps is written beside the screenshot as layout-<page>-<size>.json. Not
-    # strict: under load a chart measured while it is still being laid out can pass.
-    ("Overview", "phone"),
-    ("Overview", "laptop"),
-    ("Authority_profile", "phone"),
-    ("Authority_profile", "laptop"),
-    ("Peer_benchmark", "phone"),
-    ("Peer_benchmark", "laptop"),
-    ("Compare", "phone"),
-    ("Trends", "phone"),
-    ("Trends", "laptop"),
-}
-
-
 def _cases() -> list:
-    cases = []
-    for name, path in page_paths():
-        for size in SIZES:
-            marks = (
-                [pytest.mark.xfail(strict=False, reason="chart texts overlap (known, listed)")]
-                if (name, size) in KNOWN_OVERLAPS
-                else []
-            )
-            cases.append(pytest.param(name, path, size, marks=marks, id=f"{name}-{size}"))
-    return cases
+    return [
+        pytest.param(name, path, size, id=f"{name}-{size}")
+        for name, path in page_paths()
+        for size in SIZES
+    ]
 
 
 @pytest.mark.parametrize(("name", "path", "size"), _cases())

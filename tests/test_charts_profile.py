@@ -73,12 +73,13 @@ def test_radar_traces_hold_the_levels_and_medians_per_dimension_name():
     assert own.fill == "none"
 
 
-def test_radar_axes_use_level_names_and_the_model_dimension_names():
+def test_radar_rings_are_numbered_and_named_in_the_subtitle_axes_named_as_the_model():
     fig = charts.radar(values(), MODEL, **OPTIONS)
     radial = fig.layout.polar.radialaxis
     assert tuple(radial.range) == (0.5, 4)
     assert list(radial.tickvals) == [1, 2, 3, 4]
-    assert list(radial.ticktext) == [NAMES[n] for n in (1, 2, 3, 4)]
+    assert list(radial.ticktext) == ["1", "2", "3", "4"]  # numbered rings, named above
+    assert "Rings: 1 Early, 2 Developing, 3 Maturing, 4 Mature" in fig.layout.title.subtitle.text
     angular = fig.layout.polar.angularaxis
     assert list(angular.categoryarray) == [d.name for d in MODEL.dimensions]
     assert [t.replace("<br>", " ") for t in angular.ticktext] == [d.name for d in MODEL.dimensions]
@@ -117,7 +118,8 @@ def test_dot_plot_shows_the_same_values_with_level_ticks_and_text_labels():
     assert trace(fig, "Same region median (n = 2)").x[0] == 1.5
     ticks = theme.level_ticks(MODEL)
     assert list(fig.layout.xaxis.tickvals) == ticks["tickvals"]
-    assert list(fig.layout.xaxis.ticktext) == ticks["ticktext"]
+    assert list(fig.layout.xaxis.ticktext) == ["1", "2", "3", "4"]
+    assert all(name in fig.layout.xaxis.title.text for name in ticks["ticktext"])
     gap = trace(fig, "Ayton: incomplete")
     assert list(gap.y) == [MODEL.dimensions[6].name]
     assert "n = 2" in fig.layout.title.subtitle.text

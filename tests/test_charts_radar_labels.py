@@ -63,15 +63,30 @@ def test_ring_labels_are_never_worse_placed_than_between_the_first_two_axes(leve
 
 def _brute_force_choice(lines, names):
     """The choice measured against every segment (the reference the pruned search keeps)."""
-    from ehdmm.charts.radar_labels import RING_LABEL_CLEAR
+    import math
+
+    from ehdmm.charts.radar_labels import (
+        RING_LABEL_CLEAR,
+        RING_LABEL_HALF_WIDTH,
+        STEEP_SINE,
+        _clear_of_axis_names,
+        _label_strokes,
+    )
 
     count = len(lines[0])
-    best, best_score = (90 - 180 / count, "clockwise"), (-1, -1.0)
-    for k in range(count):
-        angle = 90 - (k + 0.5) * 360 / count
+    angles = [90 - (k + 0.5) * 360 / count for k in range(count)]
+    steep = [a for a in angles if abs(math.sin(math.radians(a))) >= STEEP_SINE]
+    widths = [RING_LABEL_HALF_WIDTH * len(n) / 10 for n in names]
+    best, best_score = ((steep or angles)[0], "clockwise"), (False, -1, -1.0)
+    for angle in steep or angles:
         for side in ("clockwise", "counterclockwise"):
             gaps = _label_gaps(lines, angle, side)
-            score = (sum(g >= RING_LABEL_CLEAR for g in gaps), sum(min(g, 0.15) for g in gaps))
+            boxes = _label_strokes(angle, side, [1, 2, 3, 4], widths)
+            score = (
+                _clear_of_axis_names(boxes[-1], count),
+                sum(g >= RING_LABEL_CLEAR for g in gaps),
+                sum(min(g, 0.15) for g in gaps),
+            )
             if score > best_score:
                 best, best_score = (angle, side), score
     angle, side = best

@@ -141,3 +141,56 @@ def test_figures_built_in_one_go_hold_only_valid_properties(demo_db):
     for fig in figures:
         go.Figure(fig.to_plotly_json())  # raises ValueError on an invalid property
     assert len(figures) > 20
+
+
+def _long_figure() -> dict:
+    """A bar chart with a long title, subtitle and note, a wide left margin and a horizontal
+    legend of six entries, as the Overview's bars are."""
+    fig = go.Figure([go.Bar(x=[1], y=["a"], name=f"Level name {k}") for k in range(6)])
+    theme.finish(
+        fig,
+        title="Authorities at each level, by strand and by something longer",
+        subtitle="Round 2026-03; England; n = 145 authorities assessed; and more words here",
+        note=theme.source_note("2026-03", 145, "gated"),
+        height=500,
+    )
+    fig.update_layout(margin={"l": 210}, xaxis_title="Authorities with a level in both rounds")
+    return fig.to_dict()
+
+
+def test_for_screen_breaks_texts_to_fit_a_phone_and_keeps_their_sizes():
+    spec = _long_figure()
+    screen = theme.for_screen(spec)
+    layout = screen["layout"]
+    per_line = {"title": 18, "subtitle": 13}
+    room = theme.SCREEN_MIN_PX - 2 * theme.TITLE_PAD
+    for text, size in (
+        (layout["title"]["text"], per_line["title"]),
+        (layout["title"]["subtitle"]["text"], per_line["subtitle"]),
+    ):
+        assert "<br>" in text
+        assert max(len(line) for line in text.split("<br>")) * size * theme.AVERAGE_EM <= room
+    [note] = [a for a in layout["annotations"] if a["text"].startswith("Self-assessments")]
+    assert note["xshift"] == theme.TITLE_PAD - 210  # from the figure's edge, not the plot's
+    assert max(len(line) for line in note["text"].split("<br>")) * 11 * theme.AVERAGE_EM <= room
+    assert "<br>" in layout["xaxis"]["title"]["text"] and layout["xaxis"]["automargin"]
+    assert theme.font_sizes(screen) == theme.font_sizes(spec)  # nothing is shrunk
+    assert spec["layout"]["title"]["text"].count("<br>") == 0  # the figure given is unchanged
+
+
+def test_for_screen_puts_the_legend_under_the_subtitle_with_room_for_its_rows():
+    spec = _long_figure()
+    layout = theme.for_screen(spec)["layout"]
+    legend, height = layout["legend"], layout["height"]
+    assert legend["yref"] == "container" and legend["yanchor"] == "top"
+    top_of_legend = (1 - legend["y"]) * height
+    title_lines = layout["title"]["text"].count("<br>") + 1
+    subtitle_lines = layout["title"]["subtitle"]["text"].count("<br>") + 1
+    assert top_of_legend >= title_lines * 18 + subtitle_lines * 13  # under the subtitle
+    plot = theme.SCREEN_MIN_PX - 210 - layout["margin"]["r"]
+    rows = theme.legend_rows([f"Level name {k}" for k in range(6)], plot, 13)
+    assert rows >= 3  # at a phone's width the entries stack
+    assert layout["margin"]["t"] >= top_of_legend + rows * theme.LEGEND_ROW_PX
+    before = spec["layout"]
+    plot_height = before["height"] - before["margin"]["t"] - before["margin"]["b"]
+    assert layout["height"] - layout["margin"]["t"] - layout["margin"]["b"] == plot_height

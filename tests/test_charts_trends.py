@@ -79,7 +79,7 @@ def test_transition_chart_writes_the_counts_in_the_cells(history):
     assert [list(r) for r in heat.z] == [[int(grid[(a, b)]) for b in numbers] for a in numbers]
     assert heat.texttemplate == "%{z}"
     ticks = theme.level_ticks(MODEL)
-    assert list(fig.layout.xaxis.ticktext) == ticks["ticktext"]
+    assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == ticks["ticktext"]
     assert list(fig.layout.yaxis.tickvals) == ticks["tickvals"]
     assert heat.customdata[0][1] == [LABELS[0], LABELS[1]]
     shape = fig.layout.shapes[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from test_assessment import complete, db  # noqa: F401 (db: a fixture)
 
@@ -57,6 +59,13 @@ def test_history_lists_every_status_with_date_source_and_author(db):  # noqa: F8
     labels = hist.submission_labels(history)
     assert list(labels) == list(history["id"])
     assert all("· form" in label for label in labels.values())
+    stem = hist.compare_stem(history, A, int(history["id"].iloc[1]), int(history["id"].iloc[0]))
+    assert re.fullmatch(
+        rf"ehdmm_{A}_compare_{NEW_ROUND}_\d{{8}}-\d{{4}}_{NEW_ROUND}_\d{{8}}-\d{{4}}", stem
+    )
+    rounds = dict(zip(history["id"], history["round_id"], strict=True))
+    assert all(label.startswith(f"{rounds[i]} · ") for i, label in labels.items())  # no id
+    assert list(table["Superseded on"]) == ["", "", table["Date"].iloc[1]]
     older, newer = hist.default_pair(history, NEW_ROUND)
     assert (older, newer) == (int(history["id"].iloc[1]), int(history["id"].iloc[0]))
     ratings = hist.submission_ratings(db, V, [older, newer])

@@ -42,6 +42,12 @@ def test_a_query_goes_open_answered_resolved_and_never_changes_a_level(demo_db):
     ratings = _levels(demo_db)
     done = _raise(demo_db)
     assert "E06000023 (Bristol, City of)" in done.message
+    assert done.message.startswith("Query raised on") and str(done.query_id) not in done.message
+    with duckdb.connect(str(demo_db), read_only=True) as conn:
+        [logged] = conn.execute(
+            "SELECT detail FROM audit_log WHERE action = 'query.raise'"
+        ).fetchone()
+    assert logged.startswith(f"query {done.query_id} raised on")  # the log names the record
     assert _levels(demo_db) == ratings
     [state] = moderation.round_queries(demo_db, LOCAL_VIEWER, ROUND)["state"]
     assert state == "open"
@@ -80,7 +86,7 @@ def test_an_answer_after_a_revised_return_records_it(demo_db):
 def test_authority_users_see_and_answer_their_own_only(demo_db):
     done = _raise(demo_db)
     assert moderation.round_queries(demo_db, OTHER, ROUND).empty
-    with pytest.raises(moderation.QueryRefused, match="no query"):
+    with pytest.raises(moderation.QueryRefused, match="no such query"):
         moderation.answer_query(demo_db, OTHER, done.query_id, "mine?", actor=OTHER.name)
     with pytest.raises(AccessDenied):
         moderation.raise_query(

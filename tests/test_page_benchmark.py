@@ -65,9 +65,8 @@ def test_strand_counts_sum_to_n_the_members_with_a_level(demo_db, run_page, figu
     wide = core.levels(demo_db, LOCAL_VIEWER, ROUND, "gated")
     group = members(demo_db, "E06000023", "region")
     submitted = int(wide["authority_code"].isin(group).sum())
-    assert (
-        f"n = {submitted} members with a submission" in fig["layout"]["title"]["subtitle"]["text"]
-    )
+    subtitle = fig["layout"]["title"]["subtitle"]["text"].replace("<br>", " ")  # lines: a phone
+    assert f"n = {submitted} members with a submission" in subtitle
     # the authority's own level is written on its bar and in a line of text
     row = wide[wide["authority_code"] == "E06000023"].iloc[0]
     own = [a for a in annotations(fig) if a.startswith("▼ Bristol, City of")]
@@ -152,3 +151,13 @@ def test_a_peer_group_of_one(demo_db, run_page, figures):
     assert all(sum(t["y"]) == 1 for t in fig["data"])
     table = next(d.value for d in at.dataframe if "LA type" in d.value.columns)
     assert list(table["ONS code"]) == ["E06000023"]
+
+
+def test_the_distribution_is_drawn_in_one_column_to_fit_a_phone(demo_db, run_page, figures):
+    at = run_page(demo_db, authority="E06000023", peers="region")
+    layout = bars(figures(at))["layout"]
+    domains = {tuple(v["domain"]) for k, v in layout.items() if k.startswith("xaxis")}
+    assert domains == {(0.0, 1.0)}  # every strand's panel as wide as the figure
+    for key, axis in layout.items():
+        if key.startswith("xaxis"):
+            assert axis["tickangle"] == 0 and "2<br>Developing" in axis["ticktext"]

@@ -5,6 +5,7 @@ return; anyone but the lead sees a note and no response."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from test_roles import AUTH
@@ -90,7 +91,8 @@ def test_spread_evidence_and_a_consensus_submitted(round_db, run_page):
     click(at, "Review and submit the consensus")
     assert "Submit this consensus?" in text_of(at)
     click(at, "Confirm and submit")
-    assert "Consensus submitted" in text_of(at)
+    assert "Consensus submitted at " in text_of(at)
+    assert not re.search(r"submission \d", text_of(at))  # a date, never an internal id
     record = consensus.consensus_levels(round_db, LOCAL_VIEWER).set_index("dimension_id")
     assert record.loc["cba", ["median_level", "level", "reason"]].tolist() == [
         2,

@@ -38,6 +38,7 @@ def test_publishing_after_five_changed_returns_is_confirmed_and_audited(
     at.checkbox(key="publish_ok").check().run()
     at.button(key="publish_round_button").click().run()
     assert any("Round 2026-03 published" in s.value for s in at.success)
+    assert not any("publication" in s.value for s in at.success)  # no internal number
     log = access.audit_log(demo_db, NATIONAL)
     assert "round.publish" in set(log["action"])
 

@@ -34,7 +34,9 @@ def test_national_raises_and_resolves(demo_db, run_page):
     assert list(table["Authority"]) == ["Bristol, City of"]
     assert list(table["Dimension"]) == ["Casework management system"]
     assert list(table["State"]) == ["open"] and list(table["Suggested level"]) == ["Developing"]
-    [query_id] = table["Query"]
+    [query_id] = moderation.round_queries(demo_db, LOCAL_VIEWER, "2026-03")["id"]
+    [label] = at.selectbox(key="query_to_resolve").options
+    assert label.startswith("Casework management system, raised ") and "Bristol" in label
     at.selectbox(key="query_to_resolve").set_value(int(query_id))
     at.text_area(key="query_resolution").input("Confirmed by phone")
     at.button[1].click().run()
@@ -55,7 +57,9 @@ def test_an_authority_user_answers_its_own_and_sees_no_other(demo_db, signed_in_
     _raise(demo_db, "E08000035")
     at = signed_in_as(demo_db, "a@bristol.gov.uk", round="2026-03")
     table = at.dataframe[0].value
-    assert list(table["Query"]) == [own]
+    assert list(table["Dimension"]) == ["Cost Benefit Analysis (CBA)"]
+    [label] = at.selectbox(key="query_to_answer").options
+    assert label.startswith("Cost Benefit Analysis (CBA), raised ") and "Query" not in label
     assert "Leeds" not in str(at.selectbox(key="query_to_answer").options)
     at.selectbox(key="query_to_answer").set_value(own)
     at.text_area(key="query_answer_text").input("Every cost centre.")

@@ -26,9 +26,18 @@ def all_levels(db: Path, rule: str = "gated") -> pd.DataFrame:
 
 
 def figure(specs: list[dict], starts: str) -> dict:
-    """The one figure whose title starts so."""
-    found = [spec for spec in specs if spec["layout"]["title"]["text"].startswith(starts)]
+    """The one figure whose title starts so, its title and subtitle read as one line each
+    (the page breaks them into lines that fit a phone)."""
+    found = [
+        spec
+        for spec in specs
+        if spec["layout"]["title"]["text"].replace("<br>", " ").startswith(starts)
+    ]
     assert len(found) == 1
+    title = found[0]["layout"]["title"]
+    title["text"] = title["text"].replace("<br>", " ")
+    if title.get("subtitle"):
+        title["subtitle"]["text"] = title["subtitle"]["text"].replace("<br>", " ")
     return found[0]
 
 

@@ -3,10 +3,14 @@ shares (sidebar, URL state, banners, notices). Page-specific content: tests/test
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from ehdmm.model import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
@@ -227,3 +231,128 @@ def test_every_kind_of_user_text_is_plain_text_on_every_page(path, phish_db, run
         frames = [d.value.to_csv() for d in at.dataframe]
         inputs = [str(w.value) for w in (*at.text_input, *at.text_area)]
         assert [t for t in (*frames, *inputs) if "[phish](https" in t], path.stem
+
+
+# ---------------------------------------------------------------------------------------------
+# Internal ids and missing-value markers are never shown
+
+# "submission 526", "Draft 584", "#526", and what Python or pandas print for a missing value
+SHOWN_ID = re.compile(
+    r"\b(?:[Ss]ubmission|[Dd]raft|[Rr]eturn|[Rr]esponse|[Pp]ublication|[Qq]uery)\s+#?\d+\b"
+    r"|(?<![\w&])#\d+\b"
+)
+MISSING_MARK = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|<NA>|\bNaT\b")
+# The audit log's entries are the record of what was done to which stored row: its details
+# may name a submission by id (its dates and names are beside it), and nothing else may.
+ID_IS_THE_RECORD = {("11_Audit", "What")}
+BRISTOL, BIRMINGHAM = "E06000023", "E08000025"
+ANALYST = "analyst@bristol.gov.uk"
+
+
+@pytest.fixture(scope="module")
+def busy_db(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo data with what makes pages show stored rows: a resubmission and an open draft, a
+    moderation query, a reopened round and an authority user."""
+    import shutil
+
+    from ehdmm import access, assessment, collection, moderation
+    from ehdmm.viewer import LOCAL_VIEWER as V
+
+    db = tmp_path_factory.mktemp("busy") / "busy.duckdb"
+    shutil.copy(_demo_template, db)
+    access.add_user(db, ANALYST, "authority", BRISTOL, actor="tests")
+    dimension = load_model().dimension_ids[0]
+    draft = assessment.load_draft(db, V, BRISTOL, "2026-03")
+    level = 1 if draft.answer(dimension).level == 4 else 4
+    assessment.submit(db, V, draft.with_answer(dimension, level=level), actor="alice")
+    draft = assessment.load_draft(db, V, BRISTOL, "2026-03")
+    assessment.save_draft(db, V, draft.with_answer(dimension, level=2), actor="bob")
+    moderation.raise_query(
+        db,
+        V,
+        authority_code=BRISTOL,
+        round_id="2026-03",
+        dimension_id="cba",
+        question="Why?",
+        actor="lead",
+    )
+    collection.reopen_for(
+        db, V, "2025-03", BIRMINGHAM, reason="late", actor="lead", authority_name="Birmingham"
+    )
+    return db
+
+
+def _texts(at) -> list[tuple[str, str]]:
+    """(where, text) of everything a page shows but its tables: every element's protobuf
+    (widget ids removed) and the texts of every chart."""
+    from test_roles import _walk
+
+    found = []
+    for node in _walk(at._tree):
+        proto = getattr(node, "proto", None)
+        kind = getattr(node, "type", None) or type(node).__name__
+        if proto is None or type(node).__name__ == "Dataframe":
+            continue
+        if kind == "plotly_chart":
+            found += [("chart", t) for t in _chart_texts(json.loads(proto.spec))]
+        else:
+            text = re.sub(r'(?m)^\s*(?:id|form_id): ".*"$', "", str(proto))
+            found.append((kind, bytes(text, "utf-8").decode("unicode_escape", errors="ignore")))
+    return found
+
+
+def _chart_texts(spec: dict) -> list[str]:
+    layout = spec.get("layout", {})
+    texts = [str((layout.get("title") or {}).get("text", ""))]
+    texts += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) or key == "polar":
+            texts += [str(t) for t in (axis.get("ticktext") or [])]
+            texts.append(str((axis.get("title") or {}).get("text", "")))
+    for trace in spec.get("data", []):
+        texts.append(str(trace.get("name", "")))
+        for key in ("text", "hovertext"):
+            value = trace.get(key)
+            texts += [str(v) for v in value] if isinstance(value, list) else [str(value or "")]
+    return texts
+
+
+def _table_problems(stem: str, at) -> list[str]:
+    """Cells that show an id or a missing-value marker, and missing cells of a table with no
+    placeholder (Streamlit then paints "None" in them)."""
+    problems = []
+    for table in at.dataframe:
+        frame = table.value
+        for column in frame.columns:
+            cells = frame[column]
+            if cells.isna().any() and not table.proto.HasField("placeholder"):
+                problems.append(f"{column!r}: missing cells shown as 'None'")
+            text = cells.dropna().astype(str)
+            marks = text[text.str.contains(MISSING_MARK)]
+            if (stem, column) not in ID_IS_THE_RECORD:
+                marks = pd.concat([marks, text[text.str.contains(SHOWN_ID)]])
+            problems += [f"{column!r}: {value!r}" for value in marks.unique()[:3]]
+    return problems
+
+
+@pytest.mark.parametrize("user", ["local", "authority"])
+@pytest.mark.parametrize("path", PAGES, ids=IDS)
+def test_no_page_shows_an_internal_id_or_a_missing_value_marker(path, user, busy_db, run_page):
+    from test_roles import AUTH
+
+    who = {}
+    if user == "authority":
+        who = {"secrets": {"auth": AUTH}, "user": {"is_logged_in": True, "email": ANALYST}}
+    at = run_page(busy_db, page=path, authority=BRISTOL, round="2026-03", **who)
+    problems = _table_problems(path.stem, at)
+    for where, text in _texts(at):
+        problems += [f"{where}: {m.group(0)!r}" for m in MISSING_MARK.finditer(text)]
+        problems += [f"{where}: {m.group(0)!r}" for m in SHOWN_ID.finditer(text)]
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_the_id_check_would_catch_an_id_a_marker_and_a_bare_missing_cell():
+    assert SHOWN_ID.search("It supersedes submission 526.") and SHOWN_ID.search("Draft 584")
+    assert SHOWN_ID.search("#12 · 2025-03") and not SHOWN_ID.search("colour #034e7b")
+    assert MISSING_MARK.search("Owner: None") and MISSING_MARK.search("<NA>")
+    assert not MISSING_MARK.search("Nonesuch") and not SHOWN_ID.search("round 2026-03")

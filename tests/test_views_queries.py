@@ -27,8 +27,10 @@ def test_the_view_of_a_round_s_queries(demo_db):
     frame = moderation.round_queries(demo_db, LOCAL_VIEWER, "2026-03")
     view = queries.build("2026-03", frame, {}, load_model(), national=True)
     assert view.counts == {"open": 1, "answered": 0, "resolved": 1}
-    assert list(view.table.columns)[:4] == ["Query", "Authority", "Dimension", "State"]
+    assert list(view.table.columns)[:3] == ["Authority", "Dimension", "State"]
     assert "submission_id" not in view.table.columns
     assert set(view.table["Suggested level"]) == {"Maturing"}
     assert list(view.resolvable) == [first + 1] and list(view.answerable) == [first + 1]
+    label = view.answerable[first + 1]
+    assert label.startswith("Training and development, raised 20") and "Query" not in label
     assert queries.counts_text(view.counts) == "1 open, 0 answered, 1 resolved"

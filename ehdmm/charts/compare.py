@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ehdmm.charts import theme
+from ehdmm.charts.profile import wrap_label
 from ehdmm.model import Model, load_model
 
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"]
@@ -108,6 +109,7 @@ def overlaid_radar(
         )
     ticks = theme.level_ticks(model)
     n_items = max(long["item_id"].nunique(), 1)
+    names = list(dict.fromkeys(long["item_name"]))
     gaps = long[long["level"].isna()]
     layout = {
         "polar": {
@@ -121,7 +123,16 @@ def overlaid_radar(
                 "gridcolor": "#d0d0d0",
                 "showline": False,
             },
-            "angularaxis": {"direction": "clockwise", "rotation": 90, "gridcolor": "#d0d0d0"},
+            "angularaxis": {
+                "direction": "clockwise",
+                "rotation": 90,
+                "gridcolor": "#d0d0d0",
+                # the names broken over lines, so that they fit beside a phone-sized radar
+                "tickmode": "array",
+                "tickvals": names,
+                "ticktext": [wrap_label(name, 14) for name in names],
+                "tickfont": {"size": 12},
+            },
             "bgcolor": "#ffffff",
         },
         "legend": {"title": {"text": "Authority"}},
@@ -159,8 +170,9 @@ def overlaid_radar(
     theme.merge(
         layout,
         {
-            "margin": {"t": 130, "r": 40},
-            "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+            # the legend above the radar, which keeps the figure's whole width
+            "margin": {"t": 210, "l": 105, "r": 105},
+            "legend": {"orientation": "h", "x": 0, "y": 1.08, "yanchor": "bottom"},
         },
     )
     return theme.figure(traces, layout)

@@ -17,6 +17,11 @@ CHANGE_TEXT: dict[str, str] = {"declined": "#ffffff", "same": "#1b1b1b", "improv
 GAP_LABEL = "no level"
 # Bar charts put the legend between the subtitle and the plot, clear of the source note.
 LEGEND_ON_TOP = {"y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"}
+# Strand names in lines short enough to leave the bars room on a phone
+LABEL_WIDTH = 18
+BAR_MARGIN = 150
+# The heatmap's colour key: a bar under the plot, as wide as a phone allows
+KEY_PX = 330
 
 
 def wrap(text: str, width: int = 22) -> str:
@@ -52,7 +57,7 @@ def level_counts_chart(
     HIGHLIGHT diamond named in the legend and hover."""
     items = list(dict.fromkeys(counts["item_id"]))
     names = dict(zip(counts["item_id"], counts["item_name"], strict=False))
-    labels = [wrap(names[i], 26) for i in items]
+    labels = [wrap(names[i], LABEL_WIDTH) for i in items]
     traces: list[dict] = []
     series = [(number, model.level_names[number]) for number in model.level_names]
     series.append((None, tables.INCOMPLETE))
@@ -128,7 +133,7 @@ def level_counts_chart(
         note=theme.source_note(round_id, n, rule),
         height=140 + 70 * len(items),
     )
-    theme.merge(layout, {"margin": {"l": 210, "t": 160, "b": 100}, "legend": LEGEND_ON_TOP})
+    theme.merge(layout, {"margin": {"l": BAR_MARGIN, "t": 160, "b": 100}, "legend": LEGEND_ON_TOP})
     return theme.figure(traces, layout)
 
 
@@ -173,7 +178,7 @@ def heatmap_chart(
     codes = list(dict.fromkeys(ordered["authority_code"]))
     items = list(dict.fromkeys(ordered["item_id"]))
     item_name = dict(zip(ordered["item_id"], ordered["item_name"], strict=False))
-    x = [wrap(item_name[i], 12) for i in items]
+    x = [item_name[i] for i in items]  # upright (tickangle -90): a column each, at any width
     y = [row_labels[c] for c in codes]
     # one pivot per grid (a lookup per cell is quadratic in practice at 15,000 authorities)
     levels = ordered.pivot(index="authority_code", columns="item_id", values="level")
@@ -196,16 +201,33 @@ def heatmap_chart(
             "ygap": 1,
             "hovertemplate": "%{y}<br>%{x}: %{customdata}<extra></extra>",
             "colorbar": {
-                "title": {"text": "Level"},
                 "tickvals": [0, *model.level_names],
                 "ticktext": [GAP_LABEL, *[tables.level_label(k, model) for k in model.level_names]],
+                "title": {"text": "Level"},
                 "len": min(1.0, 500 / max(500, 15 * len(codes))),
                 "y": 1,
                 "yanchor": "top",
             },
-        }
+            "showscale": False,  # the key is the legend: it fits a phone, a colour bar does not
+        },
+        *[
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {"symbol": "square", "size": 13, "color": colour},
+                "name": name,
+                "hoverinfo": "skip",
+            }
+            for colour, name in zip(
+                [theme.MISSING_COLOUR, *[theme.LEVEL_COLOURS[k] for k in model.level_names]],
+                [GAP_LABEL, *[tables.level_label(k, model) for k in model.level_names]],
+                strict=True,
+            )
+        ],
     ]
-    layout: dict = {}
+    layout: dict = {"legend": {"orientation": "h", "traceorder": "normal"}}
     ticktext = list(y)
     if authority in codes:
         position = codes.index(authority)
@@ -231,7 +253,15 @@ def heatmap_chart(
         "ticktext": ticktext,
         "tickfont": {"size": 11},
     }
-    layout["xaxis"] = {"side": "top", "tickangle": 0, "tickfont": {"size": 10}}
+    layout["xaxis"] = {
+        "side": "top",
+        "tickangle": -90,
+        "tickfont": {"size": 10},
+        "tickmode": "array",  # every column labelled, however narrow
+        "tickvals": x,
+        "ticktext": x,
+    }
+    longest = max((len(str(name)) for name in x), default=0) * 10 * theme.AVERAGE_EM
     view = "dimension" if len(items) == len(model.dimension_ids) else "strand"
     theme.styled(
         layout,
@@ -240,9 +270,14 @@ def heatmap_chart(
         + (f"; {rows_shown}" if rows_shown else "")
         + "; highest maturity index at the top (missing, incomplete or no submission in grey)",
         note=theme.source_note(round_id, n, rule),
-        height=max(480, 15 * len(codes) + 260),
+        height=max(600, 15 * len(codes) + 420),
     )
-    theme.merge(layout, {"margin": {"l": 230, "t": 185, "b": 90}})
+    # the key (one row per level at the narrowest) under the subtitle, above the column labels
+    legend = 21 * (len(model.level_names) + 1) + 10
+    margin = {"l": 230, "t": 125 + legend + round(longest), "r": 30, "b": 90}
+    plot = layout["height"] - margin["t"] - margin["b"]
+    key = {"y": 1 + (round(longest) + 12) / plot, "yanchor": "bottom", "x": 0}
+    theme.merge(layout, {"margin": margin, "legend": key})
     return theme.figure(traces, layout)
 
 
@@ -261,7 +296,7 @@ def change_chart(
     del model  # the strands come in the frame; kept for the common chart signature
     items = list(dict.fromkeys(changes["item_id"]))
     names = dict(zip(changes["item_id"], changes["item_name"], strict=False))
-    labels = [wrap(names[i], 26) for i in items]
+    labels = [wrap(names[i], LABEL_WIDTH) for i in items]
     fig = go.Figure()
     for change in ("declined", "same", "improved"):
         rows = changes[changes["change"] == change].set_index("item_id").reindex(items)
@@ -291,5 +326,5 @@ def change_chart(
         note=theme.source_note(round_id, n, rule),
         height=140 + 70 * len(items),
     )
-    fig.update_layout(margin={"l": 210, "t": 160, "b": 100}, legend=LEGEND_ON_TOP)
+    fig.update_layout(margin={"l": BAR_MARGIN, "t": 160, "b": 100}, legend=LEGEND_ON_TOP)
     return fig

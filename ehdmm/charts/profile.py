@@ -189,15 +189,16 @@ def radar(
             )
     ticks = theme.level_ticks(model)
     shown_lines = [r for _, r, _, _, note in series if not note]
-    angle, side = ring_labels(
-        shown_lines, ticks["tickvals"], [model.level_names[v] for v in ticks["tickvals"]]
-    )
+    # the rings are numbered, their names in the subtitle: a name at the rim runs into the
+    # axis names beside it on a small radar (a phone, a half-width column)
+    rings = [str(v) for v in ticks["tickvals"]]
+    angle, side = ring_labels(shown_lines, ticks["tickvals"], rings)
     layout = {
         "polar": {
             "radialaxis": {
                 "range": list(RADAR_RANGE),
                 "tickvals": ticks["tickvals"],
-                "ticktext": [model.level_names[v] for v in ticks["tickvals"]],
+                "ticktext": rings,
                 # between two neighbouring axes, clear of the axis names and of the data lines
                 "angle": angle,
                 "tickangle": angle,
@@ -229,7 +230,8 @@ def radar(
         f"Round {round_id} · {peers_label} (n = {_n_text(n)}) and England "
         f"(n = {_n_text(england_n)})"
     )
-    lines = 1
+    subtitle += "<br>Rings: " + ", ".join(ticks["ticktext"])
+    lines = 2
     notes = _notes_line(peers_label, peer_note, england_note)
     if notes:
         subtitle += f"<br>{notes}"
@@ -333,8 +335,12 @@ def dot_plot(
     layout = {
         "xaxis": {
             "range": [0.5, 4.5],
+            # numbers at the ticks, named in the axis title: four names side by side do not
+            # fit a half-width column or a phone (each dot is labelled with its level's name)
             "tickvals": ticks["tickvals"],
-            "ticktext": ticks["ticktext"],
+            "ticktext": [str(v) for v in ticks["tickvals"]],
+            "tickangle": 0,
+            "title": {"text": "Level: " + ", ".join(ticks["ticktext"])},
             "showgrid": True,
             "gridcolor": "#e5e5e5",
             "zeroline": False,
@@ -399,10 +405,10 @@ def trajectory_chart(
             "x": rounds,
             "y": overall,
             "name": "Overall level",
-            "mode": "lines+markers+text",
+            # the level's name on the axis and in the hover (written under each point, the
+            # names run into each other where rounds are close together, as on a phone)
+            "mode": "lines+markers",
             "text": [None if v is None else names[v] for v in overall],
-            "textposition": "bottom center",
-            "textfont": {"color": theme.HIGHLIGHT},
             "hovertemplate": "%{x}: overall %{text}<extra></extra>",
             "line": {"color": theme.HIGHLIGHT, "width": 3},
             "marker": {"color": theme.HIGHLIGHT, "size": 10},

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 RADAR_RANGE = (0.5, 4.0)  # the radial range: a little room inside Early, Mature at the rim
+STEEP_SINE = 0.7  # the ring labels' axis is at least this steep (|sin| of its angle)
 
 
 def _display_point(r: float, degrees: float) -> tuple[float, float]:
@@ -96,6 +97,27 @@ def _box_gap(box, segments, bounds) -> float:
     return gap
 
 
+AXIS_NAME_RADIUS = 1.15  # where an axis's name sits, in radar radii from the centre
+# the outermost ring label keeps this far (in radii) from every name: on a phone's radar (a
+# radius of about 80 px) a label and a name are each about half a radius wide
+AXIS_NAME_CLEAR = 0.6
+
+
+def _clear_of_axis_names(box: list, count: int) -> bool:
+    """True when the outermost ring label's box keeps clear of every axis name (taken as a
+    point just outside the rim, at its axis), as it must on a small radar."""
+    xs = [x for stroke in box for x, _ in stroke]
+    ys = [y for stroke in box for _, y in stroke]
+    for k in range(count):
+        angle = math.radians(90 - k * 360 / count)
+        ax, ay = AXIS_NAME_RADIUS * math.cos(angle), AXIS_NAME_RADIUS * math.sin(angle)
+        dx = max(min(xs) - ax, 0.0, ax - max(xs))
+        dy = max(min(ys) - ay, 0.0, ay - max(ys))
+        if math.hypot(dx, dy) < AXIS_NAME_CLEAR:
+            return False
+    return True
+
+
 def ring_labels(
     lines: list[list[float | None]], rings: list[int], names: list[str] | None = None
 ) -> tuple[float, str]:
@@ -121,15 +143,17 @@ def ring_labels(
     labels = names or ["Developing"] * len(rings)
     widths = [RING_LABEL_HALF_WIDTH * len(name) / 10 for name in labels]
     bounds = [_bounds(s) for s in segments]
-    best, best_score = (90 - step / 2, "clockwise"), (-1, -1.0)
-    for k in range(count):
-        angle = 90 - (k + 0.5) * step
+    angles = [90 - (k + 0.5) * step for k in range(count)]
+    # labels are upright text stacked along the axis: on an axis within 45 degrees of the
+    # vertical they sit one above another, never side by side on a small (phone) radar
+    steep = [a for a in angles if abs(math.sin(math.radians(a))) >= STEEP_SINE]
+    best, best_score = ((steep or angles)[0], "clockwise"), (False, -1, -1.0)
+    for angle in steep or angles:
         for side in ("clockwise", "counterclockwise"):
-            gaps = [
-                _box_gap(box, segments, bounds)
-                for box in _label_strokes(angle, side, rings, widths)
-            ]
-            score = (sum(g >= RING_LABEL_CLEAR for g in gaps), sum(gaps))
+            boxes = _label_strokes(angle, side, rings, widths)
+            gaps = [_box_gap(box, segments, bounds) for box in boxes]
+            names_clear = _clear_of_axis_names(boxes[-1], count) if boxes else True
+            score = (names_clear, sum(g >= RING_LABEL_CLEAR for g in gaps), sum(gaps))
             if score > best_score:
                 best, best_score = (angle, side), score
     angle, side = best

@@ -350,11 +350,11 @@ def _grow(layout: dict, side: str, extra: float) -> None:
     layout["height"] = height + extra
 
 
-def _fit_titles(layout: dict) -> None:
-    """Title and subtitle broken into lines that fit the width; the top margin grows by the
-    lines added."""
+def _fit_titles(layout: dict, width: float | None = None) -> None:
+    """Title and subtitle broken into lines that fit the width (`width`, else the layout's);
+    the top margin grows by the lines added."""
     title = layout.get("title") or {}
-    room = float(layout["width"]) - 2 * TITLE_PAD
+    room = float(width or layout["width"]) - 2 * TITLE_PAD
     added = 0.0
     for part in (title, title.get("subtitle") or {}):
         text = part.get("text")
@@ -395,3 +395,152 @@ def print_size_pt(spec: dict, placed_width_pt: float) -> dict[str, float]:
     `placed_width_pt` wide."""
     scale = placed_width_pt / float(spec["layout"]["width"])
     return {path: size * scale for path, size in font_sizes(spec).items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Screen
+
+SCREEN_MIN_PX = 340  # the narrowest a chart is drawn: a phone's 390 px less the page's padding
+LEGEND_ROW_PX = 21  # one row of legend entries
+LEGEND_SYMBOL_PX = 46  # an entry's symbol and the gaps around its text
+
+
+def for_screen(spec: dict, width_px: float = SCREEN_MIN_PX) -> dict:
+    """A copy of a figure spec laid out to be legible on any screen from `width_px` (a phone)
+    to a laptop, as plotly sizes it to the page: title, subtitle and source note broken into
+    lines that fit `width_px` (the note starting at the figure's left edge); a horizontal
+    legend above the plot with room for as many rows as it takes at that width; every axis
+    making room for its tick labels and title (automargin). Texts keep their sizes."""
+    out = copy.deepcopy(spec)
+    layout = out.setdefault("layout", {})
+    title = layout.get("title")
+    if isinstance(title, dict) and title.get("text") and title.get("y") is None:
+        height = float(layout.get("height") or 450)
+        title.update({"yref": "container", "y": 1 - 16 / height, "yanchor": "top"})
+    _fit_titles(layout, width_px)
+    margin = layout.get("margin") or {}
+    plot = width_px - float(margin.get("l") or 80) - float(margin.get("r") or 80)
+    added = 0.0  # px the bottom axis titles grew by
+    for key, axis in layout.items():
+        if key.startswith(("xaxis", "yaxis")) and isinstance(axis, dict):
+            axis.setdefault("automargin", True)
+            if key.startswith("x"):
+                added = max(added, _wrap_axis_title(axis, plot, layout))
+    _fit_screen_note(layout, width_px, added)
+    _fit_screen_legend(layout, out.get("data") or [], width_px)
+    return out
+
+
+def _wrap_axis_title(axis: dict, plot_px: float, layout: dict) -> float:
+    """An x axis title broken into lines that fit the plot's width at the narrowest screen;
+    the px it grew by under the plot (0 for an axis at the top)."""
+    title = axis.get("title")
+    if not isinstance(title, dict) or not title.get("text"):
+        return 0.0
+    domain = axis.get("domain") or [0, 1]
+    room = max(80.0, plot_px * (float(domain[1]) - float(domain[0])))
+    base = float((layout.get("font") or {}).get("size") or 12)
+    size = float((title.get("font") or {}).get("size") or base)
+    text = str(title["text"])
+    title["text"] = wrap_rich(text, room, size)
+    added = (title["text"].count("<br>") - text.count("<br>")) * size * LINE_HEIGHT
+    return 0.0 if axis.get("side") == "top" else added
+
+
+def _fit_screen_note(layout: dict, width: float, below: float = 0.0) -> None:
+    """The source note starts at the figure's left edge (past the title's padding, whatever
+    the left margin), is broken into lines that fit `width` and moves `below` px further
+    down (under an axis title that grew)."""
+    margin = layout.setdefault("margin", {})
+    base = float((layout.get("font") or {}).get("size") or 12)
+    for note in layout.get("annotations", []):
+        text = str(note.get("text") or "")
+        if not text.startswith("Self-assessments") or note.get("xref", "paper") != "paper":
+            continue
+        left = float(margin.get("l") or 80)
+        note.update({"x": 0, "xanchor": "left", "xshift": TITLE_PAD - left})
+        note["yshift"] = float(note.get("yshift") or 0) - below
+        size = float((note.get("font") or {}).get("size") or base)
+        note["text"] = wrap_rich(text, width - 2 * TITLE_PAD, size)
+        lines = note["text"].count("<br>") + 1
+        needed = -float(note.get("yshift") or 0) + lines * size * LINE_HEIGHT + 8
+        bottom = float(margin.get("b") or 80)
+        if needed > bottom:
+            _grow(layout, "b", needed - bottom)
+
+
+def legend_rows(names: list[str], width: float, font_px: float) -> int:
+    """Rows a horizontal legend of these entries takes in `width` px (estimated)."""
+    rows, used = 1, 0.0
+    for name in names:
+        entry = LEGEND_SYMBOL_PX + len(_TAG.sub("", name)) * font_px * AVERAGE_EM
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
+
+
+def _title_block(layout: dict) -> float:
+    """The height (px) the title and subtitle take from the top of the figure."""
+    title = layout.get("title") or {}
+    base = float((layout.get("font") or {}).get("size") or 12)
+    height = 16.0
+    for part, default in ((title, 18.0), (title.get("subtitle") or {}, 13.0)):
+        text = part.get("text")
+        if text:
+            size = float((part.get("font") or {}).get("size") or default or base)
+            height += (text.count("<br>") + 1) * size * LINE_HEIGHT + 6
+    return height
+
+
+def _above_plot(layout: dict) -> float:
+    """The height (px) of the texts written just above the plot (the first row's subplot
+    titles), which the legend must clear."""
+    base = float((layout.get("font") or {}).get("size") or 12)
+    tallest = 0.0
+    for note in layout.get("annotations", []):
+        y = note.get("y")
+        if note.get("yref") != "paper" or not isinstance(y, int | float) or y < 0.999:
+            continue
+        if note.get("yanchor") != "bottom":
+            continue
+        size = float((note.get("font") or {}).get("size") or base)
+        lines = str(note.get("text") or "").count("<br>") + 1
+        tallest = max(tallest, lines * size * LINE_HEIGHT + float(note.get("yshift") or 0))
+    return tallest
+
+
+def _fit_screen_legend(layout: dict, data: list[dict], width: float) -> None:
+    """A horizontal legend goes above the plot, under the subtitle, and the top margin grows
+    to hold every row it takes at `width`."""
+    legend = layout.get("legend") or {}
+    if legend.get("orientation") != "h":
+        return
+    names = [
+        str(t.get("name"))
+        for t in data
+        if t.get("name") and t.get("showlegend", True) is not False and t.get("type") != "heatmap"
+    ]
+    if not names:
+        return
+    font = legend.get("font") or layout.get("font") or {}
+    size = float(font.get("size") or 12)
+    block = _title_block(layout)
+    # plotly breaks a horizontal legend's rows at the plot's width (not the figure's)
+    margin = layout.get("margin") or {}
+    plot = max(60.0, width - float(margin.get("l") or 80) - float(margin.get("r") or 80))
+    needed = block + legend_rows(names, plot, size) * LEGEND_ROW_PX + 14 + _above_plot(layout)
+    top = float((layout.get("margin") or {}).get("t") or 100)
+    if needed > top:
+        _grow(layout, "t", needed - top)
+    height = float(layout.get("height") or 450)
+    legend.update(
+        {
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - block / height,
+            "yanchor": "top",
+        }
+    )

@@ -31,23 +31,26 @@ def level_shares_chart(
     sizes: dict[str, int],
     group: str,
     rule: str,
+    columns: int = COLUMNS,
 ) -> go.Figure:
-    """One panel per strand (and overall): 100% stacked bars per round, one colour per level
-    (named in the legend, hover and the bar text); n per round in the subtitle and hover."""
+    """One panel per strand (and overall), `columns` to a row: 100% stacked bars per round,
+    one colour per level (named in the legend, hover and the bar text); n per round in the
+    subtitle and hover."""
     rounds = list(sizes)
     items = list(dict.fromkeys(shares["item_id"]))
     names = dict(zip(shares["item_id"], shares["item_name"], strict=False))
-    rows = max(1, math.ceil(len(items) / COLUMNS))
+    cols = max(1, columns)
+    rows = max(1, math.ceil(len(items) / cols))
     fig = make_subplots(
         rows=rows,
-        cols=COLUMNS,
-        subplot_titles=[wrap(names[i], 50) for i in items],
+        cols=cols,
+        subplot_titles=[wrap(names[i], 36) for i in items],
         shared_yaxes=True,
         vertical_spacing=0.22 / rows + 0.06,
         horizontal_spacing=0.04,
     )
     for k, item in enumerate(items):
-        row, col = k // COLUMNS + 1, k % COLUMNS + 1
+        row, col = k // cols + 1, k % cols + 1
         panel = shares[shares["item_id"] == item]
         for number in model.level_names:
             label = tables.level_label(number, model)
@@ -79,10 +82,10 @@ def level_shares_chart(
     fig.update_layout(barmode="stack", bargap=0.25)
     fig.update_yaxes(range=[0, 100], ticksuffix="%", gridcolor="#e5e5e5")
     fig.update_xaxes(type="category")
-    for k in range(len(items), rows * COLUMNS):  # hide unused panels
-        fig.update_xaxes(visible=False, row=k // COLUMNS + 1, col=k % COLUMNS + 1)
-        fig.update_yaxes(visible=False, row=k // COLUMNS + 1, col=k % COLUMNS + 1)
-    fig.update_annotations(font={"size": 13})
+    for k in range(len(items), rows * cols):  # hide unused panels
+        fig.update_xaxes(visible=False, row=k // cols + 1, col=k % cols + 1)
+        fig.update_yaxes(visible=False, row=k // cols + 1, col=k % cols + 1)
+    fig.update_annotations(font={"size": 13}, yshift=8)  # clear of the "100%" tick below
     period = f"{rounds[0]} to {rounds[-1]}" if rounds else None
     theme.finish(
         fig,
@@ -126,7 +129,7 @@ def transition_chart(
             ygap=2,
             texttemplate="%{z}",
             textfont={"size": 15},
-            colorbar={"title": {"text": "Authorities"}},
+            showscale=False,  # each cell says its count; a colour bar left a phone no room
             hovertemplate=(
                 f"{from_round}: %{{customdata[0]}}<br>{to_round}: %{{customdata[1]}}<br>"
                 "%{z} authorities<extra></extra>"
@@ -156,7 +159,14 @@ def transition_chart(
     fig.update_yaxes(
         autorange="reversed", title_text=f"Level in {from_round}", tickmode="array", **ticks
     )
-    fig.update_xaxes(title_text=f"Level in {to_round}", tickmode="array", **ticks)
+    fig.update_xaxes(
+        title_text=f"Level in {to_round}",
+        tickmode="array",
+        tickvals=ticks["tickvals"],
+        ticktext=[t.replace(" ", "<br>", 1) for t in ticks["ticktext"]],  # four fit a phone
+        tickangle=0,
+        tickfont={"size": 11},
+    )
     theme.finish(
         fig,
         title=f"Level changes, {item_name}",
@@ -165,5 +175,5 @@ def transition_chart(
         note=theme.source_note(f"{from_round} and {to_round}", n, rule),
         height=560,
     )
-    fig.update_layout(margin={"l": 130, "b": 110})
+    fig.update_layout(margin={"l": 110, "b": 110})
     return fig

@@ -14,7 +14,7 @@ import streamlit as st
 
 from ehdmm import assessment, assessment_tables
 from ehdmm.model import load_model
-from ehdmm.ui import data_assess
+from ehdmm.ui import data_assess, widgets
 from ehdmm.ui.data_assess import FormContext
 
 TEXT_SAVED = (
@@ -140,7 +140,7 @@ def form_body(ctx: FormContext, draft: assessment.Draft) -> None:
         rated / len(model.dimensions), text=f"{rated} of {len(model.dimensions)} dimensions rated"
     )
     with st.expander("Your answers at a glance", expanded=False):
-        st.dataframe(
+        widgets.dataframe(
             assessment_tables.summary_table(draft, model), hide_index=True, width="stretch"
         )
 

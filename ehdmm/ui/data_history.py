@@ -56,3 +56,8 @@ def history_diff(sel: Selection, first: int, second: int) -> tuple[pd.DataFrame,
     ratings = submission_ratings(sel.db, sel.token, sel.viewer, (first, second))
     diff = hist.diff_table(hist.ratings_of(ratings, first), hist.ratings_of(ratings, second), model)
     return diff, hist.diff_summary(diff, len(model.dimensions))
+
+
+def compare_stem(view: History, authority: str, first: int, second: int) -> str:
+    """The comparison's download file name: rounds and times, never internal ids."""
+    return hist.compare_stem(view.frame, authority, first, second)

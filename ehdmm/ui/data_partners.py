@@ -160,14 +160,14 @@ def on_consensus(db: str, viewer: Viewer, authority: str, round_id: str) -> None
         _say("error", str(exc))
     else:
         superseded = (
-            f" It supersedes submission {made.superseded_id}, kept in the history."
+            " It supersedes the previous submission, which is kept in the history."
             if made.superseded_id
             else ""
         )
         _say(
             "success",
-            f"Consensus submitted: submission {made.submission_id} is now the authority's "
-            f"return for round {round_id}.{superseded}",
+            f"Consensus submitted at {made.submitted_at:%H:%M on %d %B %Y}: it is now the "
+            f"authority's return for round {round_id}.{superseded}",
         )
 
 

@@ -74,7 +74,7 @@ def publish(db: str, viewer: Viewer, round_id: str, hold_back: bool) -> str:
     if done is None:
         return f"No return of round {round_id} changed since its last publication: nothing written."
     held = f" Held back: {len(done.held_back)} authorities." if done.held_back else ""
-    return f"Round {round_id} published (publication {done.id}, {done.members} authorities).{held}"
+    return f"Round {round_id} published ({done.members} authorities).{held}"
 
 
 def groups_table(db: str, viewer: Viewer) -> pd.DataFrame:

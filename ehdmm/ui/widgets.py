@@ -12,12 +12,22 @@ import streamlit as st
 
 from ehdmm import access, disclosure, wording
 from ehdmm.analysis.profile import escape_markdown
-from ehdmm.charts.theme import ensure_note_space, image_config
+from ehdmm.charts.theme import ensure_note_space, for_screen, image_config
 from ehdmm.export import images, tables
 from ehdmm.storage import StoreError
 from ehdmm.ui import auth
 from ehdmm.viewer import Viewer
 from ehdmm.views.parts import ChartParts
+
+MISSING = "–"  # a missing value in a table (Streamlit's own default paints "None")
+
+
+def dataframe(data: object, **kwargs: object) -> object:
+    """`st.dataframe` with the house defaults: no index, the full width, and a missing value
+    shown as a dash, never as "None"."""
+    return st.dataframe(
+        data, **{"hide_index": True, "width": "stretch", "placeholder": MISSING, **kwargs}
+    )
 
 
 def plain(text: str) -> str:
@@ -111,13 +121,14 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
 
 
 class _Drawn(go.Figure):
-    """A built figure as `st.plotly_chart` draws it: only its plain form, made once (Streamlit
+    """A built figure as `st.plotly_chart` draws it (laid out for any screen width,
+    `for_screen`): only its plain form, made once (Streamlit
     asks every figure for a deep copy of itself on every rerun, and draws that). Read-only, as
     built figures are; an empty figure otherwise, so that it adds no objects to keep."""
 
     def __init__(self, fig: go.Figure) -> None:
         super().__init__()
-        self._spec = fig.to_dict()
+        self._spec = for_screen(fig.to_dict())
 
     def to_dict(self) -> dict:
         return self._spec
@@ -128,9 +139,9 @@ def _drawn(parts: ChartParts) -> go.Figure:
     found = parts.__dict__.get("_drawn")
     if found is None:
         try:
-            found = _Drawn(ensure_note_space(parts.fig))
+            found = _Drawn(ensure_note_space(parts.screen or parts.fig))
         except (TypeError, ValueError):  # a plotly without unchecked building
-            found = parts.fig
+            found = parts.screen or parts.fig
         parts.__dict__["_drawn"] = found
     return found
 
@@ -149,12 +160,12 @@ def chart(
     `drawn` is the figure as drawn when it was prepared (`show`)."""
     key = key or stem
     if drawn is None:
-        drawn = ensure_note_space(fig)
+        drawn = _Drawn(ensure_note_space(fig))
     # theme=None: the figure keeps the house style, as in a downloaded image
     st.plotly_chart(drawn, config=image_config(stem), key=f"chart_{key}", theme=None)
     st.caption(plain(summary))
     with st.expander("Data behind this chart, and downloads"):
-        st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}")
+        dataframe(table, key=f"table_{key}")
         downloads(fig, table, stem=stem, key=key)
 
 
@@ -175,7 +186,7 @@ def table_with_download(
 ) -> None:
     """A table and its CSV/XLSX downloads."""
     key = key or stem
-    st.dataframe(table, hide_index=True, width="stretch", key=f"table_{key}", **kwargs)
+    dataframe(table, key=f"table_{key}", **kwargs)
     downloads(None, table, stem=stem, key=key)
 
 

@@ -23,9 +23,14 @@ class ChartParts:
     table: pd.DataFrame
     stem: str
     summary: str
+    # the figure as a page draws it, where it is laid out differently from the downloaded
+    # one (small multiples in one column, to fit a phone); None: the same figure
+    screen: go.Figure | None = None
 
     def __post_init__(self) -> None:
         ensure_note_space(self.fig)
+        if self.screen is not None:
+            ensure_note_space(self.screen)
 
 
 class Built:

@@ -19,7 +19,7 @@ class QueriesView:
     national: bool
     table: pd.DataFrame
     counts: dict[str, int]
-    answerable: dict[int, str]  # open queries: number -> "Query N: dimension"
+    answerable: dict[int, str]  # open queries: id -> "dimension, raised <date>"
     resolvable: dict[int, str]  # open or answered queries
     authorities: dict[str, str]  # code -> "Name (code)" (national: the round's submitters)
     dimensions: dict[str, str]  # id -> name
@@ -27,12 +27,14 @@ class QueriesView:
 
 
 def _labels(frame: pd.DataFrame, states: tuple[str, ...], national: bool) -> dict[int, str]:
+    """Query id -> 'Dimension, raised 2026-04-01 09:30' (national: and the authority's name):
+    what a person knows the query by, never its internal number."""
     rows = frame[frame["state"].isin(states)]
-    dims = dict(zip(rows["id"], rows["dimension_id"], strict=True))
-    names = dict(zip(rows["id"], rows["authority_name"], strict=True))
     return {
-        int(q): f"Query {int(q)}: {dims[q]}" + (f", {names[q]}" if national else "")
-        for q in rows["id"]
+        int(row["id"]): f"{row['dimension_id']}, raised "
+        f"{pd.Timestamp(row['raised_at']):%Y-%m-%d %H:%M}"
+        + (f", {row['authority_name']}" if national else "")
+        for row in rows.to_dict("records")
     }
 
 
@@ -49,7 +51,7 @@ def build(
     return QueriesView(
         round_id=round_id,
         national=national,
-        table=arrow_text(moderation.queries_table(frame)),
+        table=arrow_text(moderation.queries_table(frame).drop(columns="Query")),
         counts=counts,
         answerable=_labels(shown, ("open",), national),
         resolvable=_labels(shown, ("open", "answered"), national) if national else {},

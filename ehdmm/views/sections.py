@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from ehdmm.analysis import aggregates, benchmark, profile
 from ehdmm.analysis.aggregates import GroupCounts, PeerFigures
@@ -144,27 +145,36 @@ class Distribution:
     chart: ChartParts
 
 
+def _distribution_chart(
+    subject: Subject, dist: pd.DataFrame, columns: int | None = None
+) -> go.Figure:
+    scope = subject.scope
+    return benchmark_charts.distribution_chart(
+        dist,
+        subject.model,
+        round_id=scope.round_id,
+        n=subject.counts.submitted,
+        rule=scope.rule,
+        authority_name=subject.name,
+        peers_label=subject.peers_label,
+        has_submission=subject.has_submission,
+        columns=columns,
+    )
+
+
 def distribution(subject: Subject, items: profile.Items) -> Distribution:
-    scope, model = subject.scope, subject.model
+    model = subject.model
     dist = subject.figures.distribution(items)
     return Distribution(
         items,
         dist,
         benchmark.position_text(dist, subject.name, model, subject.has_submission),
         ChartParts(
-            benchmark_charts.distribution_chart(
-                dist,
-                model,
-                round_id=scope.round_id,
-                n=subject.counts.submitted,
-                rule=scope.rule,
-                authority_name=subject.name,
-                peers_label=subject.peers_label,
-                has_submission=subject.has_submission,
-            ),
+            _distribution_chart(subject, dist),
             benchmark.distribution_table(dist, subject.name),
             stem=subject.stem(f"distribution-{items}"),
             summary=benchmark.distribution_summary(dist),
+            screen=_distribution_chart(subject, dist, columns=1),
         ),
     )
 

@@ -87,15 +87,15 @@ class TrendsView(Built):
         def build() -> ChartParts:
             model, chosen = self._data.model, self.group(choice)
             table = trends.level_shares(self._history, model, list(self.rounds), chosen.members)
+            options = {"sizes": chosen.sizes, "group": chosen.label, "rule": self.scope.rule}
             return ChartParts(
-                charts.level_shares_chart(
-                    table, model, sizes=chosen.sizes, group=chosen.label, rule=self.scope.rule
-                ),
+                charts.level_shares_chart(table, model, **options),
                 trends.level_shares_table(table),
                 stem=theme.file_stem(
                     chosen.prefix, self.scope.round_id, "level-shares", self.scope.rule
                 ),
                 summary=trends.shares_summary(table, model),
+                screen=charts.level_shares_chart(table, model, columns=1, **options),
             )
 
         return self._keep(choice, ("shares", choice), build)
