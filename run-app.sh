@@ -7,5 +7,9 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 # the exact versions (and hashes) the app was tested with
-.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+# (--no-deps: the lock holds every package already, so pip resolves nothing and never
+# reaches past it: a newer release of a dependency asked for with an extra, such as
+# fonttools[woff], is not considered; pip check then proves the lock is whole)
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements.lock
+.venv/bin/python -m pip check
 exec .venv/bin/python -m streamlit run app.py "$@"
