@@ -193,11 +193,16 @@ def test_an_authority_user_signs_in_and_sees_only_its_own_authority(browser, ser
         assert "Suppressed: fewer than 5 other authorities" in text
         assert not other_names(text, signin_db)
         # a download is an export in the audit log
-        page.get_by_text("Data behind this chart, and downloads").first.click()
+        expander = (
+            page.get_by_test_id("stExpander")
+            .filter(has_text="Data behind this chart, and downloads")
+            .first
+        )
+        expander.get_by_text("Data behind this chart, and downloads").click()
+        csv = expander.get_by_test_id("stDownloadButton").get_by_role("button", name="CSV")
+        csv.first.wait_for(state="visible", timeout=60_000)  # the expander's own button, open
         with page.expect_download(timeout=60_000) as download:
-            page.get_by_test_id("stDownloadButton").get_by_role(
-                "button", name="CSV", exact=True
-            ).first.click()
+            csv.first.click()
         data = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert "suppressed" in data and not other_names(data, signin_db)
     finally:
