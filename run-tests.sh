@@ -28,7 +28,4 @@ fi
 .venv/bin/python -m pip check
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
-# Two workers per core: much of a browser or command-line test is spent waiting for another
-# process (a streamlit server, chromium, a CLI run), so a core would otherwise sit idle.
-workers=$(( $(nproc) * 2 ))
-exec .venv/bin/python -m pytest -n "${EHDMM_TEST_WORKERS:-$workers}" "$@"
+exec .venv/bin/python -m pytest -n auto "$@"
