@@ -23,9 +23,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from ehdmm import assessment
+from ehdmm import assessment, collection
 from ehdmm.access import EMAIL
-from ehdmm.assessment import Draft, NotAllowed, SubmitRefused
+from ehdmm.assessment import Draft, NotAllowed, Problem, SubmitRefused
 from ehdmm.model import Model, load_model
 from ehdmm.storage import access as access_store
 from ehdmm.storage import connect, write_with_retry
@@ -323,7 +323,9 @@ def submit_response(
 ) -> datetime:
     """Save and submit the respondent's response (every dimension rated; a guided level other
     than the statements' needs a reason), audited in the same transaction. From then on the
-    response is read-only and the respondent sees the others' submitted responses."""
+    response is read-only and the respondent sees the others' submitted responses. A round
+    that is planned or closed (and not reopened for the authority) refuses the submission, as
+    it refuses the authority's return: SubmitRefused, nothing written, the draft kept."""
     model = model or load_model()
     who = _own(db, viewer, respondent_id)
     assessment.check_values(draft, model)
@@ -333,6 +335,9 @@ def submit_response(
     actor = actor or viewer.name
 
     def work(conn):
+        closed = collection.closed_refusal(conn, who.round_id, who.authority_code)
+        if closed:
+            raise SubmitRefused([Problem("closed", closed)])
         _, now = _write(conn, viewer, who, draft, actor, model)
         sql.mark_submitted(conn, who.id, now)
         access_store.append_audit(

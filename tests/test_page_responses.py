@@ -75,6 +75,23 @@ def test_a_respondent_fills_reviews_and_submits(round_db, run_page):
     assert evidence["Health"].iloc[0] == "3 Maturing: Bob saw it"
 
 
+def test_a_closed_round_refuses_the_submission_and_keeps_the_draft(round_db, run_page):
+    ann = responses.invite(round_db, LOCAL_VIEWER, OWN, ROUND, name="Ann", role_label="Police")
+    responses.invite(round_db, LOCAL_VIEWER, OWN, ROUND, name="Bob", role_label="Health")
+    at = run_page(round_db)
+    at.selectbox(key=data_partners.ENTRY_KEY).set_value(ann.id).run()
+    for dimension in MODEL.dimensions:
+        at.radio(key=keys.level_key(dimension.id)).set_value(2).run()
+    collection.close_round(round_db, LOCAL_VIEWER, ROUND, actor="t")
+    at.button[[b.label for b in at.button].index("Review and submit the response")].click().run()
+    at.button[[b.label for b in at.button].index("Confirm and submit")].click().run()
+    assert not at.exception
+    assert f"Round {ROUND} is closed" in text_of(at)
+    (entry,) = [e for e in responses.mine(round_db, LOCAL_VIEWER) if e.id == ann.id]
+    assert entry.status == "draft"
+    assert set(responses.load_response(round_db, LOCAL_VIEWER, ann.id).levels().values()) == {2}
+
+
 def test_copy_forward_offered_and_marked(round_db, run_page):
     write_with_retry(round_db, lambda conn: reference.add_round(conn, "2025-03"))
     collection.open_round(round_db, LOCAL_VIEWER, "2025-03", actor="t")  # a past round

@@ -3,6 +3,8 @@ which response, saving and submitting through the form's draft, copy forward, pr
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from ehdmm import access, assessment, collection, responses
@@ -175,6 +177,37 @@ def test_an_incomplete_response_is_not_submitted(partners):
     assert responses.mine(db, viewer)[0].status == "draft"
 
 
+def test_a_closed_round_refuses_a_response_until_reopened_for_the_authority(partners):
+    db, _, people = partners
+    ann = people[0]
+    viewer = as_viewer(db, ann.email)
+    draft = fill(db, ann, 2, submit=False)
+    collection.close_round(db, LOCAL_VIEWER, ROUND, actor="t")
+    with pytest.raises(assessment.SubmitRefused, match=f"Round {ROUND} is closed"):
+        responses.submit_response(db, viewer, ann.id, draft, actor=ann.email)
+    assert responses.mine(db, viewer)[0].status == "draft"  # nothing written, draft kept
+    assert responses.load_response(db, viewer, ann.id).levels() == draft.levels()
+    assert "response.submit" not in audit_actions(db)
+    collection.reopen_for(
+        db, LOCAL_VIEWER, ROUND, OWN, reason="late partner", actor="t", authority_name="Bristol"
+    )
+    responses.submit_response(db, viewer, ann.id, draft, actor=ann.email)
+    assert responses.mine(db, viewer)[0].status == "submitted"
+
+
+def test_a_planned_round_refuses_a_response(round_db):
+    later = date.today() + timedelta(days=30)
+    collection.create_round(
+        round_db, LOCAL_VIEWER, "2027-03", opens=later, closes=later + timedelta(days=30), actor="t"
+    )
+    future = responses.invite(round_db, LOCAL_VIEWER, OWN, "2027-03", name="Di", role_label="X")
+    draft = responses.load_response(round_db, LOCAL_VIEWER, future.id)
+    draft = responses.save_response(round_db, LOCAL_VIEWER, future.id, rated(draft, 1), actor="t")
+    assert collection.state_of_round(round_db, "2027-03") == "planned"
+    with pytest.raises(assessment.SubmitRefused, match="Round 2027-03 is not open yet"):
+        responses.submit_response(round_db, LOCAL_VIEWER, future.id, draft, actor="t")
+
+
 def test_a_stale_copy_is_refused(partners):
     db, _, people = partners
     ann = people[0]
@@ -201,6 +234,7 @@ def test_drafts_persist_across_sessions(partners):
 
 def test_copy_forward_from_the_previous_round(round_db):
     write_with_retry(round_db, lambda conn: reference.add_round(conn, "2025-03"))
+    collection.open_round(round_db, LOCAL_VIEWER, "2025-03", actor="t")  # a past round
     old = responses.invite(round_db, LOCAL_VIEWER, OWN, "2025-03", name="Ann", role_label="Police")
     draft = responses.load_response(round_db, LOCAL_VIEWER, old.id)
     ticked = rated(draft, 2, "last year").with_answer("cba", ticks=frozenset({(1, 0)}))
