@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
+import plotly.graph_objects as go
 import pytest
 
 from ehdmm.charts import theme
@@ -131,6 +133,38 @@ def test_one_warm_browser_serves_every_image(charts):
     for fmt in images.FORMATS:
         images.figure_bytes(charts["dots"], fmt)
     assert kaleido._global_server._thread is before  # the same server thread, not a new one
+
+
+@needs_chromium
+def test_the_browser_page_loads_nothing_from_the_network(charts, monkeypatch):
+    """Kaleido's default page fetches MathJax from a CDN at each tab reload: offline, a drawing
+    then stalls for seconds. The warm browser must be given a page of local scripts only."""
+    import kaleido
+
+    started = []
+    real_start = kaleido.start_sync_server
+
+    def start(*args, **kwargs):
+        started.append(kwargs)
+        return real_start(*args, **kwargs)
+
+    images._stop_server()
+    monkeypatch.setattr(kaleido, "start_sync_server", start)
+    images.figure_bytes(charts["dots"], "svg")
+    (kwargs,) = started
+    index = kwargs["page_generator"].generate_index()
+    sources = re.findall(r'<script src="([^"]+)"', index)
+    assert sources and all(src.startswith("file://") for src in sources), sources
+    assert "mathjax" not in index.lower()
+
+
+@needs_chromium
+def test_latex_like_text_stays_plain_text():
+    fig = go.Figure(go.Bar(x=["$a$", "b"], y=[1, 2]))
+    fig.update_layout(title="$x^2$ per authority")
+    svg = images.figure_bytes(fig, "svg", width=600).decode()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "$a$" in texts and "$x^2$ per authority" in texts
 
 
 def test_export_date_is_stamped_on_a_copy(charts):

@@ -74,6 +74,16 @@ def chromium_problem() -> str | None:
     return None
 
 
+def page():
+    """The page kaleido draws in: plotly.js from the installed plotly package and no MathJax.
+    Kaleido's default page loads MathJax from a CDN at every tab reload; offline (a council
+    network, this project's CI) that request stalls a drawing for seconds, and online it sends
+    a request outside for every chart. Chart text is plain text, so MathJax has nothing to do."""
+    import kaleido
+
+    return kaleido.PageGenerator(mathjax=False)
+
+
 def _ensure_server() -> None:
     """Start the one warm browser (with `TABS` tabs) unless it runs. Call under `_lock`."""
     global _server_started
@@ -84,7 +94,8 @@ def _ensure_server() -> None:
     path = chromium_path()
     if path and not os.environ.get("BROWSER_PATH"):
         os.environ["BROWSER_PATH"] = path
-    kaleido.start_sync_server(n=TABS, silence_warnings=True)  # a no-op when it is running
+    # a no-op when it is running
+    kaleido.start_sync_server(n=TABS, silence_warnings=True, page_generator=page())
     if not _server_started:
         atexit.register(_stop_server)
     _server_started = True
