@@ -172,3 +172,29 @@ def test_a_batch_of_pdfs_is_laid_out_in_child_processes_in_order(small_db):
         "Data maturity benchmark report: Bath and North East Somerset",
         "Data maturity benchmark report: North Somerset",
     ]
+
+
+def test_layout_sets_off_no_garbage_collection_and_restores_the_collector(small_db):
+    import gc
+
+    from ehdmm.export.report.html_render import html_document
+    from ehdmm.export.report.pdf_render import pdf_from_html
+
+    collections = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.enable()
+    gc.callbacks.append(count)
+    try:
+        data = reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, "2026-03", "region", "gated")
+        document = html_document(data, interactive=False, svgs=stand_in_svgs(data))
+        pdf_from_html(document)  # warm: WeasyPrint imported, its stylesheets parsed
+        collections.clear()  # the report's data and HTML were made with the collector on
+        pdf_from_html(document)
+    finally:
+        gc.callbacks.remove(count)
+    assert len(collections) <= 1, collections  # about 230 with the collector on
+    assert gc.isenabled()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from ehdmm.export.report import collector
 from ehdmm.export.report.data import ReportData
 
 PDF_VARIANT = "pdf/ua-1"
@@ -32,8 +33,9 @@ def pdf_from_html(document: str) -> bytes:
 
     # data: URLs only: a report never reads a file or the network
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    html = weasyprint.HTML(string=document, url_fetcher=fetcher, base_url=".")
-    return html.write_pdf(pdf_variant=PDF_VARIANT, finisher=_scope_headers)
+    with collector.paused():  # the layout's heap, walked again and again for nothing
+        html = weasyprint.HTML(string=document, url_fetcher=fetcher, base_url=".")
+        return html.write_pdf(pdf_variant=PDF_VARIANT, finisher=_scope_headers)
 
 
 def _scope_headers(document: object, pdf: object) -> None:
