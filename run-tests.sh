@@ -23,8 +23,11 @@ fi
 # the exact versions (and hashes) of the app's and the tests' packages
 # (--no-deps: the lock holds every package already, so pip resolves nothing and never
 # reaches past it: a newer release of a dependency asked for with an extra, such as
-# fonttools[woff], is not considered; pip check then proves the lock is whole)
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-dev.lock
+# fonttools[woff], is not considered; pip check then proves the lock is whole; --no-compile:
+# no bytecode for every module of every package at install, only for those imported, on first
+# import)
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-compile \
+  --require-hashes -r requirements-dev.lock
 .venv/bin/python -m pip check
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .

@@ -14,12 +14,32 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 from ehdmm.database import init_db
 from ehdmm.demo import install_demo
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _scan_once() -> Callable[[], list]:
+    """Streamlit's scan of every installed package for custom components, made once per test
+    process: AppTest repeats it for each AppTest it makes (about 0.2 s, over 1 s on a busy
+    machine, more than most page runs), and no test installs a package, so every scan finds
+    the same. Each caller gets its own copy of the list."""
+    scan = manifest_scanner.scan_component_manifests
+    found: list = []
+
+    def scan_once(*args, **kwargs) -> list:
+        if not found:
+            found.append(scan(*args, **kwargs))
+        return list(found[0])
+
+    return scan_once
+
+
+manifest_scanner.scan_component_manifests = _scan_once()
 
 
 @pytest.fixture(scope="session")

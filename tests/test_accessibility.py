@@ -1,25 +1,17 @@
-"""Accessibility in a real browser: axe-core (WCAG 2.x A/AA rules) on every page, and keyboard-only
-use of the main controls. Needs Chromium (see tests/test_browser.py for the skip rules).
-
-Violations that live inside Streamlit itself and cannot be fixed from the app are listed, with
-the reason, in tests/data/a11y_allowlist.json; everything else must have no serious or critical
-violation.
+"""Accessibility in a real browser: keyboard-only use of the main controls. axe-core (WCAG 2.x
+A/AA rules) is run on every page by tests/test_browser_pages.py, on the load that also checks
+the page's layout. Needs Chromium (see tests/test_browser.py for the skip rules).
 """
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server, page_paths
-
-ROOT = Path(__file__).resolve().parents[1]
-ALLOWLIST = json.loads((ROOT / "tests" / "data" / "a11y_allowlist.json").read_text())
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,44 +44,6 @@ def load(browser, url: str):
     page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=90_000)
     page.wait_for_timeout(1500)
     return page
-
-
-def allowed(violation: dict) -> bool:
-    return any(
-        entry["id"] == violation["id"]
-        and all(
-            entry["selector_contains"] in json.dumps(node["target"]) for node in violation["nodes"]
-        )
-        for entry in ALLOWLIST
-    )
-
-
-@pytest.mark.parametrize(("name", "path"), page_paths())
-def test_no_serious_or_critical_axe_violations(browser, server, name, path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = load(browser, f"{server.url}/{path}?authority=E06000023")
-    try:
-        # open every expander so that the tables and download buttons inside are checked too
-        for summary in page.locator('[data-testid="stExpander"] summary').all()[:12]:
-            if summary.is_visible():
-                summary.click(timeout=5_000)
-        page.wait_for_timeout(800)
-        results = Axe().run(
-            page,
-            options={
-                "resultTypes": ["violations"],
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-            },
-        )
-    finally:
-        page.close()
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical") and not allowed(v)
-    ]
-    assert bad == [], bad
 
 
 def test_keyboard_only_reaches_and_changes_the_main_controls(browser, server):

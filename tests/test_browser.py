@@ -70,7 +70,8 @@ def free_port() -> int:
 
 class Server:
     """`streamlit run app.py` on a free port (or `port`) with its own database, started in
-    `cwd` (where Streamlit reads `.streamlit/`); stopped by its PID."""
+    `cwd` (where Streamlit reads `.streamlit/`); stopped by its PID. Made once it is healthy,
+    or at once with `wait=False` (then `wait_until_healthy()` before use)."""
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class Server:
         host: str = "127.0.0.1",
         port: int | None = None,
         env: dict[str, str] | None = None,
+        wait: bool = True,
     ) -> None:
         self.port = port or free_port()
         self.url = f"http://{host}:{self.port}"
@@ -104,6 +106,11 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        if wait:
+            self.wait_until_healthy()
+
+    def wait_until_healthy(self) -> None:
+        """Return once the server answers its health check (which asks for no page)."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -137,11 +144,51 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+class FreshServers:
+    """Fresh servers, each on its own copy of `template` in `folder`: `take()` gives the next,
+    healthy and never yet asked for a page, and starts the one after it, so that a server starts
+    while the one before is in use instead of each test waiting for its own start."""
+
+    def __init__(self, template: Path, folder: Path) -> None:
+        self.template = template
+        self.folder = folder
+        self.started = 0
+        self.waiting: list[Server] = []
+
+    def _start(self) -> None:
+        self.started += 1
+        db = self.folder / f"fresh-{self.started}.duckdb"
+        shutil.copy(self.template, db)
+        self.waiting.append(Server(db, wait=False))
+
+    def take(self) -> Server:
+        if not self.waiting:
+            self._start()
+        server = self.waiting.pop(0)
+        self._start()
+        server.wait_until_healthy()
+        return server
+
+    def stop(self) -> None:
+        for server in self.waiting:
+            server.stop()
+        self.waiting.clear()
+
+
+@pytest.fixture(scope="module")
+def fresh_servers(
+    _demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FreshServers]:
+    servers = FreshServers(_demo_template, tmp_path_factory.mktemp("fresh"))
+    yield servers
+    servers.stop()
+
+
 @pytest.fixture
-def fresh_server(_demo_template: Path, tmp_path: Path) -> Iterator[Server]:
-    db = tmp_path / "browser.duckdb"
-    shutil.copy(_demo_template, db)
-    server = Server(db)
+def fresh_server(fresh_servers: FreshServers) -> Iterator[Server]:
+    """A server started for this test alone, on its own copy of the demo database: the test's
+    page is the first page it is asked for."""
+    server = fresh_servers.take()
     yield server
     server.stop()
 

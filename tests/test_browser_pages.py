@@ -1,0 +1,198 @@
+"""Every page in Chromium, loaded once and checked for layout and accessibility on that load:
+
+- small screens: the page opened at 390x844 (a phone), then the window made 1280x720 (a
+  laptop; the app draws the same at either size, only the browser lays it out again):
+  screenshots saved to test-artifacts/screenshots/layout-*.png, and at each size in every chart
+  no two texts (title, subtitle, legend entries, axis titles and tick labels, annotations)
+  overlap and none is cut by the chart's edge; the sidebar's controls are reachable at both
+  sizes;
+- accessibility: then at 1400x1000, with the expanders open so that the tables and download
+  buttons inside are checked too, axe-core (WCAG 2.x A/AA rules) finds no serious or critical
+  violation. Violations that live inside Streamlit itself and cannot be fixed from the app are
+  listed, with the reason, in tests/data/a11y_allowlist.json.
+
+Every check is made, and every problem reported, even when an earlier one fails. Keyboard-only
+use is tested in tests/test_accessibility.py. Needs Chromium (see tests/test_browser.py for the
+skip rules)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_browser import ARTIFACTS, MISSING, Server, browser, page_paths  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[1]
+ALLOWLIST = json.loads((ROOT / "tests" / "data" / "a11y_allowlist.json").read_text())
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(MISSING is not None, reason=f"browser test skipped: {MISSING}"),
+]
+
+SIZES = {"phone": (390, 844), "laptop": (1280, 720)}
+AXE_SIZE = (1400, 1000)
+
+# Every visible text of every plotly chart, with its box, and the chart's own box.
+TEXT_BOXES = """
+() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((plot, index) => {
+  const outer = plot.getBoundingClientRect();
+  const texts = Array.from(plot.querySelectorAll('svg text')).filter(t => {
+    const style = window.getComputedStyle(t);
+    return t.textContent.trim() && style.display !== 'none' && style.visibility !== 'hidden'
+      && style.opacity !== '0' && !t.closest('.hovertext, .hoverlayer, .modebar');
+  }).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent.trim().slice(0, 60), x0: r.left, y0: r.top, x1: r.right,
+            y1: r.bottom, cls: t.getAttribute('class') || ''};
+  }).filter(b => b.x1 - b.x0 > 0 && b.y1 - b.y0 > 0);
+  return {index, x0: outer.left, y0: outer.top, x1: outer.right, y1: outer.bottom, texts};
+})
+"""
+SLACK = 1.0  # px: anti-aliasing and rounding
+
+# The script has finished (Streamlit marks its root element) and no placeholder of an element
+# still waiting to be drawn (a skeleton) is left.
+SCRIPT_FINISHED = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}
+"""
+# Every chart is drawn, at the width of its place on the page.
+CHARTS_DRAWN = """
+() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]')).every(c => {
+  const svg = c.querySelector('.js-plotly-plot .main-svg');
+  return svg !== null
+    && Math.abs(svg.getBoundingClientRect().width - c.getBoundingClientRect().width) < 1.5;
+})
+"""
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x0"] + SLACK < b["x1"]
+                and b["x0"] + SLACK < a["x1"]
+                and a["y0"] + SLACK < b["y1"]
+                and b["y0"] + SLACK < a["y1"]
+            ):
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def cut(plot: dict) -> list[str]:
+    return [
+        t["text"]
+        for t in plot["texts"]
+        if t["x0"] < plot["x0"] - SLACK
+        or t["x1"] > plot["x1"] + SLACK
+        or t["y0"] < plot["y0"] - SLACK
+        or t["y1"] > plot["y1"] + SLACK
+    ]
+
+
+def allowed(violation: dict) -> bool:
+    return any(
+        entry["id"] == violation["id"]
+        and all(
+            entry["selector_contains"] in json.dumps(node["target"]) for node in violation["nodes"]
+        )
+        for entry in ALLOWLIST
+    )
+
+
+@pytest.fixture(scope="module")
+def pages_server(_demo_template: Path, tmp_path_factory) -> Iterator[Server]:
+    db = tmp_path_factory.mktemp("pages") / "pages.duckdb"
+    shutil.copy(_demo_template, db)
+    server = Server(db)
+    yield server
+    server.stop()
+
+
+def _settle(page) -> None:
+    """Wait until the script has run, every element is drawn and every chart is drawn at its
+    final size (after a load or after the window changed size)."""
+    page.wait_for_function(SCRIPT_FINISHED, timeout=60_000)
+    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+    page.wait_for_timeout(500)
+
+
+def _resize(page, width: int, height: int) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    _settle(page)
+
+
+def _layout_problems(page, name: str, size: str) -> list[str]:
+    """At the page's present size (`size`): the screenshot, what overlaps or is cut in its
+    charts, and whether the sidebar's controls are reachable (on a phone: after opening it)."""
+    page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{size}.png"), full_page=True)
+    problems = []
+    for plot in page.evaluate(TEXT_BOXES):
+        for a, b in overlaps(plot["texts"]):
+            problems.append(f"{size}: chart {plot['index']}: '{a}' overlaps '{b}'")
+        for text in cut(plot):
+            problems.append(f"{size}: chart {plot['index']}: '{text}' is cut by the chart's edge")
+    (ARTIFACTS / f"layout-{name}-{size}.json").write_text(json.dumps(problems, indent=1))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if not sidebar.get_by_text("Round", exact=True).first.is_visible():
+        page.locator(
+            '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] '
+            "button"
+        ).first.click()
+        page.wait_for_timeout(800)
+    if not sidebar.get_by_text("Round", exact=True).first.is_visible():
+        problems.append(f"{size}: the sidebar's Round is not reachable")
+    return problems
+
+
+def _axe_problems(page) -> list[str]:
+    """axe-core's serious or critical violations not allowed, with every expander open."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for summary in page.locator('[data-testid="stExpander"] summary').all()[:12]:
+        if summary.is_visible():
+            summary.click(timeout=5_000)
+    page.wait_for_timeout(800)
+    results = Axe().run(
+        page,
+        options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": WCAG_TAGS}},
+    )
+    return [
+        f"axe: {(v['id'], v['impact'], [n['target'] for n in v['nodes']][:3])}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical") and not allowed(v)
+    ]
+
+
+@pytest.mark.parametrize(("name", "path"), page_paths())
+def test_layout_at_two_sizes_and_no_serious_or_critical_axe_violations(
+    browser,  # noqa: F811
+    pages_server,
+    name,
+    path,
+):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    width, height = SIZES["phone"]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    try:
+        url = f"{pages_server.url}/{path}?authority=E06000023&round=2026-03"
+        page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+        page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
+        _settle(page)
+        problems = _layout_problems(page, name, "phone")
+        _resize(page, *SIZES["laptop"])
+        problems += _layout_problems(page, name, "laptop")
+        _resize(page, *AXE_SIZE)
+        problems += _axe_problems(page)
+    finally:
+        page.close()
+    assert not problems, "\n".join(problems)
