@@ -193,6 +193,17 @@ def fresh_server(fresh_servers: FreshServers) -> Iterator[Server]:
     server.stop()
 
 
+# The script has finished (Streamlit marks its root element) and no placeholder of an element
+# still waiting to be drawn (a skeleton) is left.
+SCRIPT_FINISHED = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stSkeleton"]');
+}
+"""
+
+
 def open_page(browser, url: str, shot: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -216,6 +227,8 @@ def test_deep_link_on_a_fresh_server(browser, fresh_server, name, path):
     url = f"{fresh_server.url}/{path}?authority=E06000023&round=2025-03&rule=best-fit"
     page, errors = open_page(browser, url, f"deeplink-{name}")
     try:
+        # a fresh server's first run can outlast open_page's fixed wait on a busy machine
+        page.wait_for_function(SCRIPT_FINISHED, timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not errors, errors
         sidebar = page.locator('[data-testid="stSidebar"]')

@@ -23,7 +23,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, MISSING, Server, browser, page_paths  # noqa: F401
+from test_browser import (  # noqa: F401
+    ARTIFACTS,
+    MISSING,
+    SCRIPT_FINISHED,
+    Server,
+    browser,
+    page_paths,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWLIST = json.loads((ROOT / "tests" / "data" / "a11y_allowlist.json").read_text())
@@ -55,15 +62,6 @@ TEXT_BOXES = """
 """
 SLACK = 1.0  # px: anti-aliasing and rounding
 
-# The script has finished (Streamlit marks its root element) and no placeholder of an element
-# still waiting to be drawn (a skeleton) is left.
-SCRIPT_FINISHED = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-testid="stSkeleton"]');
-}
-"""
 # Every chart is drawn, at the width of its place on the page.
 CHARTS_DRAWN = """
 () => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]')).every(c => {
