@@ -27,12 +27,16 @@ import zlib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
 import ehdmm
 from ehdmm.charts import theme
 from ehdmm.charts.theme import ensure_note_space
+
+if TYPE_CHECKING:
+    import kaleido
 
 FORMATS: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -74,7 +78,7 @@ def chromium_problem() -> str | None:
     return None
 
 
-def page():
+def page() -> kaleido.PageGenerator:
     """The page kaleido draws in: plotly.js from the installed plotly package and no MathJax.
     Kaleido's default page loads MathJax from a CDN at every tab reload; offline (a council
     network, this project's CI) that request stalls a drawing for seconds, and online it sends

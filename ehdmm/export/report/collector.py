@@ -3,8 +3,9 @@
 WeasyPrint builds hundreds of thousands of small objects for a report's layout (boxes, styles,
 glyph runs) and keeps them until the PDF is written: the collector, triggered every few hundred
 allocations, walks that growing heap again and again while finding almost nothing to free.
-Pausing it for the layout (about a second) saves a quarter of the layout time; reference
-counting still frees what is dropped, and the collector runs as usual afterwards.
+Pausing it for the layout (about a second) took a report's layout from 227 collections to
+none and its median CPU time from 1324 to 1120 ms; reference counting still frees what is
+dropped, and the collector runs as usual afterwards.
 
 The collector is process-wide while app sessions run in threads: pauses are counted, so that
 the collector comes back only when the last pause ends, and only if it was on when the first
