@@ -258,6 +258,15 @@ def missing_dimensions(draft: Draft, model: Model) -> list[str]:
     return [d.id for d in model.dimensions if draft.answer(d.id).level is None]
 
 
+def refuse_if_closed(conn: duckdb.DuckDBPyConnection, round_id: str, authority_code: str) -> None:
+    """Raise SubmitRefused when the round is planned or closed and not reopened for the
+    authority (in the submitting transaction's connection): a return and a partner's response
+    alike."""
+    closed = collection.closed_refusal(conn, round_id, authority_code)
+    if closed:
+        raise SubmitRefused([Problem("closed", closed)])
+
+
 def submit_problems(draft: Draft, model: Model) -> list[Problem]:
     """Why the draft cannot be submitted (empty when it can): every dimension needs a level; in
     guided mode a level other than the proposed one needs a reason; a checklist note needs a
@@ -573,9 +582,7 @@ def submit(
         raise SubmitRefused(problems)
 
     def work(conn):
-        closed = collection.closed_refusal(conn, draft.round_id, draft.authority_code)
-        if closed:  # a planned or closed round (not reopened for this authority)
-            raise SubmitRefused([Problem("closed", closed)])
+        refuse_if_closed(conn, draft.round_id, draft.authority_code)
         current = sql.current_submission(conn, viewer, draft.authority_code, draft.round_id)
         current_id = int(current["id"]) if current else None
         if current_id is not None and same_content(

@@ -23,9 +23,9 @@ from datetime import datetime
 
 import pandas as pd
 
-from ehdmm import assessment, collection
+from ehdmm import assessment
 from ehdmm.access import EMAIL
-from ehdmm.assessment import Draft, NotAllowed, Problem, SubmitRefused
+from ehdmm.assessment import Draft, NotAllowed, SubmitRefused
 from ehdmm.model import Model, load_model
 from ehdmm.storage import access as access_store
 from ehdmm.storage import connect, write_with_retry
@@ -335,9 +335,7 @@ def submit_response(
     actor = actor or viewer.name
 
     def work(conn):
-        closed = collection.closed_refusal(conn, who.round_id, who.authority_code)
-        if closed:
-            raise SubmitRefused([Problem("closed", closed)])
+        assessment.refuse_if_closed(conn, who.round_id, who.authority_code)
         _, now = _write(conn, viewer, who, draft, actor, model)
         sql.mark_submitted(conn, who.id, now)
         access_store.append_audit(
