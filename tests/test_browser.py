@@ -211,12 +211,9 @@ def open_page(browser, url: str, shot: str):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
     page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=60_000)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')",
-        timeout=60_000,
-    )
+    # until the run has finished (a fresh server's first run can outlast a fixed wait; the
+    # status widget says "Stop", not "Running", while a script runs, so it cannot tell)
+    page.wait_for_function(SCRIPT_FINISHED, timeout=60_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
     return page, errors
@@ -227,8 +224,6 @@ def test_deep_link_on_a_fresh_server(browser, fresh_server, name, path):
     url = f"{fresh_server.url}/{path}?authority=E06000023&round=2025-03&rule=best-fit"
     page, errors = open_page(browser, url, f"deeplink-{name}")
     try:
-        # a fresh server's first run can outlast open_page's fixed wait on a busy machine
-        page.wait_for_function(SCRIPT_FINISHED, timeout=60_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert not errors, errors
         sidebar = page.locator('[data-testid="stSidebar"]')
