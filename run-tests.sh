@@ -25,10 +25,15 @@ fi
 # reaches past it: a newer release of a dependency asked for with an extra, such as
 # fonttools[woff], is not considered; pip check then proves the lock is whole; --no-compile:
 # no bytecode for every module of every package at install, only for those imported, on first
-# import)
+# import, below)
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-compile \
   --require-hashes -r requirements-dev.lock
 .venv/bin/python -m pip check
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
+# The suite starts many Python processes (servers, CLI runs, children killed midway):
+# each compiled every module it imports from source (about 3 s for streamlit, pandas, plotly
+# and duckdb against 1 s from bytecode) where PYTHONDONTWRITEBYTECODE is set, as on a fresh CI
+# machine; cached bytecode (in __pycache__ folders, ignored by git) is written on first import.
+unset PYTHONDONTWRITEBYTECODE
 exec .venv/bin/python -m pytest -n auto "$@"
