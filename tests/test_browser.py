@@ -1,5 +1,7 @@
-"""Real-browser test: the app started as the README does, every page opened by deep link as the
-very first request to a freshly started server, in Debian's Chromium driven by Playwright.
+"""The set-up the real-browser tests share: the app started as the README does (`Server`, and
+`FreshServers` for a server whose first request is the test's), Debian's Chromium driven by
+Playwright (`browser`), `open_page`. Every page's deep link on a fresh server is tested, with its
+layout and accessibility on the same load, in tests/test_browser_pages.py.
 
 Needs /usr/bin/chromium and the playwright package. Without them the tests skip with the reason;
 with EHDMM_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser is a failure instead.
@@ -217,33 +219,3 @@ def open_page(browser, url: str, shot: str):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
     return page, errors
-
-
-@pytest.mark.parametrize(("name", "path"), page_paths())
-def test_deep_link_on_a_fresh_server(browser, fresh_server, name, path):
-    url = f"{fresh_server.url}/{path}?authority=E06000023&round=2025-03&rule=best-fit"
-    page, errors = open_page(browser, url, f"deeplink-{name}")
-    try:
-        assert page.locator('[data-testid="stException"]').count() == 0
-        assert not errors, errors
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        for label in ("Authority", "Round", "Peer group", "Scoring rule"):
-            assert sidebar.get_by_text(label, exact=True).count() >= 1, label
-        chosen = sidebar.locator('input[aria-label="Authority"]').input_value()
-        assert chosen.startswith("Bristol, City of (E06000023")
-        content = page.locator('[data-testid="stMain"]')
-        shown = content.locator(
-            '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"],'
-            ' [data-testid="stDownloadButton"]'
-        )
-        if name == "The_model":
-            assert content.get_by_text("Data Maturity Model for Early Help Services").count()
-            assert content.get_by_role("tab").count() >= 5
-        else:
-            assert shown.count() >= 1, "a chart, table or download is shown"
-        if name != "home":
-            # the page served is the page asked for (not the home page)
-            assert page.url.split("?")[0].endswith(f"/{path}")
-        assert "round=2025-03" in page.url and "rule=best-fit" in page.url
-    finally:
-        page.close()

@@ -1,5 +1,9 @@
-"""Every page in Chromium, loaded once and checked for layout and accessibility on that load:
+"""Every page in Chromium, opened by deep link as the very first request to a freshly started
+server, and checked on that one load for what it serves, its layout and its accessibility:
 
+- deep link: the page asked for is served (not the home page) with the URL's authority, round and
+  rule chosen in the sidebar and kept in the URL, no exception, no script error, and something
+  shown (a chart, table or download; The model's text and tabs);
 - small screens: the page opened at 390x844 (a phone), then the window made 1280x720 (a
   laptop; the app draws the same at either size, only the browser lays it out again):
   screenshots saved to test-artifacts/screenshots/layout-*.png, and at each size in every chart
@@ -11,15 +15,13 @@
   violation. Violations that live inside Streamlit itself and cannot be fixed from the app are
   listed, with the reason, in tests/data/a11y_allowlist.json.
 
-Every check is made, and every problem reported, even when an earlier one fails. Keyboard-only
-use is tested in tests/test_accessibility.py. Needs Chromium (see tests/test_browser.py for the
-skip rules)."""
+Every layout and accessibility check is made, and every problem reported, even when an earlier
+one fails. Keyboard-only use is tested in tests/test_accessibility.py. Needs Chromium (see
+tests/test_browser.py, which holds the shared set-up, for the skip rules)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,8 +29,9 @@ from test_browser import (  # noqa: F401
     ARTIFACTS,
     MISSING,
     SCRIPT_FINISHED,
-    Server,
     browser,
+    fresh_server,
+    fresh_servers,
     page_paths,
 )
 
@@ -107,15 +110,6 @@ def allowed(violation: dict) -> bool:
     )
 
 
-@pytest.fixture(scope="module")
-def pages_server(_demo_template: Path, tmp_path_factory) -> Iterator[Server]:
-    db = tmp_path_factory.mktemp("pages") / "pages.duckdb"
-    shutil.copy(_demo_template, db)
-    server = Server(db)
-    yield server
-    server.stop()
-
-
 def _settle(page) -> None:
     """Wait until the script has run, every element is drawn and every chart is drawn at its
     final size (after a load or after the window changed size)."""
@@ -171,22 +165,58 @@ def _axe_problems(page) -> list[str]:
     ]
 
 
+def _deep_link_problems(page, name: str, path: str, errors: list[str]) -> list[str]:
+    """What is wrong with what a deep link to `path` served (see the module's docstring)."""
+    problems = []
+    if page.locator('[data-testid="stException"]').count():
+        problems.append("deep link: the page shows an exception")
+    if errors:
+        problems.append(f"deep link: script errors {errors}")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for label in ("Authority", "Round", "Peer group", "Scoring rule"):
+        if not sidebar.get_by_text(label, exact=True).count():
+            problems.append(f"deep link: no {label} in the sidebar")
+    chosen = sidebar.locator('input[aria-label="Authority"]').input_value()
+    if not chosen.startswith("Bristol, City of (E06000023"):
+        problems.append(f"deep link: the authority chosen is {chosen!r}")
+    content = page.locator('[data-testid="stMain"]')
+    if name == "The_model":
+        if not content.get_by_text("Data Maturity Model for Early Help Services").count():
+            problems.append("deep link: The model's title is missing")
+        if content.get_by_role("tab").count() < 5:
+            problems.append("deep link: The model's tabs are missing")
+    elif not content.locator(
+        '[data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stTable"],'
+        ' [data-testid="stDownloadButton"]'
+    ).count():
+        problems.append("deep link: no chart, table or download is shown")
+    if name != "home" and not page.url.split("?")[0].endswith(f"/{path}"):
+        problems.append(f"deep link: {page.url} is not the page asked for")
+    if "round=2025-03" not in page.url or "rule=best-fit" not in page.url:
+        problems.append(f"deep link: the URL lost the round or rule: {page.url}")
+    return problems
+
+
 @pytest.mark.parametrize(("name", "path"), page_paths())
-def test_layout_at_two_sizes_and_no_serious_or_critical_axe_violations(
+def test_deep_link_on_a_fresh_server_layout_at_two_sizes_and_no_serious_axe_violations(
     browser,  # noqa: F811
-    pages_server,
+    fresh_server,  # noqa: F811
     name,
     path,
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     width, height = SIZES["phone"]
     page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        url = f"{pages_server.url}/{path}?authority=E06000023&round=2026-03"
+        # not the latest round nor the default rule: both must come from the URL
+        url = f"{fresh_server.url}/{path}?authority=E06000023&round=2025-03&rule=best-fit"
         page.goto(url, wait_until="domcontentloaded", timeout=60_000)
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
         _settle(page)
-        problems = _layout_problems(page, name, "phone")
+        problems = _deep_link_problems(page, name, path, errors)
+        problems += _layout_problems(page, name, "phone")
         _resize(page, *SIZES["laptop"])
         problems += _layout_problems(page, name, "laptop")
         _resize(page, *AXE_SIZE)
