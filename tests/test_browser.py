@@ -148,14 +148,18 @@ def browser() -> Iterator[object]:
 
 class FreshServers:
     """Fresh servers, each on its own copy of `template` in `folder`: `take()` gives the next,
-    healthy and never yet asked for a page, and starts the one after it, so that a server starts
-    while the one before is in use instead of each test waiting for its own start."""
+    healthy and never yet asked for a page, and keeps `AHEAD` more starting, so that servers
+    start while the one before is in use instead of each test waiting for its own start;
+    `retire(server)` asks a used one to stop without waiting for it (`stop()` waits for all)."""
+
+    AHEAD = 2
 
     def __init__(self, template: Path, folder: Path) -> None:
         self.template = template
         self.folder = folder
         self.started = 0
         self.waiting: list[Server] = []
+        self.retired: list[Server] = []
 
     def _start(self) -> None:
         self.started += 1
@@ -164,17 +168,22 @@ class FreshServers:
         self.waiting.append(Server(db, wait=False))
 
     def take(self) -> Server:
-        if not self.waiting:
+        while len(self.waiting) < self.AHEAD + 1:
             self._start()
         server = self.waiting.pop(0)
-        self._start()
         server.wait_until_healthy()
         return server
 
+    def retire(self, server: Server) -> None:
+        if server.proc.poll() is None:
+            server.proc.terminate()
+        self.retired.append(server)
+
     def stop(self) -> None:
-        for server in self.waiting:
+        for server in self.waiting + self.retired:
             server.stop()
         self.waiting.clear()
+        self.retired.clear()
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +201,7 @@ def fresh_server(fresh_servers: FreshServers) -> Iterator[Server]:
     page is the first page it is asked for."""
     server = fresh_servers.take()
     yield server
-    server.stop()
+    fresh_servers.retire(server)
 
 
 # The script has finished (Streamlit marks its root element) and no placeholder of an element
