@@ -179,3 +179,22 @@ def test_the_radar_writes_its_ring_labels_where_ring_labels_places_them():
     angle, side = ring_labels(shown, [1, 2, 3, 4], [NAMES[n] for n in (1, 2, 3, 4)])
     radial = fig.layout.polar.radialaxis
     assert (radial.angle, radial.side) == (angle, side)
+
+
+def test_with_england_as_the_peer_group_its_median_is_drawn_and_named_once():
+    """The peer group England has England's median: one trace, one legend entry, England
+    named once in the subtitle (before, the radar and dot plot drew it twice under one name)."""
+    england = profile.comparison(tidy_dims(), "A", ["A", "B", "C"], MODEL, "dimension")
+    options = {**OPTIONS, "peers_label": "England", "n": 3, "peers_are_england": True}
+    for draw in (charts.radar, charts.dot_plot):
+        fig = draw(england, MODEL, **options)
+        legend = [t.name for t in fig.data if t.showlegend is not False]
+        assert legend.count("England median (n = 3)") == 1, (draw.__name__, legend)
+        assert len(legend) == len(set(legend)), legend
+        subtitle = fig.layout.title.subtitle.text
+        assert subtitle.count("England") == 1, subtitle
+        assert subtitle.startswith("Round 2026-03 · England (n = 3)")
+        # the other groups keep both medians
+        both = draw(values(), MODEL, **OPTIONS)
+        names = {t.name for t in both.data}
+        assert {"Same region median (n = 2)", "England median (n = 3)"} <= names

@@ -289,6 +289,18 @@ def test_static_html_is_light_with_pictures_and_their_own_alt_text(bristol):
     assert dots.startswith("Dot plot of Bristol, City of's level") and "in 0" not in dots
 
 
+def test_with_england_as_the_peer_group_the_charts_and_alt_text_name_its_median_once(small_db):
+    data = reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, "2026-03", "england", "gated")
+    for key in ("radar", "dots"):
+        chart = data.chart(key)
+        assert "with the England median for comparison" in chart.alt_text, chart.alt_text
+        assert "England and England" not in chart.alt_text
+        legend = [t.name for t in chart.figure.data if t.showlegend is not False]
+        assert sum(name.startswith("England median") for name in legend) == 1, legend
+    region = reports.report_data(small_db, LOCAL_VIEWER, BRISTOL, "2026-03", "region", "gated")
+    assert "the Same region and England medians" in region.chart("radar").alt_text
+
+
 def _svg(key: str) -> bytes:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 605 400"><title>{key}</title>'

@@ -90,6 +90,19 @@ def legend_names(
     )
 
 
+def _subtitle_groups(
+    round_id: str, peers_label: str, n: int | None, england_n: int | None, peers_are_england: bool
+) -> str:
+    """The subtitle's first line: the round and the groups compared, with their n (England
+    once when it is the peer group)."""
+    if peers_are_england:
+        return f"Round {round_id} · England (n = {_n_text(england_n)})"
+    return (
+        f"Round {round_id} · {peers_label} (n = {_n_text(n)}) and England "
+        f"(n = {_n_text(england_n)})"
+    )
+
+
 def _n_text(n: int | None) -> str:
     return SUPPRESSED if n is None else str(n)
 
@@ -130,12 +143,16 @@ def radar(
     england_n: int | None,
     peer_note: str | None = None,
     england_note: str | None = None,
+    peers_are_england: bool = False,
 ) -> go.Figure:
     """Radar of the authority's levels per item (dimension or strand) against the peer-group
     and England medians. `values` is `analysis.profile.comparison` (or `comparison_from`);
     `n` is the number of peer members with a submission, `england_n` the number of
     authorities with one. A median whose note is given (e.g. 'Suppressed: fewer than 5 other
-    authorities') is left out and the note written in its place."""
+    authorities') is left out and the note written in its place. `peers_are_england`: the
+    peer group is England, whose median is drawn once."""
+    if peers_are_england:
+        peer_note = None
     peers_label = theme.rich(peers_label)  # a custom group's name is user text
     theta = list(values["item_name"])
     own = _levels(values["level"])
@@ -149,6 +166,8 @@ def radar(
         (peer_name, peer, PEER_STYLE, _words(values, "peer"), peer_note),
         (own_name, own, OWN_STYLE, own_names, None),
     ]
+    if peers_are_england:
+        series.pop(1)
     for name, r, style, words, note in series:
         if note:
             continue
@@ -226,10 +245,7 @@ def radar(
     }
     word = _items_word(values, model)
     missing = [name for name, level in zip(theta, own, strict=True) if level is None]
-    subtitle = (
-        f"Round {round_id} · {peers_label} (n = {_n_text(n)}) and England "
-        f"(n = {_n_text(england_n)})"
-    )
+    subtitle = _subtitle_groups(round_id, peers_label, n, england_n, peers_are_england)
     subtitle += "<br>Rings: " + ", ".join(ticks["ticktext"])
     lines = 2
     notes = _notes_line(peers_label, peer_note, england_note)
@@ -251,7 +267,7 @@ def radar(
         layout,
         {"margin": {"l": 95, "r": 95}, "polar": {"angularaxis": {"tickfont": {"size": 12}}}},
     )
-    shown = 3 - sum(1 for note in (peer_note, england_note) if note)
+    shown = len(series) - sum(1 for note in (peer_note, england_note) if note)
     legend_on_top(layout, height=height, rows=shown, gap=45, subtitle_lines=lines)
     return theme.figure(traces, layout)
 
@@ -268,10 +284,14 @@ def dot_plot(
     england_n: int | None,
     peer_note: str | None = None,
     england_note: str | None = None,
+    peers_are_england: bool = False,
 ) -> go.Figure:
     """The radar's values as a horizontal dot plot: one row per item, the authority's level
     (labelled with its name), the peer median and the England median (each left out, with its
-    note written instead, when a note is given)."""
+    note written instead, when a note is given; the peer median also when the peer group is
+    England, `peers_are_england`)."""
+    if peers_are_england:
+        peer_note = None
     peers_label = theme.rich(peers_label)  # a custom group's name is user text
     items = list(values["item_name"])
     own = _levels(values["level"])
@@ -280,7 +300,7 @@ def dot_plot(
     medians = (
         ("england", england_name, england_note, 20, "line-ns-open", 3, theme.ENGLAND_COLOUR),
         ("peer", peer_name, peer_note, 13, "diamond-open", 2, theme.PEER_COLOUR),
-    )
+    )[: 1 if peers_are_england else 2]
     for prefix, name, note, size, symbol, width, colour in medians:
         if note:
             continue
@@ -359,10 +379,7 @@ def dot_plot(
     }
     word = _items_word(values, model)
     height = max(460, 62 * len(items) + 300)
-    subtitle = (
-        f"Round {round_id} · {peers_label} (n = {_n_text(n)}) and England "
-        f"(n = {_n_text(england_n)})"
-    )
+    subtitle = _subtitle_groups(round_id, peers_label, n, england_n, peers_are_england)
     notes = _notes_line(peers_label, peer_note, england_note)
     if notes:
         subtitle += f"<br>{notes}"
@@ -374,7 +391,7 @@ def dot_plot(
         height=height,
     )
     theme.merge(layout, {"margin": {"l": 180}})
-    shown = 3 - sum(1 for note in (peer_note, england_note) if note)
+    shown = 1 + len(medians) - sum(1 for note in (peer_note, england_note) if note)
     legend_on_top(layout, height=height, rows=shown, subtitle_lines=2 if notes else 1)
     return theme.figure(traces, layout)
 

@@ -92,6 +92,12 @@ class Levels:
     notes: dict[str, str | None]
     missing: list[str]
     _draw: Callable[[str], ChartParts] = field(repr=False, compare=False)
+    peers_are_england: bool = False  # the peer median is England's: drawn once
+
+    @property
+    def peer_shown(self) -> bool:
+        """Whether the charts draw a peer median besides England's."""
+        return self.notes["peer"] is None and not self.peers_are_england
 
     @cached_property
     def radar(self) -> ChartParts:
@@ -113,6 +119,7 @@ def levels(subject: Subject, items: profile.Items) -> Levels:
         items,
     )
     notes = profile.median_notes(values, aggregates.suppressed_note())
+    england = parse_peer_group(scope.peers).kind == "england"
     options = {
         "round_id": scope.round_id,
         "n": figures.counts.submitted,
@@ -122,6 +129,7 @@ def levels(subject: Subject, items: profile.Items) -> Levels:
         "england_n": figures.england.submitted,
         "peer_note": notes["peer"],
         "england_note": notes["england"],
+        "peers_are_england": england,
     }
     table = profile.comparison_table(values, subject.name, subject.peers_label)
     summary = profile.comparison_summary(values, subject.name, subject.peers_label, items)
@@ -131,7 +139,8 @@ def levels(subject: Subject, items: profile.Items) -> Levels:
         fig = make[kind](values, model, **options)
         return ChartParts(fig, table, subject.stem(f"{kind}-{items}"), summary)
 
-    return Levels(items, values, table, summary, notes, profile.missing_items(values), draw)
+    missing = profile.missing_items(values)
+    return Levels(items, values, table, summary, notes, missing, draw, england)
 
 
 @dataclass(frozen=True)

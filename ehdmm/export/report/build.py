@@ -188,7 +188,7 @@ def _level_charts(view: ProfileView, levels: Levels) -> tuple[list[ReportChart],
             f"{name} has no level for: {', '.join(levels.missing)} (incomplete: a gap in the "
             "radar, 'incomplete' in the dot plot and tables)."
         )
-    peer_shown = levels.notes["peer"] is None
+    peer_shown = levels.peer_shown
     charts = [
         _chart(key, heading, parts, _level_alt(key, levels.values, name, label, peer_shown))
         for key, heading, parts in (
