@@ -33,7 +33,7 @@ fi
 .venv/bin/python -m ruff format --check .
 # The suite starts many Python processes (servers, CLI runs, children killed midway):
 # each compiled every module it imports from source (about 3 s for streamlit, pandas, plotly
-# and duckdb against 1 s from bytecode) where PYTHONDONTWRITEBYTECODE is set, as on a fresh CI
-# machine; cached bytecode (in __pycache__ folders, ignored by git) is written on first import.
+# and duckdb against 1 s from bytecode) where the environment sets PYTHONDONTWRITEBYTECODE, in a
+# fresh clone; cached bytecode (in __pycache__ folders, ignored by git) is written on first import.
 unset PYTHONDONTWRITEBYTECODE
 exec .venv/bin/python -m pytest -n auto "$@"
