@@ -22,13 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from exports import AUTHORITY, PEERS, RULE  # noqa: E402  (the same report as exports.py)
+
 from ehdmm.demo import install_demo  # noqa: E402
 from ehdmm.export import images  # noqa: E402
 from ehdmm.export.report import html_render, pdf_render, pictures  # noqa: E402
 from ehdmm.viewer import LOCAL_VIEWER  # noqa: E402
 from ehdmm.views import reports  # noqa: E402
 
-CHOICE = ("E06000023", None, "region", "gated")  # as benchmarks/exports.py
+CHOICE = (AUTHORITY, None, PEERS, RULE)  # authority, round (the latest), peer group, rule
 
 
 def main() -> None:
