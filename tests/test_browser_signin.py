@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server, free_port
+from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, SCRIPT_FINISHED, Server, free_port
 
 from ehdmm import access, peers
 from ehdmm.analysis import core
@@ -108,14 +108,15 @@ def browser() -> Iterator[object]:
 
 
 def settle(page) -> None:
-    """Wait until the script run has finished."""
+    """Wait until the script run has finished (Streamlit marks its root element; the status
+    widget says "Stop", not "Running", while a script runs, so it cannot tell) and no element
+    of the run before is left stale: a download button clicked before then can be one whose
+    file the finishing run has already withdrawn, and no download comes."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')",
+        f"() => ({SCRIPT_FINISHED})() && !document.querySelector('[data-stale=\"true\"]')",
         timeout=60_000,
     )
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
 
 
 def sign_in(browser, server: Server, email: str):
@@ -201,6 +202,7 @@ def test_an_authority_user_signs_in_and_sees_only_its_own_authority(browser, ser
         expander.get_by_text("Data behind this chart, and downloads").click()
         csv = expander.get_by_test_id("stDownloadButton").get_by_role("button", name="CSV")
         csv.first.wait_for(state="visible", timeout=60_000)  # the expander's own button, open
+        settle(page)
         with page.expect_download(timeout=60_000) as download:
             csv.first.click()
         data = Path(download.value.path()).read_text(encoding="utf-8-sig")
