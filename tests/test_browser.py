@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,16 +216,89 @@ SCRIPT_FINISHED = """
 """
 
 
+class RunWatch:
+    """Which script runs a page has asked for and which have ended, read from its websocket
+    (Streamlit's protobuf messages): a widget changed sends `BackMsg(rerun_script=...)`, a run
+    starts with `ForwardMsg(new_session=...)` and ends with `ForwardMsg(script_finished=...)`
+    (FINISHED_EARLY_FOR_RERUN when a newer request stopped it: another run follows). The page
+    is busy while a request has not yet been answered by a run's start or a run has not ended.
+    Unlike the page's own marks, this knows of a request the server has not started yet."""
+
+    def __init__(self, page) -> None:
+        self.requested = False
+        self.running = False
+        page.on("websocket", self._socket)
+
+    @property
+    def busy(self) -> bool:
+        return self.requested or self.running
+
+    def _socket(self, socket) -> None:
+        socket.on("framesent", self._sent)
+        socket.on("framereceived", self._received)
+
+    def _sent(self, payload: bytes | str) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        if isinstance(payload, bytes):
+            message = BackMsg()
+            message.ParseFromString(payload)
+            if message.WhichOneof("type") == "rerun_script":
+                self.requested = True
+
+    def _received(self, payload: bytes | str) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if not isinstance(payload, bytes):
+            return
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            self.running, self.requested = True, False
+        elif kind == "script_finished":
+            self.running = False
+            if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                self.requested = True
+
+
+WATCHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> RunWatch
+SENT_WITHIN_MS = 150  # an action's rerun request is seen by then (measured: as the click returns)
+
+# Drawn: no element of an earlier run left stale, no placeholder still to draw.
+DRAWN = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
+}
+"""
+
+
+def wait_idle(page) -> None:
+    """After an action (a click, a key, a navigation): until every script run it asked for
+    has ended, whenever the server starts it (`RunWatch`), and the page has drawn the last one
+    (Streamlit's status widget says "Stop", not "Running", while a script runs, so it cannot
+    tell). The page must have been opened by `open_page`, which starts the watch."""
+    watch = WATCHES[page]
+    page.wait_for_timeout(SENT_WITHIN_MS)
+    deadline = time.monotonic() + 60
+    while watch.busy:
+        assert time.monotonic() < deadline, "a script run asked for has not ended in 60 s"
+        page.wait_for_timeout(50)
+    page.wait_for_function(DRAWN, timeout=60_000)
+
+
 def open_page(browser, url: str, shot: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    WATCHES[page] = RunWatch(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
     page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=60_000)
-    # until the run has finished (a fresh server's first run can outlast a fixed wait; the
-    # status widget says "Stop", not "Running", while a script runs, so it cannot tell)
-    page.wait_for_function(SCRIPT_FINISHED, timeout=60_000)
-    page.wait_for_timeout(1500)
+    # until the first run, and any it asked for, has ended (a fresh server's first run can
+    # outlast any fixed wait)
+    wait_idle(page)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
     return page, errors

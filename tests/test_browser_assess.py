@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, MISSING, Server, browser, open_page  # noqa: F401
+from test_browser import ARTIFACTS, MISSING, Server, browser, open_page, wait_idle  # noqa: F401
 
 from ehdmm import scoring
 from ehdmm.model import load_model
@@ -43,19 +43,6 @@ def assess_server(_demo_template: Path, tmp_path: Path) -> Iterator[tuple[Server
     server = Server(db)
     yield server, db
     server.stop()
-
-
-def wait_idle(page) -> None:
-    """Until Streamlit has finished the current run and replaced every element it had left
-    from the run before (a stale element is marked `data-stale="true"` until then)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => (!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText"
-        ".includes('Running')) && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=60_000,
-    )
-    page.wait_for_timeout(300)
 
 
 def choose_round(page, round_id: str) -> None:

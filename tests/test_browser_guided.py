@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, MISSING, Server, browser, open_page  # noqa: F401
-from test_browser_assess import wait_idle
+from test_browser import ARTIFACTS, MISSING, Server, browser, open_page, wait_idle  # noqa: F401
 
 from ehdmm.model import load_model
 from ehdmm.storage import connect, write_with_retry

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import ARTIFACTS, MISSING, Server, browser, open_page  # noqa: F401
-from test_browser_assess import level_group, wait_idle
+from test_browser import ARTIFACTS, MISSING, Server, browser, open_page, wait_idle  # noqa: F401
+from test_browser_assess import level_group
 
 from ehdmm import consensus, responses
 from ehdmm.model import load_model
