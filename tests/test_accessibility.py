@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, Server, open_page, wait_idle
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,16 +38,8 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def load(browser, url: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(url, wait_until="domcontentloaded", timeout=90_000)
-    page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=90_000)
-    page.wait_for_timeout(1500)
-    return page
-
-
 def test_keyboard_only_reaches_and_changes_the_main_controls(browser, server):
-    page = load(browser, f"{server.url}/?authority=E06000023&round=2026-03")
+    page, _ = open_page(browser, f"{server.url}/?authority=E06000023&round=2026-03", "keyboard")
     try:
         reached: list[str] = []
         for _ in range(40):
@@ -63,7 +55,7 @@ def test_keyboard_only_reaches_and_changes_the_main_controls(browser, server):
                 page.keyboard.press("ArrowDown")
                 page.keyboard.press("ArrowDown")
                 page.keyboard.press("Enter")
-                page.wait_for_timeout(2500)
+                wait_idle(page)
                 break
         assert reached[:2] == ["Authority", "Round"], reached
         assert "round=2026-03" not in page.url, "the round changed by keyboard"
@@ -72,7 +64,7 @@ def test_keyboard_only_reaches_and_changes_the_main_controls(browser, server):
         rule = page.get_by_role("radio", name="Best fit (floor of the mean)")
         rule.focus()
         page.keyboard.press("Space")
-        page.wait_for_timeout(2500)
+        wait_idle(page)
         assert "rule=best-fit" in page.url
     finally:
         page.close()

@@ -21,6 +21,7 @@ tests/test_browser.py, which holds the shared set-up, for the skip rules)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -28,11 +29,13 @@ import pytest
 from test_browser import (  # noqa: F401
     ARTIFACTS,
     MISSING,
-    SCRIPT_FINISHED,
+    WATCHES,
+    RunWatch,
     browser,
     fresh_server,
     fresh_servers,
     page_paths,
+    wait_idle,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +67,8 @@ TEXT_BOXES = """
 })
 """
 SLACK = 1.0  # px: anti-aliasing and rounding
+
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 # Every chart is drawn, at the width of its place on the page.
 CHARTS_DRAWN = """
@@ -111,11 +116,13 @@ def allowed(violation: dict) -> bool:
 
 
 def _settle(page) -> None:
-    """Wait until the script has run, every element is drawn and every chart is drawn at its
-    final size (after a load or after the window changed size)."""
-    page.wait_for_function(SCRIPT_FINISHED, timeout=60_000)
+    """Wait until every script run has ended (`wait_idle`), every element is drawn and every
+    chart is drawn at its final size (after a load or after the window changed size), and two
+    frames more have been painted."""
+    wait_idle(page)
     page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
-    page.wait_for_timeout(500)
+    page.evaluate(TWO_FRAMES)
+    page.wait_for_timeout(200)
 
 
 def _resize(page, width: int, height: int) -> None:
@@ -140,10 +147,23 @@ def _layout_problems(page, name: str, size: str) -> list[str]:
             '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] '
             "button"
         ).first.click()
-        page.wait_for_timeout(800)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        with contextlib.suppress(PlaywrightTimeout):  # not reachable: said just below
+            sidebar.get_by_text("Round", exact=True).first.wait_for(state="visible", timeout=5_000)
+        page.evaluate(TWO_FRAMES)
     if not sidebar.get_by_text("Round", exact=True).first.is_visible():
         problems.append(f"{size}: the sidebar's Round is not reachable")
     return problems
+
+
+# Every expander whose summary was clicked (those shown, up to 12) is open and shows its content.
+EXPANDERS_OPEN = """
+() => Array.from(document.querySelectorAll('[data-testid="stExpander"] details')).slice(0, 12)
+  .filter(d => d.querySelector('summary').getBoundingClientRect().height > 0)
+  .every(d => d.open && d.querySelector('[data-testid="stExpanderDetails"]') !== null
+    && d.querySelector('[data-testid="stExpanderDetails"]').getBoundingClientRect().height > 0)
+"""
 
 
 def _axe_problems(page) -> list[str]:
@@ -153,7 +173,8 @@ def _axe_problems(page) -> list[str]:
     for summary in page.locator('[data-testid="stExpander"] summary').all()[:12]:
         if summary.is_visible():
             summary.click(timeout=5_000)
-    page.wait_for_timeout(800)
+    page.wait_for_function(EXPANDERS_OPEN, timeout=10_000)
+    page.evaluate(TWO_FRAMES)
     results = Axe().run(
         page,
         options={"resultTypes": ["violations"], "runOnly": {"type": "tag", "values": WCAG_TAGS}},
@@ -207,6 +228,7 @@ def test_deep_link_on_a_fresh_server_layout_at_two_sizes_and_no_serious_axe_viol
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     width, height = SIZES["phone"]
     page = browser.new_page(viewport={"width": width, "height": height})
+    WATCHES[page] = RunWatch(page)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
