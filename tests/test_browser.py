@@ -1,7 +1,9 @@
 """The set-up the real-browser tests share: the app started as the README does (`Server`, and
 `FreshServers` for a server whose first request is the test's), Debian's Chromium driven by
-Playwright (`browser`), `open_page`. Every page's deep link on a fresh server is tested, with its
-layout and accessibility on the same load, in tests/test_browser_pages.py.
+Playwright (`browser`), `open_page`, and `wait_idle`, which waits for the script runs an action
+asked for by reading Streamlit's messages on the page's websocket (`RunWatch`). Every page's
+deep link on a fresh server is tested, with its layout and accessibility on the same load, in
+tests/test_browser_pages.py.
 
 Needs /usr/bin/chromium and the playwright package. Without them the tests skip with the reason;
 with EHDMM_REQUIRE_BROWSER=1 (set by .ci/run) a missing browser is a failure instead.
@@ -65,10 +67,29 @@ def page_paths() -> list[tuple[str, str]]:
     return paths
 
 
+# Ports for the servers a test process starts: a block of its own for each pytest-xdist worker
+# (gw0, gw1, ...), below Linux's ephemeral range (32768-60999), handed out in turn. A port the
+# system picked (bind to port 0) could be picked again for another worker's server, whose health
+# check a server that failed to bind would then pass.
+PORTS_PER_WORKER = 500
+_next_ports: Iterator[int] | None = None
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port no other test process is handed and nothing listens on now."""
+    global _next_ports
+    if _next_ports is None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+        start = 20_000 + PORTS_PER_WORKER * (int(worker) if worker.isdigit() else 0)
+        _next_ports = iter(range(start, start + PORTS_PER_WORKER))
+    for port in _next_ports:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("this test process has used every port of its block")
 
 
 class Server:
@@ -118,7 +139,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
+                    if r.status == 200 and self.proc.poll() is None:  # and it is this server
                         return
             except OSError:
                 time.sleep(0.2)
