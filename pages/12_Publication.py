@@ -22,12 +22,12 @@ if not sel.rounds:
     st.info("No self-assessments have been submitted yet: there is nothing to publish.")
 else:
     widgets.table_with_download(
-        data_publication.rounds_table(sel.db, sel.viewer, sel.rounds),
+        data_publication.rounds_table(sel.db, sel.token, sel.viewer, sel.rounds),
         stem="publications",
         key="publication_rounds",
     )
     round_id = st.selectbox("Round to publish", list(reversed(sel.rounds)), key="publish_round")
-    found, text = data_publication.preview(sel.db, sel.viewer, round_id)
+    found, text = data_publication.preview(sel.db, sel.token, sel.viewer, round_id)
     st.markdown(plain(text))
     hold_back = False
     if not found.allowed and not found.nothing_changed:
@@ -51,7 +51,7 @@ if message:
     st.success(plain(message))
 
 st.header("Custom groups")
-groups = data_publication.groups_table(sel.db, sel.viewer)
+groups = data_publication.groups_table(sel.db, sel.token, sel.viewer)
 if groups.empty:
     st.info("No custom groups: import one with `python -m ehdmm groups import NAME FILE.csv`.")
 else:

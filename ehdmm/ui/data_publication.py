@@ -1,5 +1,7 @@
 """The Publication page's data (national team): per round its latest publication and what
-publishing now would do; per custom group whether authority users may choose it."""
+publishing now would do; per custom group whether authority users may choose it. Each is read
+once per database state (`token`) and shared (`cached`); the national-team check is made on
+every call, before the cache."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from ehdmm.access import AccessDenied
 from ehdmm.storage import connect
 from ehdmm.storage import publications as pubs
 from ehdmm.storage import reference as ref
+from ehdmm.ui.cache import cached
 from ehdmm.viewer import Viewer
+from ehdmm.views.scope import Token
 
 
 def _national(viewer: Viewer) -> None:
@@ -18,15 +22,25 @@ def _national(viewer: Viewer) -> None:
         raise AccessDenied("publishing is for the national team")
 
 
-def rounds_table(db: str, viewer: Viewer, rounds: tuple[str, ...]) -> pd.DataFrame:
+@cached(max_entries=32)
+def _plan(db: str, token: Token, round_id: str) -> publication.PublicationPlan:
+    return publication.plan(db, round_id)
+
+
+def rounds_table(db: str, token: Token, viewer: Viewer, rounds: tuple[str, ...]) -> pd.DataFrame:
     """One row per round with submissions: its latest publication (when, by whom), how many
     authorities' current returns differ from it, and whether it may be published now."""
     _national(viewer)
+    return _rounds_table(db, token, rounds)
+
+
+@cached(max_entries=16)
+def _rounds_table(db: str, token: Token, rounds: tuple[str, ...]) -> pd.DataFrame:
     with connect(db) as conn:
         latest = pubs.latest_publications(conn).set_index("round_id")
     rows = []
     for round_id in reversed(rounds):
-        found = publication.plan(db, round_id)
+        found = _plan(db, token, round_id)
         row = latest.loc[round_id] if round_id in latest.index else None
         rows.append(
             {
@@ -43,11 +57,18 @@ def rounds_table(db: str, viewer: Viewer, rounds: tuple[str, ...]) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
-def preview(db: str, viewer: Viewer, round_id: str) -> tuple[publication.PublicationPlan, str]:
+def preview(
+    db: str, token: Token, viewer: Viewer, round_id: str
+) -> tuple[publication.PublicationPlan, str]:
     """What publishing the round now would do, in one sentence (names of changed authorities
     included: the national team may see them)."""
     _national(viewer)
-    found = publication.plan(db, round_id)
+    return _preview(db, token, round_id)
+
+
+@cached(max_entries=32)
+def _preview(db: str, token: Token, round_id: str) -> tuple[publication.PublicationPlan, str]:
+    found = _plan(db, token, round_id)
     if found.first:
         return found, (
             f"Publishing round {round_id} freezes the current returns of "
@@ -77,9 +98,14 @@ def publish(db: str, viewer: Viewer, round_id: str, hold_back: bool) -> str:
     return f"Round {round_id} published ({done.members} authorities).{held}"
 
 
-def groups_table(db: str, viewer: Viewer) -> pd.DataFrame:
+def groups_table(db: str, token: Token, viewer: Viewer) -> pd.DataFrame:
     """Every custom group: name, members, published or not."""
     _national(viewer)
+    return _groups_table(db, token)
+
+
+@cached(max_entries=16)
+def _groups_table(db: str, token: Token) -> pd.DataFrame:
     with connect(db) as conn:
         groups = ref.custom_groups(conn)
         published = set(pubs.published_groups(conn)["group_name"])
