@@ -49,7 +49,7 @@ entry = view.chosen
 st.subheader(data_assess.plain(f"{view.entry_label(entry)} ({entry.status})"))
 
 if entry.submitted:
-    draft = data_partners.submitted_draft(sel.db, sel.viewer, entry)
+    draft = data_partners.submitted_draft(sel.db, sel.token, sel.viewer, entry)
     st.success(
         f"You submitted this response at {entry.submitted_at:%H:%M on %d %B %Y}. It can no "
         "longer be changed."

@@ -242,11 +242,17 @@ def review_downloads(summary: review.Review, parts: list[str], key: str) -> None
         )
 
 
-def submitted_draft(db: str, viewer: Viewer, entry: responses.Respondent):
-    """The respondent's own submitted response (read-only), as the form's draft; the form's
-    one-off 'submitted' message is taken here (the page shows its own)."""
+def submitted_draft(db: str, token: tuple[float, int], viewer: Viewer, entry: responses.Respondent):
+    """The respondent's own submitted response (read-only), as the form's draft, read once per
+    database state; the form's one-off 'submitted' message is taken here (the page shows its
+    own)."""
     data_assess.take(data_assess.SUBMITTED_KEY, form_context(db, viewer, entry))
-    return responses.load_response(db, viewer, entry.id)
+    return _response(db, token, viewer, entry.id)
+
+
+@cache.cached
+def _response(db: str, token: tuple[float, int], viewer: Viewer, respondent_id: int):
+    return responses.load_response(db, viewer, respondent_id)
 
 
 @cache.cached
