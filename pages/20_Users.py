@@ -15,7 +15,7 @@ if not sel.rounds:
     st.info("No self-assessments have been submitted yet.")
 for kind, text in data_users.messages():
     getattr(st, kind)(data_assess.plain(text))
-table = data_users.users_table(sel.db)
+table = data_users.users_table(sel.db, sel.token)
 if table.empty:
     st.info("No users yet: with sign-in configured, nobody can see the dashboard.")
 widgets.dataframe(table)

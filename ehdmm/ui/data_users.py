@@ -9,14 +9,18 @@ import streamlit as st
 
 from ehdmm import access
 from ehdmm.storage import DatabaseBusy, StoreError
+from ehdmm.ui.cache import cached
 from ehdmm.viewer import Viewer
+from ehdmm.views.scope import Token
 
 PENDING_KEY = "users_pending"
 MESSAGES_KEY = "users_messages"
 ADD_KEYS = ("user_email", "user_role", "user_authority", "user_lead")
 
 
-def users_table(db: str) -> pd.DataFrame:
+@cached(max_entries=16)
+def users_table(db: str, token: Token) -> pd.DataFrame:
+    """Every user, read once per database state (shared: read-only)."""
     frame = access.list_users(db)
     return pd.DataFrame(
         {
