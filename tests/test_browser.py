@@ -319,7 +319,9 @@ def open_page(browser, url: str, shot: str):
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
     page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=60_000)
     # until the first run, and any it asked for, has ended (a fresh server's first run can
-    # outlast any fixed wait)
+    # outlast any fixed wait), then a moment for what the browser draws after it (expanders,
+    # drop-down lists) on a loaded machine
     wait_idle(page)
+    page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
     return page, errors

@@ -55,10 +55,19 @@ def test_edit_a_plan_reload_and_download_the_report(browser, plan_server):  # no
         level = plan.levels[dim.id] + 1
         statement = dim.statements[level][0]
         chooser = page.locator(f".st-key-plan_new_{dim.id}_statements input")
-        chooser.click()
-        chooser.fill(statement[:30])
         label = f"{MODEL.level_names[level]}: {statement}"
-        page.get_by_role("option", name=label, exact=True).click()
+        option = page.get_by_role("option", name=label, exact=True)
+        for attempt in range(3):  # as a person would: if the list did not open, open it again
+            chooser.click()
+            chooser.fill(statement[:30])
+            try:
+                option.wait_for(timeout=10_000)
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
+                page.keyboard.press("Escape")
+        option.click()
         page.keyboard.press("Escape")
         page.locator(f".st-key-plan_new_{dim.id}_owner input").fill("Head of Early Help")
         form = page.get_by_test_id("stForm").filter(
