@@ -248,29 +248,32 @@ class RunWatch:
     def __init__(self, page) -> None:
         self.requested = False
         self.running = False
-        page.on("websocket", self._socket)
+        self._socket = None  # the page's latest websocket: a navigation opens a new one
+        page.on("websocket", self._opened)
 
     @property
     def busy(self) -> bool:
         return self.requested or self.running
 
-    def _socket(self, socket) -> None:
-        socket.on("framesent", self._sent)
-        socket.on("framereceived", self._received)
+    def _opened(self, socket) -> None:
+        self._socket = socket  # what the page's last socket said no longer counts
+        self.requested = self.running = False
+        socket.on("framesent", lambda payload: self._sent(socket, payload))
+        socket.on("framereceived", lambda payload: self._received(socket, payload))
 
-    def _sent(self, payload: bytes | str) -> None:
+    def _sent(self, socket, payload: bytes | str) -> None:
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
-        if isinstance(payload, bytes):
+        if socket is self._socket and isinstance(payload, bytes):
             message = BackMsg()
             message.ParseFromString(payload)
             if message.WhichOneof("type") == "rerun_script":
                 self.requested = True
 
-    def _received(self, payload: bytes | str) -> None:
+    def _received(self, socket, payload: bytes | str) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-        if not isinstance(payload, bytes):
+        if socket is not self._socket or not isinstance(payload, bytes):
             return
         message = ForwardMsg()
         message.ParseFromString(payload)
