@@ -87,6 +87,20 @@ def respondent(
     return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
+def respondent_of_email(
+    conn: duckdb.DuckDBPyConnection, email: str, respondent_id: int
+) -> dict[str, object] | None:
+    """One respondent (as in `respondents`) if it is an entry of `email` (any authority), or
+    None."""
+    cursor = conn.execute(
+        _RESPONDENT_SELECT + "WHERE p.id = ? AND p.email = ?",
+        [int(respondent_id), email.strip().lower()],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
 def respondents_by_email(conn: duckdb.DuckDBPyConnection, email: str) -> pd.DataFrame:
     """Every respondent entry of one email (any authority), newest round first."""
     return conn.execute(
