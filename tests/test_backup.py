@@ -507,6 +507,10 @@ def test_a_backup_taken_while_two_processes_import_holds_whole_returns_only(demo
     try:
         while any(p.poll() is None for p in procs) or len(taken) < 2:
             taken.append(backup.take_backup(demo_db, out).path)
+            # a pause between backups, as any schedule leaves: taken back to back on a loaded
+            # machine, they held the file so often that an importer's 5 s wait for the lock
+            # ran out (DatabaseBusy, seen once in CI and once with 4 workers)
+            time.sleep(0.3)
     finally:
         outputs = [p.communicate(timeout=120) for p in procs]
     for proc, (stdout, stderr) in zip(procs, outputs, strict=True):
