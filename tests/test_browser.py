@@ -226,17 +226,6 @@ def fresh_server(fresh_servers: FreshServers) -> Iterator[Server]:
     fresh_servers.retire(server)
 
 
-# The script has finished (Streamlit marks its root element) and no placeholder of an element
-# still waiting to be drawn (a skeleton) is left.
-SCRIPT_FINISHED = """
-() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-testid="stSkeleton"]');
-}
-"""
-
-
 class RunWatch:
     """Which script runs a page has asked for and which have ended, read from its websocket
     (Streamlit's protobuf messages): a widget changed sends `BackMsg(rerun_script=...)`, a run
@@ -289,7 +278,8 @@ class RunWatch:
 WATCHES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # page -> RunWatch
 SENT_WITHIN_MS = 150  # an action's rerun request is seen by then (measured: as the click returns)
 
-# Drawn: no element of an earlier run left stale, no placeholder still to draw.
+# Drawn: the script has finished (Streamlit marks its root element), no element of an earlier
+# run is left stale and no placeholder (a skeleton) is still to draw.
 DRAWN = """
 () => {
   const app = document.querySelector('[data-testid="stApp"]');

@@ -57,13 +57,15 @@ def test_edit_a_plan_reload_and_download_the_report(browser, plan_server):  # no
         chooser = page.locator(f".st-key-plan_new_{dim.id}_statements input")
         label = f"{MODEL.level_names[level]}: {statement}"
         option = page.get_by_role("option", name=label, exact=True)
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         for attempt in range(3):  # as a person would: if the list did not open, open it again
             chooser.click()
             chooser.fill(statement[:30])
             try:
                 option.wait_for(timeout=10_000)
                 break
-            except Exception:
+            except PlaywrightTimeout:
                 if attempt == 2:
                     raise
                 page.keyboard.press("Escape")

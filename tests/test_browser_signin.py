@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, MISSING, SCRIPT_FINISHED, Server, free_port
+from test_browser import CHROMIUM, CHROMIUM_ARGS, DRAWN, MISSING, Server, free_port
 
 from ehdmm import access, peers
 from ehdmm.analysis import core
@@ -112,10 +112,7 @@ def settle(page) -> None:
     widget says "Stop", not "Running", while a script runs, so it cannot tell) and no element
     of the run before is left stale: a download button clicked before then can be one whose
     file the finishing run has already withdrawn, and no download comes."""
-    page.wait_for_function(
-        f"() => ({SCRIPT_FINISHED})() && !document.querySelector('[data-stale=\"true\"]')",
-        timeout=60_000,
-    )
+    page.wait_for_function(DRAWN, timeout=60_000)
     page.wait_for_timeout(300)
 
 
