@@ -293,7 +293,7 @@ def wait_idle(page) -> None:
     """After an action (a click, a key, a navigation): until every script run it asked for
     has ended, whenever the server starts it (`RunWatch`), and the page has drawn the last one
     (Streamlit's status widget says "Stop", not "Running", while a script runs, so it cannot
-    tell). The page must have been opened by `open_page`, which starts the watch."""
+    tell). The page must come from `open_page` or `watched_page`, which start the watch."""
     watch = WATCHES[page]
     page.wait_for_timeout(SENT_WITHIN_MS)
     deadline = time.monotonic() + 60
@@ -303,10 +303,16 @@ def wait_idle(page) -> None:
     page.wait_for_function(DRAWN, timeout=60_000)
 
 
+def watched_page(browser, width: int = 1400, height: int = 1000):
+    """A new page of that size whose script runs `wait_idle` can wait for."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    WATCHES[page] = RunWatch(page)
+    return page
+
+
 def open_page(browser, url: str, shot: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    WATCHES[page] = RunWatch(page)
+    page = watched_page(browser)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)

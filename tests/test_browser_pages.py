@@ -29,13 +29,12 @@ import pytest
 from test_browser import (  # noqa: F401
     ARTIFACTS,
     MISSING,
-    WATCHES,
-    RunWatch,
     browser,
     fresh_server,
     fresh_servers,
     page_paths,
     wait_idle,
+    watched_page,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -227,8 +226,7 @@ def test_deep_link_on_a_fresh_server_layout_at_two_sizes_and_no_serious_axe_viol
 ):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     width, height = SIZES["phone"]
-    page = browser.new_page(viewport={"width": width, "height": height})
-    WATCHES[page] = RunWatch(page)
+    page = watched_page(browser, width, height)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
