@@ -237,12 +237,13 @@ class RunWatch:
     def __init__(self, page) -> None:
         self.requested = False
         self.running = False
+        self.navigating = False  # a navigation asked for: busy until its socket asks for a run
         self._socket = None  # the page's latest websocket: a navigation opens a new one
         page.on("websocket", self._opened)
 
     @property
     def busy(self) -> bool:
-        return self.requested or self.running
+        return self.navigating or self.requested or self.running
 
     def _opened(self, socket) -> None:
         self._socket = socket  # what the page's last socket said no longer counts
@@ -258,6 +259,7 @@ class RunWatch:
             message.ParseFromString(payload)
             if message.WhichOneof("type") == "rerun_script":
                 self.requested = True
+                self.navigating = False
 
     def _received(self, socket, payload: bytes | str) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -268,7 +270,7 @@ class RunWatch:
         message.ParseFromString(payload)
         kind = message.WhichOneof("type")
         if kind == "new_session":
-            self.running, self.requested = True, False
+            self.running, self.requested, self.navigating = True, False, False
         elif kind == "script_finished":
             self.running = False
             if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
@@ -310,12 +312,20 @@ def watched_page(browser, width: int = 1400, height: int = 1000):
     return page
 
 
+def goto(page, url: str) -> None:
+    """Navigate a watched page; `wait_idle` then waits for the new page's first run, which
+    starts only once its websocket has opened (without this it would see the old page's
+    finished run and return at once)."""
+    WATCHES[page].navigating = True
+    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+
+
 def open_page(browser, url: str, shot: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = watched_page(browser)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+    goto(page, url)
     page.wait_for_selector('[data-testid="stSidebar"] label:has-text("Authority")', timeout=60_000)
     # until the first run, and any it asked for, has ended (a fresh server's first run can
     # outlast any fixed wait), then a moment for what the browser draws after it (expanders,

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import MISSING, Server, browser, open_page, wait_idle  # noqa: F401
+from test_browser import MISSING, Server, browser, goto, open_page, wait_idle  # noqa: F401
 
 from ehdmm import access
 from ehdmm.viewer import LOCAL_VIEWER
@@ -67,9 +67,10 @@ def test_every_report_pack_zip_and_chart_download_is_audited_with_names(
         page.get_by_role("button", name="Make the zip").click()
         wait_idle(page)
         zipped = download(page, "Download the zip")
-        page.goto(f"{started.url}/Authority_profile?authority=E06000023&round=2026-03")
+        goto(page, f"{started.url}/Authority_profile?authority=E06000023&round=2026-03")
         wait_idle(page)
         page.get_by_text("Data behind this chart, and downloads").first.click()
+        wait_idle(page)
         chart = download(page, "CSV")
         assert not errors, errors
     finally:

@@ -32,6 +32,7 @@ from test_browser import (  # noqa: F401
     browser,
     fresh_server,
     fresh_servers,
+    goto,
     page_paths,
     wait_idle,
     watched_page,
@@ -232,7 +233,7 @@ def test_deep_link_on_a_fresh_server_layout_at_two_sizes_and_no_serious_axe_viol
     try:
         # not the latest round nor the default rule: both must come from the URL
         url = f"{fresh_server.url}/{path}?authority=E06000023&round=2025-03&rule=best-fit"
-        page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+        goto(page, url)
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
         _settle(page)
         problems = _deep_link_problems(page, name, path, errors)
