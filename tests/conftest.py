@@ -10,7 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -64,12 +64,50 @@ def empty_db(_empty_template: Path, tmp_path: Path) -> Path:
     return path
 
 
+def _folder_state(folder: Path) -> list[tuple[str, int, int]]:
+    """What is in `folder`: each entry's name, size and last change (ns)."""
+    return sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir())
+
+
+class _SharedDemo:
+    """One copy of the demo database per test process, in a folder of its own, handed to each
+    test that asks for `demo_db` as it was made. The pages cache what they build by database
+    path and last-write token, so tests reading the same unchanged file share those builds
+    instead of each building them cold (a page's first run costs 5 to 20 times a later one)."""
+
+    def __init__(self, template: Path, folder: Path) -> None:
+        self.template = template
+        self.path = folder / "demo.duckdb"
+        self._reset()
+
+    def _reset(self) -> None:
+        folder = self.path.parent
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        shutil.copy(self.template, self.path)
+        self.made = _folder_state(folder)
+
+    def give(self) -> Path:
+        """The file as made: made again if the last test changed the file or its folder (it
+        wrote, deleted, renamed or left something beside it)."""
+        if not self.path.parent.exists() or _folder_state(self.path.parent) != self.made:
+            self._reset()
+        return self.path
+
+
+@pytest.fixture(scope="session")
+def _shared_demo(_demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> _SharedDemo:
+    return _SharedDemo(_demo_template, tmp_path_factory.mktemp("demo") / "db")
+
+
 @pytest.fixture
-def demo_db(_demo_template: Path, tmp_path: Path) -> Path:
-    """A fresh copy of the demo database (153 authorities, 4 rounds)."""
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(_demo_template, path)
-    return path
+def demo_db(_shared_demo: _SharedDemo) -> Iterator[Path]:
+    """The demo database (153 authorities, 4 rounds) as made, in a folder of its own that the
+    test may change: what a test changes is undone before the next test gets it."""
+    path = _shared_demo.give()
+    yield path
+    _shared_demo.give()  # changed by this test: made again now, not when next asked for
 
 
 def _can_unshare() -> bool:

@@ -286,18 +286,19 @@ def test_restore_refuses_an_existing_database_unless_replace_and_keeps_the_old_o
 ):
     result = backup.take_backup(full_db, tmp_path / "backups")
     before = demo_db.read_bytes()
-    names = {p.name for p in tmp_path.iterdir()}
+    beside = demo_db.parent  # where the replaced database is kept
+    names = {p.name for p in beside.iterdir()}
     with pytest.raises(backup.BackupError, match="already exists: nothing was written"):
         backup.restore_backup(result.path, demo_db)
     assert demo_db.read_bytes() == before
-    assert {p.name for p in tmp_path.iterdir()} == names
+    assert {p.name for p in beside.iterdir()} == names
 
     restored = backup.restore_backup(result.path, demo_db, replace=True)
     assert restored.kept is not None and restored.kept.read_bytes() == before
     assert restored.kept.name.startswith("demo.duckdb.before-restore-")
     assert len(restored.kept.name) == len("demo.duckdb.before-restore-20260305T021500")
     assert_same_database(full_db, demo_db)
-    assert {p.name for p in tmp_path.iterdir()} == names | {restored.kept.name}
+    assert {p.name for p in beside.iterdir()} == names | {restored.kept.name}
 
 
 def spoil(kind: str, folder: Path) -> str:
@@ -384,7 +385,8 @@ def test_a_damaged_edited_or_foreign_backup_is_refused_and_nothing_is_written(
     with pytest.raises(backup.BackupError):
         backup.restore_backup(folder, demo_db, replace=True)
     assert demo_db.read_bytes() == existing
-    assert sorted(p.name for p in demo_db.parent.iterdir()) == ["backups", "demo.duckdb"]
+    assert sorted(p.name for p in demo_db.parent.iterdir()) == ["demo.duckdb"]
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == [folder.name]
 
 
 def test_a_database_file_is_not_a_backup_and_a_backup_folder_is_not_a_return(demo_db, tmp_path):
