@@ -34,8 +34,8 @@ from ehdmm.viewer import LOCAL_VIEWER
 ROOT = Path(__file__).resolve().parents[1]
 ROUND = "2027-03"
 A, B = "E06000023", "E08000025"
-N_THREADS = 40  # iterations per worker: each one save and one submit
-N_PROCESSES = 25
+N_THREADS = 25  # iterations per worker: each one save and one submit
+N_PROCESSES = 15
 MAX_ATTEMPTS = 400
 
 

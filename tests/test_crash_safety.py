@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL = load_model()
 BIG_ROUNDS = ("2019-03", "2020-03", "2021-03")
 LOOP_ROUND = "2022-03"
-CLI_TRIALS = 10
-LOOP_TRIALS = 10
+CLI_TRIALS = 6
+LOOP_TRIALS = 6
 LOOP_FILES = 300
 SEED = 20240607
 
