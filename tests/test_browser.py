@@ -245,6 +245,12 @@ class RunWatch:
     def busy(self) -> bool:
         return self.navigating or self.requested or self.running
 
+    def navigate(self) -> None:
+        """A navigation is asked for: busy until the new page's socket asks for its run (what
+        the old page's socket still says no longer counts)."""
+        self.navigating = True
+        self._socket = None
+
     def _opened(self, socket) -> None:
         self._socket = socket  # what the page's last socket said no longer counts
         self.requested = self.running = False
@@ -316,7 +322,7 @@ def goto(page, url: str) -> None:
     """Navigate a watched page; `wait_idle` then waits for the new page's first run, which
     starts only once its websocket has opened (without this it would see the old page's
     finished run and return at once)."""
-    WATCHES[page].navigating = True
+    WATCHES[page].navigate()
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
 
 
