@@ -102,10 +102,15 @@ class Beside:
 
 
 def read_beside(
-    db: str, viewer: Viewer, codes: list[str], round_id: str | None, *, responses: bool = True
+    db: str,
+    viewer: Viewer,
+    codes: list[str] | None,
+    round_id: str | None,
+    *,
+    responses: bool = True,
 ) -> Beside:
-    """The targets and actions of `codes`, and with `responses` the round's response levels,
-    in one connection."""
+    """The targets and actions of `codes` (None: of every authority the viewer may read), and
+    with `responses` the round's response levels, in one connection."""
     with connect(db) as conn:
         targets = plan_store.current_targets(conn, viewer, codes)
         actions = plan_store.current_actions(conn, viewer, codes)
