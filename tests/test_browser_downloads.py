@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import MISSING, Server, browser, goto, open_page, wait_idle  # noqa: F401
 
 from ehdmm import access
@@ -39,11 +40,25 @@ def download(page, name: str) -> str:
 
 
 def choose(page, label: str, option: str) -> None:
-    box = page.locator(f'[data-testid="stMultiSelect"]:has-text("{label}") input')
-    box.click()
-    box.fill(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")
+    """Choose `option` in a multiselect, as a person would: if the list did not open, or
+    closed before the option was picked (seen under load), choose again."""
+    select = page.locator(f'[data-testid="stMultiSelect"]:has-text("{label}")')
+    box = select.locator("input")
+    chosen = select.locator('[data-testid="stMultiSelectTagsContainer"]').get_by_text(
+        option, exact=True
+    )
+    for attempt in range(3):
+        box.click()
+        box.fill(option)
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            page.keyboard.press("Escape")
+            chosen.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     wait_idle(page)
 
 
