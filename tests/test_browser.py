@@ -326,6 +326,31 @@ def goto(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
 
 
+def choose(page, select, option: str, *, typed: str | None = None, tag: str | None = None) -> None:
+    """Pick `option` (the option's whole name) in the multiselect `select` (a locator), typing
+    `typed` (default: the option) to find it, as a person would: if the list did not open, or
+    closed before the pick (seen under load, e.g. while an expander was still opening), choose
+    again, up to 3 times, until the chosen tag shows `tag` (default: exactly the option)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = select.locator("input")
+    chosen = select.locator('[data-testid="stMultiSelectTagsContainer"]').get_by_text(
+        tag or option, exact=tag is None
+    )
+    for attempt in range(3):
+        box.click()
+        box.fill(typed or option)
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            page.keyboard.press("Escape")
+            chosen.wait_for(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+
+
 def open_page(browser, url: str, shot: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = watched_page(browser)

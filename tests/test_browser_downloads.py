@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from test_browser import MISSING, Server, browser, goto, open_page, wait_idle  # noqa: F401
+from test_browser import MISSING, Server, browser, choose, goto, open_page, wait_idle  # noqa: F401
 
 from ehdmm import access
 from ehdmm.viewer import LOCAL_VIEWER
@@ -39,26 +38,8 @@ def download(page, name: str) -> str:
     return got.value.suggested_filename
 
 
-def choose(page, label: str, option: str) -> None:
-    """Choose `option` in a multiselect, as a person would: if the list did not open, or
-    closed before the option was picked (seen under load), choose again."""
-    select = page.locator(f'[data-testid="stMultiSelect"]:has-text("{label}")')
-    box = select.locator("input")
-    chosen = select.locator('[data-testid="stMultiSelectTagsContainer"]').get_by_text(
-        option, exact=True
-    )
-    for attempt in range(3):
-        box.click()
-        box.fill(option)
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
-            page.keyboard.press("Escape")
-            chosen.wait_for(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
+def choose_in(page, label: str, option: str) -> None:
+    choose(page, page.locator(f'[data-testid="stMultiSelect"]:has-text("{label}")'), option)
     wait_idle(page)
 
 
@@ -77,8 +58,8 @@ def test_every_report_pack_zip_and_chart_download_is_audited_with_names(
     try:
         word = download(page, "Word (.docx)")
         pack = download(page, "National pack (XLSX)")
-        choose(page, "Regions", "North East")
-        choose(page, "LA types", "Unitary")
+        choose_in(page, "Regions", "North East")
+        choose_in(page, "LA types", "Unitary")
         page.get_by_role("button", name="Make the zip").click()
         wait_idle(page)
         zipped = download(page, "Download the zip")

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_browser import (  # noqa: F401
     ARTIFACTS,
     MISSING,
     Server,
     browser,
+    choose,
     goto,
     open_page,
     wait_idle,
@@ -63,26 +63,13 @@ def test_edit_a_plan_reload_and_download_the_report(browser, plan_server):  # no
         page.locator(f".st-key-plan_new_{dim.id}_title input").fill(TITLE)
         level = plan.levels[dim.id] + 1
         statement = dim.statements[level][0]
-        chooser = page.locator(f".st-key-plan_new_{dim.id}_statements input")
-        label = f"{MODEL.level_names[level]}: {statement}"
-        option = page.get_by_role("option", name=label, exact=True)
-        chosen = page.locator(
-            f'.st-key-plan_new_{dim.id}_statements [data-testid="stMultiSelectTagsContainer"]'
-        ).get_by_text(statement[:40])
-        for attempt in range(3):
-            # as a person would: if the list did not open, or closed before the option was
-            # picked (under load the expander still moves it as it opens), choose again
-            chooser.click()
-            chooser.fill(statement[:30])
-            try:
-                option.click(timeout=10_000)
-                page.keyboard.press("Escape")
-                chosen.wait_for(timeout=5_000)
-                break
-            except PlaywrightTimeout:
-                if attempt == 2:
-                    raise
-                page.keyboard.press("Escape")
+        choose(
+            page,
+            page.locator(f".st-key-plan_new_{dim.id}_statements"),
+            f"{MODEL.level_names[level]}: {statement}",
+            typed=statement[:30],
+            tag=statement[:40],
+        )
         page.locator(f".st-key-plan_new_{dim.id}_owner input").fill("Head of Early Help")
         form = page.get_by_test_id("stForm").filter(
             has=page.locator(f".st-key-plan_new_{dim.id}_title")
