@@ -492,6 +492,17 @@ def fetch_one(
     return rows[0] if rows else None
 
 
+def fetch_one_dict(
+    conn: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> dict[str, object] | None:
+    """The first row of a query as a dict by column name, or None (read to the end, as
+    `fetch_one`)."""
+    cursor = conn.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
 def last_write_token(path: str | os.PathLike[str] | None = None) -> tuple[float, int]:
     """A cheap token that changes when the database file changes (for cache keys)."""
     db_path = resolve_db_path(path)

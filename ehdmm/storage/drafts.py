@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ehdmm.storage.db import fetch_one
+from ehdmm.storage.db import fetch_one, fetch_one_dict
 from ehdmm.viewer import Viewer
 
 RATING_FIELDS = [
@@ -98,14 +98,12 @@ def _one_submission(
     round_id: str,
     status: str,
 ) -> dict[str, object] | None:
-    cursor = conn.execute(
+    return fetch_one_dict(
+        conn,
         _SUBMISSION_SELECT + "WHERE s.authority_code = ? AND s.round_id = ? AND s.status = ? "
         "AND (? OR s.authority_code = ?) ORDER BY s.id DESC LIMIT 1",
         [authority_code, round_id, status, *viewer.sql_filter_params],
     )
-    names = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
-    return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
 def submissions_by_id(

@@ -13,7 +13,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from ehdmm.storage.db import fetch_one
+from ehdmm.storage.db import fetch_one, fetch_one_dict
 from ehdmm.storage.drafts import CHECKLIST_FIELDS, RATING_FIELDS, TICK_FIELDS
 from ehdmm.viewer import Viewer
 
@@ -78,13 +78,11 @@ def respondent(
     conn: duckdb.DuckDBPyConnection, viewer: Viewer, respondent_id: int
 ) -> dict[str, object] | None:
     """One respondent (as in `respondents`), or None."""
-    cursor = conn.execute(
+    return fetch_one_dict(
+        conn,
         _RESPONDENT_SELECT + "WHERE p.id = ? AND (? OR p.authority_code = ?)",
         [int(respondent_id), *viewer.sql_filter_params],
     )
-    names = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
-    return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
 def respondent_of_email(
@@ -92,13 +90,11 @@ def respondent_of_email(
 ) -> dict[str, object] | None:
     """One respondent (as in `respondents`) if it is an entry of `email` (any authority), or
     None."""
-    cursor = conn.execute(
+    return fetch_one_dict(
+        conn,
         _RESPONDENT_SELECT + "WHERE p.id = ? AND p.email = ?",
         [int(respondent_id), email.strip().lower()],
     )
-    names = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
-    return dict(zip(names, rows[0], strict=True)) if rows else None
 
 
 def respondents_by_email(conn: duckdb.DuckDBPyConnection, email: str) -> pd.DataFrame:
