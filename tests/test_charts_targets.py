@@ -55,3 +55,17 @@ def with_targets_of(fig: go.Figure) -> go.Figure:
     from ehdmm.charts.targets import trajectory_with_targets
 
     return trajectory_with_targets(fig, ["2025-03", "2026-03"], [(1, "Casework", 3, "2027-03")])
+
+
+def test_figures_with_targets_hold_only_valid_properties():
+    """The copies are built without plotly's checks (`theme.figure`): built checked, they are
+    the same figures (plotly raises on a property it does not know or a value it refuses)."""
+    from plotly.subplots import make_subplots
+
+    radar = with_targets(go.Figure(go.Scatterpolar(r=[1, 2, 3], theta=ITEMS)), ITEMS, TARGETS)
+    dots = with_targets(go.Figure(go.Scatter(x=[1, 2, 3], y=ITEMS)), ITEMS, TARGETS)
+    strands = make_subplots(rows=2, cols=1, shared_xaxes=True)
+    strands.add_trace(go.Scatter(x=["2025-03"], y=[1]), row=1, col=1)
+    trajectory = with_targets_of(strands)
+    for fig in (radar, dots, trajectory):
+        assert go.Figure(fig.to_dict()).to_dict() == fig.to_dict()

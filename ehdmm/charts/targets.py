@@ -48,9 +48,8 @@ def with_targets(
         }
     else:
         trace |= {"x": levels, "y": items, "hovertemplate": "%{y}: %{text}<extra>Target</extra>"}
-    out = go.Figure(fig)
-    out.add_trace(trace)
-    return out
+    spec = fig.to_dict()
+    return theme.figure([*spec["data"], trace], spec["layout"])
 
 
 def trajectory_with_targets(
@@ -61,10 +60,10 @@ def trajectory_with_targets(
     position, dimension name, level, round). The rounds axis reaches the latest target round."""
     if not targets:
         return fig
-    out = go.Figure(fig)
+    spec = fig.to_dict()
     for number, (position, name, level, round_id) in enumerate(targets):
         axis = "" if position == 0 else str(position + 1)
-        out.add_trace(
+        spec["data"].append(
             {
                 "type": "scatter",
                 "x": [round_id],
@@ -81,5 +80,8 @@ def trajectory_with_targets(
             }
         )
     axis_rounds = sorted({*rounds, *(t[3] for t in targets)})
-    out.update_xaxes(categoryarray=axis_rounds)
-    return out
+    spec["layout"].setdefault("xaxis", {})
+    for key, axis in spec["layout"].items():
+        if key.startswith("xaxis"):
+            axis["categoryarray"] = axis_rounds
+    return theme.figure(spec["data"], spec["layout"])

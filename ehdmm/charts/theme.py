@@ -405,13 +405,14 @@ LEGEND_ROW_PX = 21  # one row of legend entries
 LEGEND_SYMBOL_PX = 46  # an entry's symbol and the gaps around its text
 
 
-def for_screen(spec: dict, width_px: float = SCREEN_MIN_PX) -> dict:
+def for_screen(spec: dict, width_px: float = SCREEN_MIN_PX, *, in_place: bool = False) -> dict:
     """A copy of a figure spec laid out to be legible on any screen from `width_px` (a phone)
     to a laptop, as plotly sizes it to the page: title, subtitle and source note broken into
     lines that fit `width_px` (the note starting at the figure's left edge); a horizontal
     legend above the plot with room for as many rows as it takes at that width; every axis
-    making room for its tick labels and title (automargin). Texts keep their sizes."""
-    out = copy.deepcopy(spec)
+    making room for its tick labels and title (automargin). Texts keep their sizes.
+    `in_place`: the spec itself is laid out (one made for it, e.g. by `fig.to_dict()`)."""
+    out = spec if in_place else copy.deepcopy(spec)
     layout = out.setdefault("layout", {})
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text") and title.get("y") is None:

@@ -4,10 +4,12 @@ text in markdown."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from ehdmm import access, disclosure, wording
@@ -122,16 +124,18 @@ def downloads(fig: go.Figure | None, table: pd.DataFrame, *, stem: str, key: str
 
 class _Drawn(go.Figure):
     """A built figure as `st.plotly_chart` draws it (laid out for any screen width,
-    `for_screen`): only its plain form, made once (Streamlit
-    asks every figure for a deep copy of itself on every rerun, and draws that). Read-only, as
-    built figures are; an empty figure otherwise, so that it adds no objects to keep."""
+    `for_screen`): only its plain form, made once (Streamlit asks every figure for a deep copy
+    of itself on every rerun, and draws that), kept as JSON text: one object, where the form
+    as a dict holds some 300 lists and dicts (most of them plotly's template) that Python's
+    collector walks on every full collection for as long as the view is kept. Read-only, as
+    built figures are; an empty figure otherwise, without even a template."""
 
     def __init__(self, fig: go.Figure) -> None:
-        super().__init__()
-        self._spec = for_screen(fig.to_dict())
+        super().__init__(layout={"template": {}}, _validate=False)
+        self._json = pio.to_json(for_screen(fig.to_dict(), in_place=True), validate=False)
 
     def to_dict(self) -> dict:
-        return self._spec
+        return json.loads(self._json)
 
 
 def _drawn(parts: ChartParts) -> go.Figure:

@@ -1,0 +1,42 @@
+"""The figure a page draws (`ehdmm.ui.widgets._Drawn`): the built figure laid out for any
+screen, kept as text, and the built figure left as it was."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from ehdmm.charts import theme
+from ehdmm.ui.widgets import _Drawn
+
+
+def _built() -> go.Figure:
+    fig = go.Figure(go.Scatterpolar(r=[1, 2, 3], theta=["A", "B", "C"], name="Own"))
+    return theme.finish(fig, title="Levels", subtitle="Round 2026-03", note="Self-assessments")
+
+
+def test_the_drawn_figure_is_the_built_one_laid_out_for_a_screen():
+    fig = _built()
+    before = fig.to_dict()
+    drawn = _Drawn(fig)
+    expected = json.loads(pio.to_json(theme.for_screen(before), validate=False))
+    assert drawn.to_dict() == expected
+    assert drawn.to_dict()["layout"]["title"]["yref"] == "container"  # laid out, not a copy
+    assert fig.to_dict() == before
+
+
+def test_each_draw_gets_its_own_copy():
+    drawn = _Drawn(_built())
+    first = drawn.to_dict()
+    first["layout"]["title"]["text"] = "changed"
+    assert drawn.to_dict()["layout"]["title"]["text"] == "Levels"
+
+
+def test_the_shell_holds_no_template_of_its_own():
+    """Only the text is kept: the empty figure around it has no default template (the
+    template is in the text, as the built figure has it)."""
+    drawn = _Drawn(_built())
+    assert not go.Figure.to_dict(drawn)["layout"].get("template")
+    assert drawn.to_dict()["layout"]["template"]["layout"]["colorway"]
