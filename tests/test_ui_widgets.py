@@ -40,3 +40,38 @@ def test_the_shell_holds_no_template_of_its_own():
     drawn = _Drawn(_built())
     assert not go.Figure.to_dict(drawn)["layout"].get("template")
     assert drawn.to_dict()["layout"]["template"]["layout"]["colorway"]
+
+
+def test_a_frame_is_made_arrow_once_while_it_lives():
+    import gc
+
+    import pandas as pd
+    import pyarrow as pa
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
+
+    from ehdmm.ui import widgets
+
+    frame = pd.DataFrame({"Authority": ["Bristol", None], "Level": pd.array([3, None], "Int64")})
+    table = widgets.arrow_of(frame)
+    assert isinstance(table, pa.Table) and widgets.arrow_of(frame) is table
+    # the browser gets the bytes Streamlit would have sent for the frame itself
+    sink = pa.BufferOutputStream()
+    with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
+        writer.write_table(table)
+    assert sink.getvalue().to_pybytes() == convert_pandas_df_to_arrow_bytes(frame)
+    other = frame.copy()
+    assert widgets.arrow_of(other) is not table
+    key = id(frame)
+    del frame, table
+    gc.collect()
+    assert key not in widgets._ARROW  # gone with its frame
+
+
+def test_what_is_not_a_frame_is_drawn_as_given():
+    import pandas as pd
+
+    from ehdmm.ui import widgets
+
+    styled = pd.DataFrame({"a": [1]}).style
+    rows = [{"a": 1}]
+    assert widgets.arrow_of(styled) is styled and widgets.arrow_of(rows) is rows

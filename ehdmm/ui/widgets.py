@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import weakref
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -28,8 +29,36 @@ def dataframe(data: object, **kwargs: object) -> object:
     """`st.dataframe` with the house defaults: no index, the full width, and a missing value
     shown as a dash, never as "None"."""
     return st.dataframe(
-        data, **{"hide_index": True, "width": "stretch", "placeholder": MISSING, **kwargs}
+        arrow_of(data),
+        **{"hide_index": True, "width": "stretch", "placeholder": MISSING, **kwargs},
     )
+
+
+# id of a drawn DataFrame -> (a weak reference to it, its Arrow table); an entry goes with its
+# frame (the reference's callback)
+_ARROW: dict[int, tuple[weakref.ref, object]] = {}
+
+
+def arrow_of(data: object) -> object:
+    """A DataFrame as the Arrow table `st.dataframe` would make of it on every rerun, made once
+    per frame while the frame lives (a view's tables are shared and never changed once built,
+    as `ChartParts` and the views say); the same bytes reach the browser. Anything else (a
+    Styler, a list) is given back as it is."""
+    if type(data) is not pd.DataFrame or _TO_ARROW is None:
+        return data
+    key = id(data)
+    found = _ARROW.get(key)
+    if found is not None and found[0]() is data:
+        return found[1]
+    table = _TO_ARROW(data)
+    _ARROW[key] = (weakref.ref(data, lambda _, key=key: _ARROW.pop(key, None)), table)
+    return table
+
+
+try:  # Streamlit's own conversion, so that the browser gets what it would have got
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_table as _TO_ARROW
+except ImportError:  # pragma: no cover - a Streamlit without it: frames drawn as given
+    _TO_ARROW = None
 
 
 def plain(text: str) -> str:
