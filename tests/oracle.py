@@ -2,7 +2,8 @@
 from the tidy dimension levels of `ehdmm.scoring.dimension_levels` (every dimension of each
 submission's own model version, with its strand, NULL where not rated), written apart from the
 packed query of `ehdmm.storage.scoring` so that each checks the other. Peer groups: members
-read one group at a time (the app reads them all at once, `ehdmm.analysis.rounds`)."""
+read one group at a time (the app reads them all at once, `ehdmm.analysis.rounds`). Priorities:
+column-wise in pandas (the app works through a profile's eight dimensions row by row)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from ehdmm import peers, scoring
+from ehdmm.analysis import plans
 from ehdmm.storage import connect
 from ehdmm.viewer import Viewer
 
@@ -102,3 +104,34 @@ def consistent_levels(
             ):
                 found.add(level)
     return found
+
+
+# -- priorities against peers --------------------------------------------------------------
+
+
+def priorities(values: pd.DataFrame, top: int = 3) -> pd.DataFrame:
+    """`ehdmm.analysis.plans.priorities` written column-wise in pandas (as it was before it
+    went row by row): the reference its property test compares it with."""
+    out = pd.DataFrame(
+        {
+            "dimension_id": values["item_id"].astype(object),
+            "dimension": values["item_name"].astype(object),
+            "level": values["level"].astype("Int64"),
+            "level_name": values["level_name"].astype(object),
+            "peer_median": values["peer_median"].astype("Float64"),
+            "england_median": values["england_median"].astype("Float64"),
+        }
+    )
+    level = out["level"].astype("Float64")
+    out["gap_to_peer"] = (out["peer_median"] - level).astype("Float64")
+    out["gap_to_england"] = (out["england_median"] - level).astype("Float64")
+    has_peer = out["gap_to_peer"].notna()
+    out["_a"] = (~has_peer).astype(int)
+    out["_b"] = -out["gap_to_peer"].fillna(out["gap_to_england"]).fillna(-99).astype(float)
+    out["_c"] = level.fillna(99).astype(float)
+    out = out.sort_values(["_a", "_b", "_c"], kind="stable").drop(columns=["_a", "_b", "_c"])
+    gap = out["gap_to_peer"].fillna(out["gap_to_england"])
+    behind = (gap.fillna(0) > 0) & out["level"].notna() & (out["level"].fillna(4) < 4)
+    rank = behind.astype(int).cumsum()
+    out["priority"] = (behind & (rank <= top)).astype(bool)
+    return out[plans.PRIORITY_COLUMNS].reset_index(drop=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import oracle
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -59,6 +60,22 @@ def test_mature_and_unrated_are_never_priorities():
     levels = [4, None, 4, 4, 4, 4, 4, 4]
     frame = plans.priorities(_values(levels, [4.0] * 8, [4.0] * 8))
     assert not frame["priority"].any()
+
+
+LEVEL = st.one_of(st.none(), st.integers(1, 4))
+MEDIAN = st.one_of(st.none(), st.integers(2, 8).map(lambda halves: halves / 2))
+
+
+@given(
+    st.lists(LEVEL, min_size=8, max_size=8),
+    st.lists(MEDIAN, min_size=8, max_size=8),
+    st.lists(MEDIAN, min_size=8, max_size=8),
+    st.integers(0, 8),
+)
+def test_priorities_are_the_column_wise_references(levels, peer, england, top):
+    """Row by row in Python, the same frame (values, order, dtypes) as the pandas reference."""
+    values = _values(levels, peer, england)
+    pd.testing.assert_frame_equal(plans.priorities(values, top), oracle.priorities(values, top))
 
 
 def test_priority_cards_give_the_next_levels_statements_and_measures():
