@@ -149,17 +149,27 @@ def comparison_from(
     `peer_suppressed` / `england_suppressed` flags."""
     names = item_names(model, items)
     order = list(names)
-    own = tidy[tidy["authority_code"] == authority_code].set_index("item_id")["level"]
-    out = pd.DataFrame({"item_id": order, "item_name": [names[i] for i in order]})
-    out["level"] = pd.array([own.get(i, pd.NA) for i in order], dtype="Int64")
-    out["level_name"] = [_level_name(v, model) for v in out["level"]]
+    mine = tidy["authority_code"] == authority_code
+    own = dict(zip(tidy.loc[mine, "item_id"], tidy.loc[mine, "level"], strict=True))
+    levels = pd.array([own.get(i, pd.NA) for i in order], dtype="Int64")
+    columns: dict[str, object] = {
+        "item_id": order,
+        "item_name": [names[i] for i in order],
+        "level": levels,
+        "level_name": [_level_name(v, model) for v in levels],
+    }
     for prefix, frame in (("peer", peer), ("england", england)):
-        by_item = frame.set_index("item_id")
-        out[f"{prefix}_median"] = pd.array(
-            [by_item["median"].get(i, pd.NA) for i in order], dtype="Float64"
+        # plain dicts by item: a profile asks eight items of each column
+        ids = list(frame["item_id"])
+        median = dict(zip(ids, frame["median"], strict=True))
+        n = dict(zip(ids, frame["n"], strict=True))
+        suppressed = dict(zip(ids, frame["suppressed"], strict=True))
+        columns[f"{prefix}_median"] = pd.array(
+            [median.get(i, pd.NA) for i in order], dtype="Float64"
         )
-        out[f"{prefix}_n"] = pd.array([by_item["n"].get(i, pd.NA) for i in order], dtype="Int64")
-        out[f"{prefix}_suppressed"] = [bool(by_item["suppressed"].get(i, False)) for i in order]
+        columns[f"{prefix}_n"] = pd.array([n.get(i, pd.NA) for i in order], dtype="Int64")
+        columns[f"{prefix}_suppressed"] = [bool(suppressed.get(i, False)) for i in order]
+    out = pd.DataFrame(columns)
     return out[[*COMPARISON_COLUMNS, "peer_suppressed", "england_suppressed"]]
 
 
