@@ -68,3 +68,19 @@ def test_without_a_submission_in_the_round(demo_db):
     assert view.headline is None and view.cards == () and not view.has_submission
     assert "has no current submission in round 2026-03" in view.no_submission_message
     assert view.trajectory.rounds_submitted == ["2023-03", "2024-03", "2025-03"]
+
+
+def test_beside_gives_one_authoritys_targets_and_actions_in_stored_order():
+    import pandas as pd
+
+    targets = pd.DataFrame(
+        {"authority_code": ["A", "B", "A"], "dimension_id": ["x", "y", "z"]}, index=[7, 8, 9]
+    )
+    actions = pd.DataFrame({"authority_code": ["B"], "title": ["Train staff"]})
+    beside = profile.Beside(targets, actions)
+    own_targets, own_actions = beside.of("A")
+    assert own_targets["dimension_id"].tolist() == ["x", "z"]
+    assert own_targets.index.tolist() == [0, 1] and own_actions.empty
+    assert list(own_actions.columns) == ["authority_code", "title"]
+    assert beside.of("B")[1]["title"].tolist() == ["Train staff"]
+    assert all(frame.empty for frame in beside.of("nobody"))

@@ -202,13 +202,15 @@ def progress(targets: pd.DataFrame, dims: pd.DataFrame, round_id: str) -> pd.Dat
     """Each target's progress in the round: `targets` as stored (authority_code, dimension_id,
     target_level, target_round, baseline_level), `dims` the round's tidy dimension levels
     (authority_code, dimension_id, level)."""
-    rated = dims[dims["level"].notna()]
-    levels = {
-        (str(a), str(d)): int(v)
-        for a, d, v in zip(
-            rated["authority_code"], rated["dimension_id"], rated["level"], strict=True
-        )
-    }
+    levels: dict[tuple[str, str], int] = {}
+    if not targets.empty:  # (most authorities have none: nothing to look up)
+        rated = dims[dims["level"].notna()]
+        levels = {
+            (str(a), str(d)): int(v)
+            for a, d, v in zip(
+                rated["authority_code"], rated["dimension_id"], rated["level"], strict=True
+            )
+        }
     rows = []
     for row in targets.itertuples(index=False):
         level = levels.get((str(row.authority_code), str(row.dimension_id)))

@@ -11,6 +11,7 @@ rendered from it (`ProfileView.about` names the authority for a report's title p
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pandas as pd
 
@@ -100,6 +101,22 @@ class Beside:
     actions: pd.DataFrame
     response_levels: pd.DataFrame | None = None
 
+    def of(self, authority: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The authority's targets and actions, as stored (found through an index of each
+        frame's rows by authority, made on first use: a page's `Beside` holds every authority
+        the viewer may read)."""
+        return tuple(  # type: ignore[return-value]
+            _own_rows(frame, self._rows[name], authority)
+            for name, frame in (("targets", self.targets), ("actions", self.actions))
+        )
+
+    @cached_property
+    def _rows(self) -> dict[str, dict]:
+        return {
+            name: frame.groupby("authority_code", sort=False).indices
+            for name, frame in (("targets", self.targets), ("actions", self.actions))
+        }
+
 
 def read_beside(
     db: str,
@@ -122,8 +139,9 @@ def read_beside(
     return Beside(targets, actions, levels)
 
 
-def _own_rows(frame: pd.DataFrame, authority: str) -> pd.DataFrame:
-    return frame[frame["authority_code"] == authority].reset_index(drop=True)
+def _own_rows(frame: pd.DataFrame, rows: dict, authority: str) -> pd.DataFrame:
+    found = rows.get(authority)
+    return (frame.iloc[:0] if found is None else frame.iloc[found]).reset_index(drop=True)
 
 
 def respondents_of(view: ProfileView) -> Respondents:
@@ -342,8 +360,7 @@ def build(scope: Scope, data: RoundData, beside: Beside | None = None) -> Profil
 def progress_of(scope: Scope, data: RoundData, beside: Beside) -> Progress:
     """The authority's targets, its progress in the round and its plan's actions (its own users
     and the national team only: storage filtered them by the viewer)."""
-    targets = _own_rows(beside.targets, scope.authority)
-    actions = _own_rows(beside.actions, scope.authority)
+    targets, actions = beside.of(scope.authority)
     dims = data.own_dimensions(scope.viewer, scope.authority)
     frame = plan_analysis.progress(targets, dims, scope.round_id or "")
     return Progress(
