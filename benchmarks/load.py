@@ -13,7 +13,8 @@ warmed with one render each, then measured alternately (`--rounds` times each). 
 renders a second over the wall time of all sessions; the goal is ehdmm >= 0.5 x the ready-made
 app's. Each round of ehdmm is asked a second time at once: every view is then built and kept,
 so that run measures what drawing the page alone costs (a bound on the ratio any build could
-reach).
+reach). The ready-made app is also asked to draw as many elements of each kind as the profile
+does (`?like=profile`): Streamlit's own cost of drawing that much.
 """
 
 from __future__ import annotations
@@ -181,6 +182,7 @@ def measured(server: Server, page: str, queries: list[list[str]], expect: str) -
 
 PEER_GROUPS = ("england", "region", "type", "neighbours")
 BUILT = "ehdmm, built"  # the same renders asked again: what drawing alone costs
+AS_MUCH = "ready, as much"  # the ready-made app drawing as many elements as the profile
 
 
 def profile_queries(codes: list[str], sessions: int, renders: int, number: int) -> list[list[str]]:
@@ -222,7 +224,8 @@ def main() -> None:
         )
         for name in list(servers)[1:]:
             asyncio.run(load(servers[name].stream, "", [[""]], READY_TITLE))
-        runs: dict[str, list[Run]] = {name: [] for name in [*servers, BUILT]}
+        runs: dict[str, list[Run]] = {name: [] for name in [*servers, BUILT, AS_MUCH]}
+        as_much = [["like=profile"] * args.renders for _ in range(args.sessions)]
         for number in range(args.rounds):
             queries = profile_queries(codes, args.sessions, args.renders, number)
             runs["ehdmm"].append(measured(servers["ehdmm"], PROFILE, queries, PROFILE_TITLE))
@@ -230,6 +233,9 @@ def main() -> None:
             runs[BUILT].append(measured(servers["ehdmm"], PROFILE, queries, PROFILE_TITLE))
             for name in list(servers)[1:]:
                 runs[name].append(measured(servers[name], "", plain, READY_TITLE))
+            runs[AS_MUCH].append(
+                measured(servers["ready, ehdmm's settings"], "", as_much, READY_TITLE)
+            )
     finally:
         for server in servers.values():
             server.stop()
@@ -255,13 +261,15 @@ def main() -> None:
         "drawing only)",
         "ready": "ready-made content (benchmarks/ready_made.py), Streamlit's default settings",
         "ready, ehdmm's settings": "ready-made content, with ehdmm's .streamlit/config.toml",
+        AS_MUCH: "ready-made content and as many elements of each kind as the profile draws "
+        "(ready_made.py?like=profile: 151), with ehdmm's settings",
     }
     print("| app | renders a second | p95 render s | errors | server CPU ms a render |")
     print("|---|---|---|---|---|")
     for name, (rate, p95, errors, cpu) in found.items():
         print(f"| {labels[name]} | {rate:.1f} | {p95:.2f} | {errors} | {cpu * 1000:.0f} |")
     for ours in ("ehdmm", BUILT):
-        for name in list(servers)[1:]:
+        for name in [*list(servers)[1:], AS_MUCH]:
             mine, theirs = found[ours], found[name]
             print(
                 f"\nthroughput ratio {labels[ours]} / {labels[name]}: "
