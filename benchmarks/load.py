@@ -183,6 +183,15 @@ def measured(server: Server, page: str, queries: list[list[str]], expect: str) -
 PEER_GROUPS = ("england", "region", "type", "neighbours")
 BUILT = "ehdmm, built"  # the same renders asked again: what drawing alone costs
 AS_MUCH = "ready, as much"  # the ready-made app drawing as many elements as the profile
+LABELS = {  # each run's row label in the table printed (benchmarks/run.py reads rows by them)
+    "ehdmm": "ehdmm, Authority profile, a new authority each render",
+    "ready": "ready-made content (benchmarks/ready_made.py), Streamlit's default settings",
+    "ready, ehdmm's settings": "ready-made content, with ehdmm's .streamlit/config.toml",
+    BUILT: "ehdmm, Authority profile, the same renders again (every view already built: "
+    "drawing only)",
+    AS_MUCH: "ready-made content and as many elements of each kind as the profile draws "
+    "(ready_made.py?like=profile: 151), with ehdmm's settings",
+}
 
 
 def profile_queries(codes: list[str], sessions: int, renders: int, number: int) -> list[list[str]]:
@@ -255,24 +264,15 @@ def main() -> None:
         f"{args.sessions} sessions x {args.renders} renders, median of {args.rounds} rounds "
         "each, run in turn.\n"
     )
-    labels = {
-        "ehdmm": "ehdmm, Authority profile, a new authority each render",
-        BUILT: "ehdmm, Authority profile, the same renders again (every view already built: "
-        "drawing only)",
-        "ready": "ready-made content (benchmarks/ready_made.py), Streamlit's default settings",
-        "ready, ehdmm's settings": "ready-made content, with ehdmm's .streamlit/config.toml",
-        AS_MUCH: "ready-made content and as many elements of each kind as the profile draws "
-        "(ready_made.py?like=profile: 151), with ehdmm's settings",
-    }
     print("| app | renders a second | p95 render s | errors | server CPU ms a render |")
     print("|---|---|---|---|---|")
     for name, (rate, p95, errors, cpu) in found.items():
-        print(f"| {labels[name]} | {rate:.1f} | {p95:.2f} | {errors} | {cpu * 1000:.0f} |")
+        print(f"| {LABELS[name]} | {rate:.1f} | {p95:.2f} | {errors} | {cpu * 1000:.0f} |")
     for ours in ("ehdmm", BUILT):
         for name in [*list(servers)[1:], AS_MUCH]:
             mine, theirs = found[ours], found[name]
             print(
-                f"\nthroughput ratio {labels[ours]} / {labels[name]}: "
+                f"\nthroughput ratio {LABELS[ours]} / {LABELS[name]}: "
                 f"{mine[0] / theirs[0]:.2f} (goal >= 0.5); "
                 f"server CPU a render, theirs / ours: {theirs[3] / mine[3]:.2f}"
             )
