@@ -105,9 +105,10 @@ class Beside:
         """The authority's targets and actions, as stored (found through an index of each
         frame's rows by authority, made on first use: a page's `Beside` holds every authority
         the viewer may read)."""
-        return tuple(  # type: ignore[return-value]
-            _own_rows(frame, self._rows[name], authority)
-            for name, frame in (("targets", self.targets), ("actions", self.actions))
+        rows = self._rows
+        return (
+            _own_rows(self.targets, rows["targets"], authority),
+            _own_rows(self.actions, rows["actions"], authority),
         )
 
     @cached_property
