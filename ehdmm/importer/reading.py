@@ -173,7 +173,10 @@ def csv_table(utf8: bytes, text: str, delimiter: str) -> pa.Table | None:
     try:
         return pa_csv.read_csv(
             io.BytesIO(utf8),
-            read_options=pa_csv.ReadOptions(column_names=names),
+            # one thread: Arrow's thread pool, once started, can abort the process as it is
+            # torn down at exit ("terminate called without an active exception", apache/arrow
+            # #34314), which a CLI import once did in a test; a return is small enough
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter,
                 quote_char='"',
