@@ -8,13 +8,14 @@ rows, 40 text lines, 6 widgets). Not a test: run on demand.
 
 Each client speaks the browser's protocol: it sends `BackMsg(rerun_script=ClientState(
 query_string=..., page_name=...))` and times the render until the server's `script_finished`.
-Both servers are started here (`streamlit run`, headless, free ports, stopped by their PID),
-warmed with one render each, then measured alternately (`--rounds` times each). Throughput is
-renders a second over the wall time of all sessions; the goal is ehdmm >= 0.5 x the ready-made
-app's. Each round of ehdmm is asked a second time at once: every view is then built and kept,
-so that run measures what drawing the page alone costs (a bound on the ratio any build could
-reach). The ready-made app is also asked to draw as many elements of each kind as the profile
-does (`?like=profile`): Streamlit's own cost of drawing that much.
+The three servers (ehdmm, and the ready-made app with Streamlit's settings and with ehdmm's)
+are started here (`streamlit run`, headless, free ports, stopped by their PID), warmed with one
+render each, then measured alternately (`--rounds` times each). Throughput is renders a second
+over the wall time of all sessions; the goal is ehdmm >= 0.5 x the ready-made app's. Each
+round of ehdmm is asked a second time at once: every view is then built and kept, so that run
+measures what drawing the page alone costs (a bound on the ratio any build could reach). The
+ready-made app is also asked to draw as many elements of each kind as the profile does
+(`?like=profile`): Streamlit's own cost of drawing that much.
 """
 
 from __future__ import annotations
