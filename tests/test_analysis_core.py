@@ -3,6 +3,8 @@ picks from (real DuckDB: the demo database)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ehdmm.analysis import aggregates, core
 from ehdmm.analysis.rounds import load_round
 from ehdmm.viewer import LOCAL_VIEWER, Viewer
@@ -29,3 +31,12 @@ def test_rounds_are_the_pool_s_for_every_viewer(demo_db):
 
 def test_rounds_of_an_empty_database(empty_db):
     assert core.rounds_with_submissions(empty_db, OWN_VIEWER) == []
+
+
+def test_authority_rows_are_found_through_the_index_in_their_order():
+    frame = pd.DataFrame({"authority_code": ["A", "B", "A"], "v": [1, 2, 3]}, index=[7, 8, 9])
+    index = core.rows_index(frame)
+    assert core.authority_rows(frame, index, "A")["v"].tolist() == [1, 3]
+    assert core.authority_rows(frame, index, "A").index.tolist() == [7, 9]
+    empty = core.authority_rows(frame, index, "C")
+    assert empty.empty and list(empty.columns) == ["authority_code", "v"]

@@ -47,18 +47,20 @@ def test_a_frame_is_made_arrow_once_while_it_lives():
 
     import pandas as pd
     import pyarrow as pa
-    from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
+    from streamlit.dataframe_util import (
+        convert_arrow_table_to_arrow_bytes,
+        convert_pandas_df_to_arrow_bytes,
+    )
 
     from ehdmm.ui import widgets
 
     frame = pd.DataFrame({"Authority": ["Bristol", None], "Level": pd.array([3, None], "Int64")})
     table = widgets.arrow_of(frame)
     assert isinstance(table, pa.Table) and widgets.arrow_of(frame) is table
-    # the browser gets the bytes Streamlit would have sent for the frame itself
-    sink = pa.BufferOutputStream()
-    with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
-        writer.write_table(table)
-    assert sink.getvalue().to_pybytes() == convert_pandas_df_to_arrow_bytes(frame)
+    # the browser gets the bytes Streamlit would have sent for the frame itself (Streamlit
+    # sends a table as convert_arrow_table_to_arrow_bytes writes it)
+    sent = convert_arrow_table_to_arrow_bytes(table)
+    assert sent == convert_pandas_df_to_arrow_bytes(frame)
     other = frame.copy()
     assert widgets.arrow_of(other) is not table
     key = id(frame)

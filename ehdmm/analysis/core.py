@@ -170,6 +170,18 @@ def rank_in_group(wide: pd.DataFrame, authority_code: str, members: list[str]) -
     return Rank(higher + 1, n, percentile)
 
 
+def rows_index(frame: pd.DataFrame) -> dict:
+    """Where each authority's rows are in `frame` (by `authority_code`), for `authority_rows`:
+    made once for a frame that is asked for many authorities' rows."""
+    return frame.groupby("authority_code", sort=False, observed=True).indices
+
+
+def authority_rows(frame: pd.DataFrame, index: dict, authority: str) -> pd.DataFrame:
+    """`frame`'s rows of one authority, in their order, found through `rows_index(frame)`."""
+    found = index.get(authority)
+    return frame.iloc[:0] if found is None else frame.iloc[found]
+
+
 def authority_labels(frame: pd.DataFrame) -> dict[str, str]:
     """Picker labels for the reference (non-synthetic) authorities, by name:
     {code: "Bristol, City of (E06000023, DfE 801)"}."""

@@ -376,14 +376,8 @@ class RoundData:
     def _own_rows(self, frame: pd.DataFrame, authority: str) -> pd.DataFrame:
         """`frame`'s rows of one authority (every authority's frame of this round data),
         found through an index built once per frame."""
-        index = self._shared(
-            ("rows", id(frame)),
-            lambda: frame.groupby("authority_code", sort=False, observed=True).indices,
-        )
-        rows = index.get(authority)
-        if rows is None:
-            return frame.iloc[:0]
-        return frame.iloc[rows]
+        index = self._shared(("rows", id(frame)), lambda: core.rows_index(frame))
+        return core.authority_rows(frame, index, authority)
 
     def own_levels(self, viewer: Viewer, authority: str) -> pd.DataFrame:
         """The authority's row of `levels` (none without a submission, or when the viewer may

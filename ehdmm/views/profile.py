@@ -16,8 +16,8 @@ from functools import cached_property
 import pandas as pd
 
 from ehdmm import disclosure, plans, wording
+from ehdmm.analysis import core, profile, spread
 from ehdmm.analysis import plans as plan_analysis
-from ehdmm.analysis import profile, spread
 from ehdmm.analysis.rounds import RoundData
 from ehdmm.charts import profile as charts
 from ehdmm.charts.targets import trajectory_with_targets, with_targets
@@ -105,18 +105,15 @@ class Beside:
         """The authority's targets and actions, as stored (found through an index of each
         frame's rows by authority, made on first use: a page's `Beside` holds every authority
         the viewer may read)."""
-        rows = self._rows
+        targets, actions = self._rows
         return (
-            _own_rows(self.targets, rows["targets"], authority),
-            _own_rows(self.actions, rows["actions"], authority),
+            core.authority_rows(self.targets, targets, authority).reset_index(drop=True),
+            core.authority_rows(self.actions, actions, authority).reset_index(drop=True),
         )
 
     @cached_property
-    def _rows(self) -> dict[str, dict]:
-        return {
-            name: frame.groupby("authority_code", sort=False).indices
-            for name, frame in (("targets", self.targets), ("actions", self.actions))
-        }
+    def _rows(self) -> tuple[dict, dict]:
+        return core.rows_index(self.targets), core.rows_index(self.actions)
 
 
 def read_beside(
@@ -138,11 +135,6 @@ def read_beside(
             else None
         )
     return Beside(targets, actions, levels)
-
-
-def _own_rows(frame: pd.DataFrame, rows: dict, authority: str) -> pd.DataFrame:
-    found = rows.get(authority)
-    return (frame.iloc[:0] if found is None else frame.iloc[found]).reset_index(drop=True)
 
 
 def respondents_of(view: ProfileView) -> Respondents:
